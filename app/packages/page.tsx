@@ -1,0 +1,5 @@
+import { NotHere } from "@/components/layout/not-here";
+
+export default function Packages() {
+  return <NotHere title="Packages" />;
+}

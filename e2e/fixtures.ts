@@ -1,0 +1,46 @@
+// Shared e2e helpers: each test makes its own user (random name), straight in the e2e
+// database through the same code paths the app uses, so tests run in parallel.
+import { randomBytes } from "node:crypto";
+import { expect, type Page } from "@playwright/test";
+import { createDb, type Db } from "@/lib/create-db";
+import { hashPassword } from "@/lib/accounts/passwords";
+
+let db: Db | undefined;
+/** The e2e database (the same file the server under test uses). */
+export function e2eDb(): Db {
+  const url = process.env.DATABASE_URL!;
+  if (!url.startsWith("file:") && !/@(127\.0\.0\.1|localhost)[:/]/.test(url)) throw new Error(`refusing non-local e2e database ${url}`);
+  return (db ??= createDb(url));
+}
+
+export interface TestUser {
+  id: string;
+  username: string;
+  email: string;
+  password: string;
+}
+
+export async function createUser(opts: { confirmed?: boolean; username?: string } = {}): Promise<TestUser> {
+  const username = opts.username ?? `user_${randomBytes(5).toString("hex")}`;
+  const password = `pw-${randomBytes(8).toString("hex")}`;
+  const email = `${username.toLowerCase()}@example.test`;
+  const user = await e2eDb().user.create({
+    data: {
+      username,
+      usernameKey: username.toLowerCase(),
+      email,
+      passwordHash: await hashPassword(password),
+      emailConfirmedAt: opts.confirmed === false ? null : new Date(),
+    },
+  });
+  return { id: user.id, username, email, password };
+}
+
+/** Signs in through the real sign-in page (labels "Username or email", "Password", button "Sign in"). */
+export async function signIn(page: Page, user: TestUser, returnUrl = "/account") {
+  await page.goto(`/users/account/LogOn?returnUrl=${encodeURIComponent(returnUrl)}`);
+  await page.getByLabel("Username or email").fill(user.username);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`${returnUrl.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+}

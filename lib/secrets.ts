@@ -1,0 +1,24 @@
+// AUTH_SECRET: from the environment, or generated once into .data/auth-secret (mode 600).
+// Never logged, never committed (.data/ is ignored).
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+export function dataDir(): string {
+  return process.env.DATA_DIR || path.join(process.cwd(), ".data");
+}
+
+export function authSecret(): string {
+  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
+  const file = path.join(dataDir(), "auth-secret");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir(), { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
+    } catch (e) {
+      // another process wrote it first: use theirs
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  }
+  return readFileSync(file, "utf8").trim();
+}

@@ -1,0 +1,54 @@
+// E2E in Debian's Chromium against the production build (`next build` runs first in npm test),
+// and the real NuGet client tests against the same server.
+import { defineConfig } from "@playwright/test";
+import net from "node:net";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+// Chosen once; workers re-read this file but inherit process.env.
+process.env.E2E_PORT ??= String(await freePort());
+const port = Number(process.env.E2E_PORT);
+export const e2eEnv = {
+  DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./.data/e2e/e2e.db",
+  AUTH_SECRET: "e2e-only-secret-not-for-production-000000000",
+  MAIL_DIR: ".data/e2e/mail",
+  PACKAGES_DIR: ".data/e2e/packages",
+  NEXT_TELEMETRY_DISABLED: "1",
+  SEED_DEMO: "0",
+};
+Object.assign(process.env, { ...e2eEnv, E2E_BASE_URL: `http://127.0.0.1:${port}` });
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [["list"], ["json"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    headless: true,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+      args: ["--disable-gpu", "--disable-quic"],
+    },
+  },
+  webServer: {
+    command: `node scripts/e2e-server.mjs ${port}`,
+    url: `http://127.0.0.1:${port}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: e2eEnv,
+  },
+});

@@ -1,0 +1,71 @@
+// Migrates one template database per provider for the whole vitest run; each suite then
+// clones its own copy (tests/databases.ts), so suites never share rows.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+function migrate(url: string) {
+  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: "pipe",
+  });
+}
+
+export async function setup(project: TestProject) {
+  const dir = path.join(root, ".data/test");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const sqliteTemplate = path.join(dir, "template.db");
+  migrate(`file:${sqliteTemplate}`);
+  project.provide("sqliteTemplate", sqliteTemplate);
+
+  const pgAdminUrl = process.env.TEST_DATABASE_URL_PG || "postgresql://postgres@127.0.0.1:5432/postgres";
+  const admin = new pg.Client({ connectionString: pgAdminUrl });
+  try {
+    await admin.connect();
+  } catch (e) {
+    if (process.env.CI === "true" || process.env.REQUIRE_PG === "1") {
+      throw new Error(`PostgreSQL is not reachable at ${pgAdminUrl} (${(e as Error).message}); with CI=true the PostgreSQL suites must run.`);
+    }
+    console.warn(`\n!! PostgreSQL not reachable at ${pgAdminUrl}: PostgreSQL suites are SKIPPED (they never skip with CI=true).\n`);
+    project.provide("pgTemplate", "");
+    return;
+  }
+  const runId = `${process.pid}x${Date.now()}`;
+  const template = `nk_t_${runId}`;
+  await admin.query(`CREATE DATABASE ${template}`);
+  const templateUrl = withDatabase(pgAdminUrl, template);
+  migrate(templateUrl);
+  project.provide("pgTemplate", template);
+  project.provide("pgAdminUrl", pgAdminUrl);
+  project.provide("pgRunId", runId);
+
+  return async () => {
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE $1",
+      [`nk_%_${runId}%`],
+    );
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    await admin.end();
+  };
+}
+
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    sqliteTemplate: string;
+    pgTemplate: string;
+    pgAdminUrl: string;
+    pgRunId: string;
+  }
+}
