@@ -17,8 +17,8 @@ function migrate(url: string) {
 }
 
 export async function setup(project: TestProject) {
-  const dir = path.join(root, ".data/test");
-  rmSync(dir, { recursive: true, force: true });
+  // one folder per run, so two runs on one machine never share files
+  const dir = path.join(root, ".data/test", `${process.pid}x${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const sqliteTemplate = path.join(dir, "template.db");
   migrate(`file:${sqliteTemplate}`);
@@ -34,7 +34,7 @@ export async function setup(project: TestProject) {
     }
     console.warn(`\n!! PostgreSQL not reachable at ${pgAdminUrl}: PostgreSQL suites are SKIPPED (they never skip with CI=true).\n`);
     project.provide("pgTemplate", "");
-    return;
+    return () => rmSync(dir, { recursive: true, force: true });
   }
   const runId = `${process.pid}x${Date.now()}`;
   const template = `nk_t_${runId}`;
@@ -46,6 +46,7 @@ export async function setup(project: TestProject) {
   project.provide("pgRunId", runId);
 
   return async () => {
+    rmSync(dir, { recursive: true, force: true });
     const { rows } = await admin.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname LIKE $1",
       [`nk_%_${runId}%`],

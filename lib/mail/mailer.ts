@@ -1,0 +1,44 @@
+// Outgoing mail. With SMTP_URL set, nodemailer sends over SMTP. Otherwise each mail is written
+// as an .eml file into MAIL_DIR (default .data/mail) and its subject and links are printed on
+// the console, so a newcomer on the embedded default can confirm an account.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import nodemailer from "nodemailer";
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** nuget.org's subjects all start with the gallery owner's display name. */
+export const GALLERY_NAME = "NuGet Gallery";
+export function subject(text: string): string {
+  return `[${GALLERY_NAME}] ${text}`;
+}
+
+export function mailFrom(): string {
+  return process.env.MAIL_FROM || `"${GALLERY_NAME}" <noreply@localhost>`;
+}
+
+let transport: nodemailer.Transporter | undefined;
+
+export async function sendMail(mail: Mail): Promise<void> {
+  const smtpUrl = process.env.SMTP_URL;
+  if (smtpUrl) {
+    transport ??= nodemailer.createTransport(smtpUrl);
+    await transport.sendMail({ from: mailFrom(), to: mail.to, subject: mail.subject, text: mail.text });
+    return;
+  }
+  const dir = process.env.MAIL_DIR || path.join(process.cwd(), ".data/mail");
+  mkdirSync(dir, { recursive: true });
+  // streamTransport builds the RFC 822 message without sending it anywhere
+  const built = await nodemailer
+    .createTransport({ streamTransport: true, buffer: true, newline: "unix" })
+    .sendMail({ from: mailFrom(), to: mail.to, subject: mail.subject, text: mail.text });
+  const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(4).toString("hex")}.eml`);
+  writeFileSync(file, built.message as Buffer);
+  const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
+  console.log(`[mail] to ${mail.to}: ${mail.subject}${links.length ? `\n[mail]   ${links.join("\n[mail]   ")}` : ""}\n[mail]   saved as ${file}`);
+}
