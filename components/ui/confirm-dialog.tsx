@@ -12,10 +12,14 @@ interface Pending {
 export function useConfirm(): [dialog: React.ReactNode, confirm: (message: string) => Promise<boolean>] {
   const [pending, setPending] = useState<Pending | null>(null);
   const ref = useRef<HTMLDialogElement>(null);
+  const okRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     const d = ref.current;
-    if (pending && d && !d.open) d.showModal();
+    if (!pending || !d || d.open) return;
+    d.showModal();
+    // showModal focuses the first button (Cancel); nuget.org's confirm() answers Enter with OK
+    okRef.current?.focus();
   }, [pending]);
 
   const confirm = useCallback((message: string) => new Promise<boolean>((resolve) => setPending({ message, resolve })), []);
@@ -43,7 +47,7 @@ export function useConfirm(): [dialog: React.ReactNode, confirm: (message: strin
         <button type="button" onClick={() => close(false)} className="rounded border border-gray-400 px-4 py-1.5">
           Cancel
         </button>
-        <button type="button" autoFocus onClick={() => close(true)} className="rounded bg-nuget-blue px-4 py-1.5 text-white">
+        <button type="button" ref={okRef} onClick={() => close(true)} className="rounded bg-nuget-blue px-4 py-1.5 text-white">
           OK
         </button>
       </div>
