@@ -37,8 +37,14 @@ function push(apiKey: string | null, pkg: NupkgOptions | Uint8Array, client: "2.
   });
 }
 
+/** DELETE (unlist) as NuGet 2.8.7 sends it: HTTP/1.0, "Content-Type: text/html", no body; POST relists */
 function listing(method: "DELETE" | "POST", apiKey: string | null, id: string, version: string) {
-  return rawRequest(BASE, { method, path: `/api/v2/package/${id}/${version}`, headers: apiKey !== null ? { "X-NuGet-ApiKey": apiKey } : {} });
+  return rawRequest(BASE, {
+    method,
+    path: `/api/v2/package/${id}/${version}`,
+    mode: method === "DELETE" ? "http1.0" : "content-length",
+    headers: { ...(method === "DELETE" ? { "Content-Type": "text/html" } : {}), ...(apiKey !== null ? { "X-NuGet-ApiKey": apiKey } : {}) },
+  });
 }
 
 async function storedVersion(id: string, versionKey: string) {

@@ -14,6 +14,8 @@ import {
   type AuthenticatedKey,
 } from "./authenticate";
 import { generateKey } from "./key-material";
+import { createApiKey, revokeApiKey } from "./store";
+import type { Db } from "@/lib/create-db";
 import { ACTIONS } from "./scopes";
 import { VERIFY_KEY_TYPE } from "./verification-keys";
 
@@ -97,6 +99,13 @@ describe("scope checks (pure)", () => {
   });
 });
 
+/** A key made by the API keys store, as the page makes them; `now` moves its creation in time. */
+async function storeKey(db: Db, userId: string, actions: string[], subjects: string[], opts: { expiresInDays?: number; now?: Date } = {}) {
+  const r = await createApiKey(db, userId, { name: `k${Math.random()}`, expiresInDays: opts.expiresInDays ?? 365, ownerId: userId, actions, subjects }, opts.now);
+  if (!r.ok) throw new Error(r.error);
+  return { id: r.key.id, name: r.key.name, plaintext: r.plaintext };
+}
+
 describeEachDb("authenticate", (getDb) => {
   it("refuses a missing or empty header as 'missing' (401)", async () => {
     expect(await authenticate(getDb(), null)).toEqual({ ok: false, failure: "missing" });
@@ -124,7 +133,7 @@ describeEachDb("authenticate", (getDb) => {
 
   it("accepts a valid key, in any case, with its scopes and owner", async () => {
     const user = await insertTestUser(getDb());
-    const k = await insertTestKey(getDb(), { userId: user.id, actions: [ACTIONS.push], subjects: ["A*"] });
+    const k = await storeKey(getDb(), user.id, [ACTIONS.push], ["A*"]);
     for (const presented of [k.plaintext, k.plaintext.toUpperCase(), ` ${k.plaintext} `]) {
       const r = await authenticate(getDb(), presented);
       expect(r.ok && r.key).toMatchObject({ id: k.id, ownerId: user.id, ownerUsername: user.username, scopes: [{ action: ACTIONS.push, subject: "A*" }] });
@@ -134,8 +143,10 @@ describeEachDb("authenticate", (getDb) => {
   it("refuses expired and revoked keys by name", async () => {
     const user = await insertTestUser(getDb());
     const now = new Date();
-    const expired = await insertTestKey(getDb(), { userId: user.id, actions: [ACTIONS.push], expiresAt: now });
-    const revoked = await insertTestKey(getDb(), { userId: user.id, actions: [ACTIONS.push], revokedAt: new Date(now.getTime() - 1000) });
+    // made a day ago with a 1-day expiry: it expires exactly now
+    const expired = await storeKey(getDb(), user.id, [ACTIONS.push], ["*"], { expiresInDays: 1, now: new Date(now.getTime() - 86_400_000) });
+    const revoked = await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]);
+    expect(await revokeApiKey(getDb(), user.id, revoked.id, "User", new Date(now.getTime() - 1000))).not.toBeNull();
     expect(await authenticate(getDb(), expired.plaintext, now)).toEqual({ ok: false, failure: "expired", keyName: expired.name });
     expect(await authenticate(getDb(), revoked.plaintext, now)).toEqual({ ok: false, failure: "revoked", keyName: revoked.name });
   });
@@ -143,13 +154,14 @@ describeEachDb("authenticate", (getDb) => {
   it("refuses a key whose user no longer matches its owner scope", async () => {
     const user = await insertTestUser(getDb());
     const other = await insertTestUser(getDb());
+    // the store refuses such a key; it stands for an organization key whose creator has left
     const k = await insertTestKey(getDb(), { userId: user.id, ownerId: other.id, actions: [ACTIONS.push] });
     expect(await authenticate(getDb(), k.plaintext)).toMatchObject({ ok: false, failure: "owner-mismatch" });
   });
 
   it("updates lastUsedAt at most once a minute", async () => {
     const user = await insertTestUser(getDb());
-    const k = await insertTestKey(getDb(), { userId: user.id, actions: [ACTIONS.push] });
+    const k = await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]);
     const t0 = new Date("2026-03-01T10:00:00Z");
     await touchKey(getDb(), k.id, t0);
     await touchKey(getDb(), k.id, new Date(t0.getTime() + 30_000));
@@ -161,7 +173,7 @@ describeEachDb("authenticate", (getDb) => {
 
   it("verification keys: a lowercase GUID, 1 day, package:verify on that id, same owner, hashed, used once", async () => {
     const user = await insertTestUser(getDb());
-    const k = await insertTestKey(getDb(), { userId: user.id, actions: [ACTIONS.push] });
+    const k = await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]);
     const auth = await authenticate(getDb(), k.plaintext);
     if (!auth.ok) throw new Error("key refused");
     const now = new Date();
