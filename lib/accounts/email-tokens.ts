@@ -1,5 +1,6 @@
 // Email confirmation tokens: 32 random bytes sent in the link, only their SHA-256 stored.
 // Single use (usedAt), expiring (24 h by default), bound to one user.
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/lib/create-db";
 

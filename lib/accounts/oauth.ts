@@ -1,5 +1,6 @@
 // Optional OAuth sign-in (GitHub, Microsoft Entra ID): switched on only by their env vars, and
 // linked to users through the OAuthAccount table.
+import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/create-db";
 import { USERNAME_MAX, USERNAME_PATTERN } from "./validation";

@@ -1,5 +1,6 @@
 // Creating an account: unique username without regard to case (usernameKey), unique email
 // (stored lower-cased), argon2id password hash. Races end in the same field messages.
+import "server-only";
 import type { Db } from "@/lib/create-db";
 import { hashPassword } from "./passwords";
 import type { RegisterInput } from "./validation";

@@ -1,4 +1,5 @@
 // Account settings: every function takes the session user's id and touches only that user's rows.
+import "server-only";
 import type { Db } from "@/lib/create-db";
 import { hashPassword, verifyPassword } from "./passwords";
 

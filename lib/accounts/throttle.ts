@@ -2,6 +2,7 @@
 // so it survives a restart. A sliding window: over the limit, even the right password is
 // refused until enough failures have aged out. Refused attempts are not counted, so an
 // attacker cannot keep an account locked for longer than one window.
+import "server-only";
 import type { Db } from "@/lib/create-db";
 
 export interface ThrottleLimits {
