@@ -15,7 +15,7 @@ export interface OAuthProviderInfo {
 }
 
 /** The providers whose client id and secret are configured. Pure: reads only `env`. */
-export function enabledOAuthProviders(env: NodeJS.ProcessEnv = process.env): OAuthProviderInfo[] {
+export function enabledOAuthProviders(env: Record<string, string | undefined> = process.env): OAuthProviderInfo[] {
   const list: OAuthProviderInfo[] = [];
   if (env.AUTH_MICROSOFT_ENTRA_ID_ID && env.AUTH_MICROSOFT_ENTRA_ID_SECRET) list.push({ id: "microsoft-entra-id", label: "Sign in with Microsoft" });
   if (env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET) list.push({ id: "github", label: "Sign in with GitHub" });

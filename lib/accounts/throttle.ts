@@ -18,7 +18,7 @@ function positiveInt(v: string | undefined, fallback: number): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
-export function throttleLimits(env: NodeJS.ProcessEnv = process.env): ThrottleLimits {
+export function throttleLimits(env: Record<string, string | undefined> = process.env): ThrottleLimits {
   return {
     maxPerAccount: positiveInt(env.LOGIN_MAX_FAILURES, 10),
     maxPerIp: positiveInt(env.LOGIN_MAX_FAILURES_PER_IP, 100),
