@@ -2,12 +2,9 @@
 // messages are nuget.org's (RegisterViewModel): letters, digits, `_ . -`, starting and ending
 // with a letter or digit, at most 64 characters.
 import { z } from "zod";
+import { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX } from "./rules";
 
-export const USERNAME_MAX = 64;
-export const EMAIL_MAX = 255;
-export const PASSWORD_MIN = 8;
-/** Upper bound so a hostile post cannot make argon2 hash megabytes. */
-export const PASSWORD_MAX = 256;
+export { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX };
 
 /** nuget.org's pattern, matched against the whole name (so at least 3 characters). */
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]+[A-Za-z0-9]$/;

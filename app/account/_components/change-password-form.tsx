@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { idle } from "@/lib/action-state";
-import { PASSWORD_MIN } from "@/lib/accounts/validation";
+import { PASSWORD_MIN } from "@/lib/accounts/rules";
 import { Field, FormMessage } from "@/app/users/account/_components/field";
 import { SubmitButton } from "@/app/users/account/_components/submit-button";
 import { changePasswordAction } from "../actions";

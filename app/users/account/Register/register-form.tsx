@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { idle } from "@/lib/action-state";
-import { PASSWORD_MIN } from "@/lib/accounts/validation";
+import { PASSWORD_MIN } from "@/lib/accounts/rules";
 import { Field, FormMessage } from "../_components/field";
 import { SubmitButton } from "../_components/submit-button";
 import { registerAction } from "./actions";
