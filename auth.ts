@@ -11,6 +11,7 @@ import { clientIp } from "@/lib/accounts/throttle";
 import { signInSchema } from "@/lib/accounts/validation";
 import { enabledOAuthProviders, findOrCreateOAuthUser, githubProfile, identityFrom } from "@/lib/accounts/oauth";
 import { writeAudit } from "@/lib/audit";
+import { secureCookies } from "@/lib/accounts/cookies";
 import { authSecret } from "@/lib/secrets";
 
 /** Sign-in refused although the password may be right: too many failures. */
@@ -49,14 +50,6 @@ function oauthProviders(): Provider[] {
     }
   }
   return list;
-}
-
-/** Cookies are `Secure` (and `__Secure-` prefixed) when the site is served over https. */
-function secureCookies(): boolean | undefined {
-  const url = process.env.AUTH_URL || process.env.APP_URL;
-  if (url?.startsWith("https:")) return true;
-  // otherwise Auth.js decides per request from the protocol (x-forwarded-proto behind a proxy)
-  return undefined;
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth({

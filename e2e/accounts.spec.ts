@@ -90,6 +90,9 @@ test("register, confirm by the mailed link while signed out, then sign in again 
 
   await signIn(page, { id: row.id, username, email, password }, "/account?tab=email");
   await expect(page.getByText("Confirmed", { exact: true })).toBeVisible();
+  // the session cookie is out of scripts' reach (served over http here, so not Secure)
+  const session = (await page.context().cookies()).find((c) => c.name.endsWith("authjs.session-token"));
+  expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });
 });
 
 test("a registration with a taken name says so under the field and keeps what was typed", async ({ page }) => {
