@@ -221,6 +221,10 @@ test("hostile posts straight to the sign-in and register actions get an answer, 
           fd.append("returnUrl", "javascript:alert(1)");
         },
         (fd) => {
+          // over next.config's 1 MB bodySizeLimit for actions
+          fd.set("password", "p".repeat(1_200_000));
+        },
+        (fd) => {
           fd.set("email", "x".repeat(5000) + "@example.test");
           fd.set("login", "\u0000\uffff".repeat(1000));
         },
