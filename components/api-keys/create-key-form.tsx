@@ -2,23 +2,18 @@
 // The Create wizard (spec §1.2): Key Name, Expires In, Package Owner, Select Scopes, Select
 // Packages. The same rules as the server (rules.ts) give the same messages before sending.
 import { useState, useTransition } from "react";
-import { createKeyAction, loadOwnerPackagesAction, type NewSecret } from "@/app/account/apikeys/actions";
+import { createKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
 import { primaryButton, secondaryButton } from "@/components/ui/button-styles";
 import { subjectsToSend } from "@/lib/api-keys/picker";
 import { MESSAGES, expiryLabel } from "@/lib/api-keys/rules";
 import { ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
-import { PackagePicker, useOwnerPackages } from "./package-picker";
+import { PackagePicker, loadIds, useOwnerPackages } from "./package-picker";
 
 type PushKind = typeof ACTIONS.push | typeof ACTIONS.pushVersion;
 
-export async function loadIds(owner: string): Promise<string[] | null> {
-  const r = await loadOwnerPackagesAction(owner);
-  return r.status === "ok" ? r.data.ids : null;
-}
+const CREATE_ERROR = "An error occurred while creating a new API key. Please try again.";
 
-export const CREATE_ERROR = "An error occurred while creating a new API key. Please try again.";
-
-export function CreateKeyForm({
+export default function CreateKeyForm({
   owners,
   expiryDays,
   defaultExpiryDays,
