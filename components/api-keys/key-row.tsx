@@ -84,9 +84,7 @@ export function KeyRow({
         <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-sm">
           <dt className="sr-only">Status</dt>
           <dd className={`col-span-2 ${row.state === "active" ? "" : "font-semibold text-red-700"}`}>{row.statusText}</dd>
-          <dt>
-            <span aria-hidden="true">👁</span> Scopes:
-          </dt>
+          <dt>Scopes:</dt>
           <dd>{row.scopesText}</dd>
           <dt>Package owner:</dt>
           <dd>{row.ownerUsername}</dd>
@@ -116,8 +114,8 @@ export function KeyRow({
           <dd>
             <time dateTime={row.createdIso}>{row.createdText}</time>
           </dd>
-          <dt className="sr-only">Last used</dt>
-          <dd className="col-span-2 text-gray-600">{row.lastUsedText}</dd>
+          <dt>Last used:</dt>
+          <dd>{row.lastUsedText}</dd>
         </dl>
         {editing ? (
           <EditPanel

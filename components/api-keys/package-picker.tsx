@@ -150,7 +150,7 @@ export function PackagePicker({ prepared, glob, onGlobChange, ticked, onTickedCh
           <table className="mt-1 w-full">
             <thead>
               <tr>
-                <th className="text-left">Pattern</th>
+                <th className="pr-2 text-left">Pattern</th>
                 <th className="text-left">Result</th>
               </tr>
             </thead>
