@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 import { createKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
 import { primaryButton, secondaryButton } from "@/components/ui/button-styles";
 import { subjectsToSend } from "@/lib/api-keys/picker";
-import { MESSAGES, expiryLabel } from "@/lib/api-keys/rules";
+import { MESSAGES, NAME_MAX, expiryLabel } from "@/lib/api-keys/rules";
 import { ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
 import { PackagePicker, loadIds, useOwnerPackages } from "./package-picker";
 
@@ -59,6 +59,7 @@ export default function CreateKeyForm({
     const subjects = prepared ? subjectsToSend(prepared, glob, ticked) : glob.trim() ? [glob.trim()] : [];
     const found: Record<string, string> = {};
     if (!name.trim()) found.name = MESSAGES.nameRequired;
+    else if (name.trim().length > NAME_MAX) found.name = MESSAGES.nameTooLong;
     if (!owner) found.owner = MESSAGES.ownerRequired;
     if (!hasScope) found.actions = MESSAGES.scopeRequired;
     // an invalid glob is already shown live under the field; it only blocks here
