@@ -99,7 +99,7 @@ async function confirmDialog(page: Page, text: string) {
   await expect(dialog).toBeHidden();
 }
 
-test("1: anonymous visitors are sent to sign-in and come back", async ({ page }) => {
+test("1: anonymous visitors are sent to sign-in with a returnUrl", async ({ page }) => {
   await page.goto(PAGE);
   await expect(page).toHaveURL(/\/users\/account\/LogOn\?returnUrl=%2Faccount%2Fapikeys$/);
 });
@@ -240,6 +240,11 @@ test("16, 18: glob preview ticks and greys matches (case-insensitive), counter, 
 });
 
 test("19–25, 56: create, show once, copy, never stored; mail and audit", async ({ page }) => {
+  const consoleErrors: string[] = [];
+  // (the browser's own favicon request 404s on this branch: not the page's doing)
+  page.on("console", (m) => void (m.type() === "error" && !m.text().startsWith("Failed to load resource") && consoleErrors.push(m.text())));
+  page.on("pageerror", (e) => consoleErrors.push(e.message));
+  page.on("response", (r) => void (r.status() === 404 && consoleErrors.push(`404 ${r.url()}`)));
   const user = await signedIn(page, { packages: ["My.Package"] });
   await seedKey(user, { name: "older key", createdAt: new Date(Date.now() - 5 * DAY) });
   await page.reload();
@@ -301,6 +306,7 @@ test("19–25, 56: create, show once, copy, never stored; mail and audit", async
   await expect(row(page, "ci key")).toBeVisible();
   await expect(page.getByRole("button", { name: "Copy" })).toHaveCount(0);
   await expect(page.getByTestId("created-banner")).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
 });
 
 test("21: ten idle minutes drop the value and the banner", async ({ page }) => {
