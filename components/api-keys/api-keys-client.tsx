@@ -61,8 +61,12 @@ export function ApiKeysClient({
     };
   }, [holding]);
 
-  const hold = useCallback((s: NewSecret, kind: Exclude<Notice, null>) => {
-    setSecrets((prev) => ({ ...prev, [s.id]: s.plaintext }));
+  const hold = useCallback((s: NewSecret, kind: Exclude<Notice, null>, replaces?: string) => {
+    setSecrets((prev) => {
+      const next = { ...prev, [s.id]: s.plaintext };
+      if (replaces) delete next[replaces]; // the regenerated key's old value is dead anyway
+      return next;
+    });
     setNotice(kind);
   }, []);
 
@@ -128,7 +132,7 @@ export function ApiKeysClient({
                 row={row}
                 secret={secrets[row.id]}
                 confirm={confirm}
-                onRegenerated={(s) => hold(s, "regenerated")}
+                onRegenerated={(s) => hold(s, "regenerated", row.id)}
                 onError={setError}
               />
             ))}

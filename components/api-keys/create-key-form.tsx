@@ -39,7 +39,7 @@ export default function CreateKeyForm({
   const [ticked, setTicked] = useState<Set<string>>(new Set());
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
   const [pending, startTransition] = useTransition();
-  const { prepared } = useOwnerPackages(owner || null, loadIds);
+  const { prepared, failed } = useOwnerPackages(owner || null, loadIds);
 
   const hasScope = push || unlist;
 
@@ -202,6 +202,7 @@ export default function CreateKeyForm({
         <PackagePicker
           idPrefix="create"
           prepared={prepared}
+          failed={failed}
           glob={glob}
           onGlobChange={(g) => {
             setGlob(g);
