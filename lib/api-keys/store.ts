@@ -90,18 +90,9 @@ const viewSelect = {
   scopes: { select: { action: true, subject: true } },
 } as const;
 
-type KeyRow = {
-  id: string;
-  name: string;
-  type: string;
-  ownerId: string;
+/** What viewSelect returns: the view's columns with the owner and scope rows still nested. */
+type KeyRow = Omit<ApiKeyView, "ownerUsername" | "actions" | "subjects"> & {
   owner: { username: string };
-  expiresInDays: number;
-  expiresAt: Date;
-  createdAt: Date;
-  revokedAt: Date | null;
-  revocationSource: string | null;
-  lastUsedAt: Date | null;
   scopes: { action: string; subject: string }[];
 };
 
