@@ -487,16 +487,20 @@ test("32, 56: delete asks, removes the row and the scopes, mails", async ({ page
     .toBe(true);
 });
 
-test("33, 56: revoke asks, the row stays Revoked with the banner, mail, key dead", async ({ page }) => {
+test("33, 56: revoke asks, the row stays Revoked (moved to the top) with the banner, mail, key dead", async ({ page }) => {
   const user = await createUser();
-  const { key, plaintext } = await seedKey(user, { name: "leaky" });
+  const { key, plaintext } = await seedKey(user, { name: "leaky", createdAt: new Date(Date.now() - DAY) });
+  await seedKey(user, { name: "newer" });
   await signIn(page, user, PAGE);
+  const names = page.getByRole("list", { name: "API keys" }).getByRole("heading");
+  await expect(names).toHaveText(["newer", "leaky"]);
   const r = row(page, "leaky");
   await r.getByRole("button", { name: "Revoke" }).click();
   await confirmDialog(page, "Are you sure you want to revoke the API key?");
   await expect(r).toContainText("Revoked");
   await expect(r.getByRole("img", { name: "Revoked API key" })).toBeVisible();
   await expect(r.getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  await expect(names).toHaveText(["leaky", "newer"]);
   await expect(page.getByTestId("revoked-banner")).toContainText("Your API key 'leaky' has been revoked. Please check the email from");
   expect(await liveKeyFor(plaintext)).toBeNull();
   const audit = await e2eDb().auditRecord.findFirstOrThrow({ where: { target: key.id, action: "RevokeCredential" } });
