@@ -1,7 +1,7 @@
 // The API Keys page in Chromium: the acceptance checklist of spec §1–§2 (items noted per test).
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type Route } from "@playwright/test";
 import { createUser, e2eDb, signIn, type TestUser } from "./fixtures";
 import { generateKey, parseKey, secretMatches } from "@/lib/api-keys/key-material";
 
@@ -99,7 +99,7 @@ async function confirmDialog(page: Page, text: string) {
   await expect(dialog).toBeHidden();
 }
 
-test("1: anonymous visitors are sent to sign-in and come back", async ({ page }) => {
+test("1: anonymous visitors are sent to sign-in with a returnUrl", async ({ page }) => {
   await page.goto(PAGE);
   await expect(page).toHaveURL(/\/users\/account\/LogOn\?returnUrl=%2Faccount%2Fapikeys$/);
 });
@@ -240,6 +240,11 @@ test("16, 18: glob preview ticks and greys matches (case-insensitive), counter, 
 });
 
 test("19–25, 56: create, show once, copy, never stored; mail and audit", async ({ page }) => {
+  const consoleErrors: string[] = [];
+  // (the browser's own favicon request 404s on this branch: not the page's doing)
+  page.on("console", (m) => void (m.type() === "error" && !m.text().startsWith("Failed to load resource") && consoleErrors.push(m.text())));
+  page.on("pageerror", (e) => consoleErrors.push(e.message));
+  page.on("response", (r) => void (r.status() === 404 && consoleErrors.push(`404 ${r.url()}`)));
   const user = await signedIn(page, { packages: ["My.Package"] });
   await seedKey(user, { name: "older key", createdAt: new Date(Date.now() - 5 * DAY) });
   await page.reload();
@@ -301,6 +306,7 @@ test("19–25, 56: create, show once, copy, never stored; mail and audit", async
   await expect(row(page, "ci key")).toBeVisible();
   await expect(page.getByRole("button", { name: "Copy" })).toHaveCount(0);
   await expect(page.getByTestId("created-banner")).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
 });
 
 test("21: ten idle minutes drop the value and the banner", async ({ page }) => {
@@ -481,16 +487,20 @@ test("32, 56: delete asks, removes the row and the scopes, mails", async ({ page
     .toBe(true);
 });
 
-test("33, 56: revoke asks, the row stays Revoked with the banner, mail, key dead", async ({ page }) => {
+test("33, 56: revoke asks, the row stays Revoked (moved to the top) with the banner, mail, key dead", async ({ page }) => {
   const user = await createUser();
-  const { key, plaintext } = await seedKey(user, { name: "leaky" });
+  const { key, plaintext } = await seedKey(user, { name: "leaky", createdAt: new Date(Date.now() - DAY) });
+  await seedKey(user, { name: "newer" });
   await signIn(page, user, PAGE);
+  const names = page.getByRole("list", { name: "API keys" }).getByRole("heading");
+  await expect(names).toHaveText(["newer", "leaky"]);
   const r = row(page, "leaky");
   await r.getByRole("button", { name: "Revoke" }).click();
   await confirmDialog(page, "Are you sure you want to revoke the API key?");
   await expect(r).toContainText("Revoked");
   await expect(r.getByRole("img", { name: "Revoked API key" })).toBeVisible();
   await expect(r.getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  await expect(names).toHaveText(["leaky", "newer"]);
   await expect(page.getByTestId("revoked-banner")).toContainText("Your API key 'leaky' has been revoked. Please check the email from");
   expect(await liveKeyFor(plaintext)).toBeNull();
   const audit = await e2eDb().auditRecord.findFirstOrThrow({ where: { target: key.id, action: "RevokeCredential" } });
@@ -508,4 +518,99 @@ test("error banners: an action on a key that vanished shows nuget.org's generic 
   await row(page, "vanishing").getByRole("button", { name: "Revoke" }).click();
   await confirmDialog(page, "Are you sure you want to revoke the API key?");
   await expect(page.getByTestId("api-keys-error")).toHaveText("An error occurred while revoking the API key. Please try again.");
+});
+
+/**
+ * Rewrites the next server-action POST of this page before it leaves the browser: what a
+ * hand-made request can send. Returns the status of the action's response.
+ */
+async function tamperNextAction(page: Page, rewrite: (body: string) => string): Promise<() => Promise<number>> {
+  let resolveStatus: (n: number) => void;
+  const status = new Promise<number>((r) => (resolveStatus = r));
+  let done = false;
+  const handler = async (route: Route) => {
+    const req = route.request();
+    if (done || req.method() !== "POST" || !req.headers()["next-action"]) return route.continue();
+    done = true;
+    const response = await route.fetch({ postData: rewrite(req.postData() ?? "") });
+    await route.fulfill({ response });
+    resolveStatus(response.status());
+  };
+  await page.route(`**${PAGE}`, handler);
+  return async () => {
+    const s = await status;
+    await page.unroute(`**${PAGE}`, handler);
+    return s;
+  };
+}
+
+/** Replaces the value of a single-valued multipart field whose name ends with `field`. */
+const setField = (field: string, value: string) => (body: string) =>
+  body.replace(new RegExp(`(name="[^"]*${field}"\\r\\n\\r\\n)[^\\r]*`), (_m, head: string) => head + value);
+
+test("bad input: every crafted create request is refused with a clear message, no 500, nothing stored", async ({ page }) => {
+  const stranger = await createUser();
+  await seedPackages(stranger, ["Their.Pkg"]);
+  const user = await signedIn(page, { packages: ["Mine.Pkg"] });
+  const cases: [string, (body: string) => string, string][] = [
+    ["blank name", setField("name", "   "), "The key name is required."],
+    ["overlong name", setField("name", "n".repeat(257)), "The key name must be at most 256 characters."],
+    ["unknown expiry", setField("expiresInDays", "7"), "API key expiration must be 1, 90, 180, 270, or 365 days."],
+    ["someone else as owner", setField("owner", stranger.username), "The current user does not have permission to create an ApiKey with the specified owner or scopes."],
+    ["no scope", (b) => b.replace(/\r\n--[^\r]+\r\nContent-Disposition: form-data; name="[^"]*actions"\r\n\r\n[^\r]*/g, ""), "At least one scope must be selected."],
+    ["a scope that does not exist", (b) => b.replace("package:push", "package:all"), "The current user does not have permission to create an ApiKey with the specified owner or scopes."],
+    ["empty package selection", (b) => b.replace(/\r\n--[^\r]+\r\nContent-Disposition: form-data; name="[^"]*subjects"\r\n\r\n[^\r]*/g, ""), "Either a glob pattern must be specified or at least one package ID must be selected."],
+    ["a glob with other characters", (b) => b.replace("Craft.*", "Cr aft/*"), "Invalid glob pattern. See the example glob patterns below for further details."],
+    ["a package the owner does not own", (b) => b.replace("Mine.Pkg", "Their.Pkg"), "The selected package owner does not own one or more of the selected packages."],
+  ];
+  for (const [what, rewrite, message] of cases) {
+    await test.step(what, async () => {
+      await openCreate(page);
+      await page.getByLabel("Key Name").fill("crafted");
+      await page.getByLabel("Glob Pattern").fill("Craft.*");
+      await page.getByRole("checkbox", { name: "Mine.Pkg" }).check();
+      const status = await tamperNextAction(page, rewrite);
+      await createForm(page).getByRole("button", { name: "Create" }).click();
+      expect(await status()).toBe(200);
+      await expect(createForm(page).getByText(message)).toBeVisible();
+      await toggle(page, "Create").click();
+    });
+  }
+  expect(await e2eDb().apiKey.count({ where: { userId: user.id } })).toBe(0);
+});
+
+test("bad input: a bound key id of someone else's key answers like a missing key and changes nothing", async ({ page }) => {
+  const stranger = await createUser();
+  const theirs = await seedKey(stranger, { name: "not yours" });
+  const user = await signedIn(page);
+  const mine = await seedKey(user, { name: "mine" });
+  await page.reload();
+  const swap = (b: string) => b.split(mine.key.id).join(theirs.key.id);
+  for (const [button, message, error] of [
+    ["Regenerate", "Are you sure you want to regenerate the API key?", "An error occurred while regenerating the API key. Please try again."],
+    ["Revoke", "Are you sure you want to revoke the API key?", "An error occurred while revoking the API key. Please try again."],
+    ["Delete", "Are you sure you want to remove the API key?", "An error occurred while deleting the API key. Please try again."],
+  ] as const) {
+    await test.step(button, async () => {
+      const status = await tamperNextAction(page, swap);
+      await row(page, "mine").getByRole("button", { name: button }).click();
+      await confirmDialog(page, message);
+      expect(await status()).toBe(200);
+      await expect(page.getByTestId("api-keys-error")).toHaveText(error);
+    });
+  }
+  await test.step("Edit", async () => {
+    await row(page, "mine").getByRole("button", { name: "Edit" }).click();
+    const panel = page.getByRole("form", { name: "Edit mine" });
+    await panel.getByLabel("Glob Pattern").fill("Other.*");
+    const status = await tamperNextAction(page, swap);
+    await panel.getByRole("button", { name: "Save" }).click();
+    expect(await status()).toBe(200);
+    await expect(page.getByTestId("api-keys-error")).toHaveText("An error occurred while editing an API key. Please try again.");
+  });
+  const after = await e2eDb().apiKey.findUniqueOrThrow({ where: { id: theirs.key.id }, include: { scopes: true } });
+  expect(after).toMatchObject({ revokedAt: null, secretHash: theirs.key.secretHash });
+  expect(after.scopes.map((s) => s.subject)).toEqual(["*"]);
+  expect(await liveKeyFor(theirs.plaintext)).not.toBeNull();
+  expect(await liveKeyFor(mine.plaintext)).not.toBeNull();
 });

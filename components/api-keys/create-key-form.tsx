@@ -2,23 +2,19 @@
 // The Create wizard (spec §1.2): Key Name, Expires In, Package Owner, Select Scopes, Select
 // Packages. The same rules as the server (rules.ts) give the same messages before sending.
 import { useState, useTransition } from "react";
-import { createKeyAction, loadOwnerPackagesAction, type NewSecret } from "@/app/account/apikeys/actions";
+import { createKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
 import { primaryButton, secondaryButton } from "@/components/ui/button-styles";
+import { Field, inputClass } from "@/components/ui/field";
 import { subjectsToSend } from "@/lib/api-keys/picker";
-import { MESSAGES, expiryLabel } from "@/lib/api-keys/rules";
+import { MESSAGES, NAME_MAX, expiryLabel } from "@/lib/api-keys/rules";
 import { ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
-import { PackagePicker, useOwnerPackages } from "./package-picker";
+import { PackagePicker, loadIds, useOwnerPackages } from "./package-picker";
 
 type PushKind = typeof ACTIONS.push | typeof ACTIONS.pushVersion;
 
-export async function loadIds(owner: string): Promise<string[] | null> {
-  const r = await loadOwnerPackagesAction(owner);
-  return r.status === "ok" ? r.data.ids : null;
-}
+const CREATE_ERROR = "An error occurred while creating a new API key. Please try again.";
 
-export const CREATE_ERROR = "An error occurred while creating a new API key. Please try again.";
-
-export function CreateKeyForm({
+export default function CreateKeyForm({
   owners,
   expiryDays,
   defaultExpiryDays,
@@ -44,7 +40,7 @@ export function CreateKeyForm({
   const [ticked, setTicked] = useState<Set<string>>(new Set());
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
   const [pending, startTransition] = useTransition();
-  const { prepared } = useOwnerPackages(owner || null, loadIds);
+  const { prepared, failed } = useOwnerPackages(owner || null, loadIds);
 
   const hasScope = push || unlist;
 
@@ -64,6 +60,7 @@ export function CreateKeyForm({
     const subjects = prepared ? subjectsToSend(prepared, glob, ticked) : glob.trim() ? [glob.trim()] : [];
     const found: Record<string, string> = {};
     if (!name.trim()) found.name = MESSAGES.nameRequired;
+    else if (name.trim().length > NAME_MAX) found.name = MESSAGES.nameTooLong;
     if (!owner) found.owner = MESSAGES.ownerRequired;
     if (!hasScope) found.actions = MESSAGES.scopeRequired;
     // an invalid glob is already shown live under the field; it only blocks here
@@ -96,19 +93,10 @@ export function CreateKeyForm({
     });
   };
 
-  const fieldError = (field: string) => (
-    <p id={`create-${field}-error`} aria-live="polite" className="text-sm text-red-700">
-      {errors[field] ?? ""}
-    </p>
-  );
-
   return (
     <form onSubmit={submit} noValidate aria-label="Create API key" className="rounded border border-gray-300 p-4">
       <div className="grid gap-4 md:grid-cols-[1fr_12rem]">
-        <div>
-          <label htmlFor="create-name" className="block font-semibold">
-            Key Name
-          </label>
+        <Field id="create-name" label="Key Name" message={errors.name}>
           <input
             id="create-name"
             value={name}
@@ -116,21 +104,17 @@ export function CreateKeyForm({
             aria-required="true"
             aria-invalid={!!errors.name}
             aria-describedby="create-name-error"
-            className="mt-1 w-full rounded border border-gray-400 px-2 py-1"
+            className={inputClass}
           />
-          {fieldError("name")}
-        </div>
+        </Field>
         {expiryDays.length > 0 ? (
-          <div>
-            <label htmlFor="create-expires" className="block font-semibold">
-              Expires In
-            </label>
+          <Field id="create-expires" label="Expires In" message={errors.expiresInDays}>
             <select
               id="create-expires"
               value={expires}
               onChange={(e) => setExpires(e.target.value)}
-              aria-describedby="create-expiresInDays-error"
-              className="mt-1 w-full rounded border border-gray-400 px-2 py-1"
+              aria-describedby="create-expires-error"
+              className={inputClass}
             >
               {expiryDays.map((d) => (
                 <option key={d} value={d}>
@@ -138,22 +122,23 @@ export function CreateKeyForm({
                 </option>
               ))}
             </select>
-            {fieldError("expiresInDays")}
-          </div>
+          </Field>
         ) : null}
       </div>
 
-      <div className="mt-3">
-        <label htmlFor="create-owner" className="block font-semibold">
-          Package Owner
-        </label>
+      <Field
+        id="create-owner"
+        label="Package Owner"
+        message={owner ? errors.owner : MESSAGES.ownerRequired}
+        className="mt-3 max-w-sm"
+      >
         <select
           id="create-owner"
           value={owner}
           onChange={(e) => changeOwner(e.target.value)}
           aria-required="true"
           aria-describedby="create-owner-error"
-          className="mt-1 w-full max-w-sm rounded border border-gray-400 px-2 py-1"
+          className={inputClass}
         >
           <option value="">Select an owner...</option>
           {owners.map((o) => (
@@ -162,10 +147,7 @@ export function CreateKeyForm({
             </option>
           ))}
         </select>
-        <p id="create-owner-error" aria-live="polite" className="text-sm text-red-700">
-          {owner ? (errors.owner ?? "") : MESSAGES.ownerRequired}
-        </p>
-      </div>
+      </Field>
 
       <fieldset className="mt-4" aria-describedby="create-actions-error">
         <legend className="text-lg font-semibold">Select Scopes</legend>
@@ -206,6 +188,7 @@ export function CreateKeyForm({
         <PackagePicker
           idPrefix="create"
           prepared={prepared}
+          failed={failed}
           glob={glob}
           onGlobChange={(g) => {
             setGlob(g);

@@ -5,6 +5,7 @@
 // once per keystroke, and the heavy recount runs on a deferred value so typing never waits.
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { loadOwnerPackagesAction } from "@/app/account/apikeys/actions";
 import { computeSelection, prepareIds, type PreparedIds } from "@/lib/api-keys/picker";
 import { MESSAGES } from "@/lib/api-keys/rules";
 import { isValidGlob } from "@/lib/api-keys/scopes";
@@ -14,6 +15,8 @@ const ROW_HEIGHT = 26;
 export interface PickerProps {
   /** null while the owner's packages load */
   prepared: PreparedIds | null;
+  /** the owner's packages could not be loaded */
+  failed?: boolean;
   glob: string;
   onGlobChange: (glob: string) => void;
   /** lower-cased ids ticked by hand */
@@ -24,7 +27,7 @@ export interface PickerProps {
   idPrefix: string;
 }
 
-export function PackagePicker({ prepared, glob, onGlobChange, ticked, onTickedChange, error, idPrefix }: PickerProps) {
+export function PackagePicker({ prepared, failed, glob, onGlobChange, ticked, onTickedChange, error, idPrefix }: PickerProps) {
   const deferredGlob = useDeferredValue(glob);
   const [filter, setFilter] = useState("");
   const deferredFilter = useDeferredValue(filter);
@@ -107,7 +110,11 @@ export function PackagePicker({ prepared, glob, onGlobChange, ticked, onTickedCh
             aria-labelledby={`${idPrefix}-available`}
             className="mt-1 h-56 overflow-auto rounded border border-gray-400"
           >
-            {!prepared ? (
+            {failed ? (
+              <p role="alert" className="p-2 text-sm text-red-700">
+                The packages of this owner could not be loaded. Please reload the page.
+              </p>
+            ) : !prepared ? (
               <p className="p-2 text-sm text-gray-600">Loading packages…</p>
             ) : total === 0 ? (
               <p className="p-2 text-sm text-gray-600">This owner has no packages yet. Use a glob pattern to cover future package IDs.</p>
@@ -149,7 +156,7 @@ export function PackagePicker({ prepared, glob, onGlobChange, ticked, onTickedCh
           <table className="mt-1 w-full">
             <thead>
               <tr>
-                <th className="text-left">Pattern</th>
+                <th className="pr-2 text-left">Pattern</th>
                 <th className="text-left">Result</th>
               </tr>
             </thead>
@@ -170,6 +177,11 @@ export function PackagePicker({ prepared, glob, onGlobChange, ticked, onTickedCh
       </div>
     </fieldset>
   );
+}
+
+export async function loadIds(owner: string): Promise<string[] | null> {
+  const r = await loadOwnerPackagesAction(owner);
+  return r.status === "ok" ? r.data.ids : null;
 }
 
 /** Loads the owner's package ids through the server action (lower-cased once, here). */

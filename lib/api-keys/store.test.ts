@@ -195,6 +195,11 @@ describeEachDb("api-keys store", (getDb, provider) => {
     await revokeApiKey(db, user.id, regen!.key.id);
     const again = await regenerateApiKey(db, user.id, regen!.key.id);
     expect(again?.key.revokedAt).toBeNull();
+    // a locked account gets no new secret (nor a new key)
+    await db.user.update({ where: { id: user.id }, data: { locked: true } });
+    expect(await regenerateApiKey(db, user.id, again!.key.id)).toBeNull();
+    expect(await createApiKey(db, user.id, base(user.id))).toEqual({ ok: false, error: MESSAGES.userLocked });
+    expect((await listApiKeys(db, user.id)).map((k) => k.id)).toEqual([again!.key.id]);
   });
 
   it("20 parallel regenerates of one key leave exactly one live key and the original secret dead", async () => {
@@ -210,6 +215,20 @@ describeEachDb("api-keys store", (getDb, provider) => {
     expect(await keyFor(db, res.plaintext)).toBeNull();
     expect(await keyFor(db, winners[0]!.plaintext)).not.toBeNull();
     expect(await db.apiKeyScope.count({ where: { apiKey: { userId: user.id } } })).toBe(2);
+  });
+
+  it("edits racing a delete never fail: each either edits or answers 'not found'", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const res = await createApiKey(db, user.id, base(user.id));
+    if (!res.ok) throw new Error(res.error);
+    const outcomes = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => editApiKey(db, user.id, res.key.id, [`E${i}*`])),
+      deleteApiKey(db, user.id, res.key.id),
+    ]);
+    for (const o of outcomes.slice(0, 10)) expect(o === true || o === false || o.ok || o.error === MESSAGES.keyNotFound).toBe(true);
+    expect(outcomes[10]).toBe(true);
+    expect(await db.apiKeyScope.count({ where: { apiKeyId: res.key.id } })).toBe(0);
   });
 
   it("100 parallel creates give 100 keys", async () => {

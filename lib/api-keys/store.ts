@@ -18,7 +18,7 @@
 //     New key with the same name, owner, actions, subjects and duration from now; the old row is
 //     deleted in the same transaction, and deleting 0 rows aborts it, so of N concurrent
 //     regenerates of one id exactly one succeeds. AddCredential + RemoveCredential audits; no mail.
-//     Works on expired and revoked keys (nuget.org).
+//     Works on expired and revoked keys (nuget.org); null for a locked account too.
 //   revokeApiKey(db, userId, keyId, source = "User", now?) → ApiKeyView | null
 //     Only an active key (not expired, not revoked): sets revokedAt/expiresAt to now and the
 //     source; RevokeCredential audit; "API Key '{name}' Revoked" mail.
@@ -90,18 +90,9 @@ const viewSelect = {
   scopes: { select: { action: true, subject: true } },
 } as const;
 
-type KeyRow = {
-  id: string;
-  name: string;
-  type: string;
-  ownerId: string;
+/** What viewSelect returns: the view's columns with the owner and scope rows still nested. */
+type KeyRow = Omit<ApiKeyView, "ownerUsername" | "actions" | "subjects"> & {
   owner: { username: string };
-  expiresInDays: number;
-  expiresAt: Date;
-  createdAt: Date;
-  revokedAt: Date | null;
-  revocationSource: string | null;
-  lastUsedAt: Date | null;
   scopes: { action: string; subject: string }[];
 };
 
@@ -268,7 +259,10 @@ export async function editApiKey(db: Db, userId: string, keyId: string, subjects
   if (!checked.ok) return checked;
   const ip = await requestIp();
   return db.$transaction(async (tx) => {
-    const current = await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect });
+    // a no-op write first: it locks the row, so a concurrent delete or regenerate waits for
+    // us (or we see 0 rows) instead of our new scope rows hitting a vanished key
+    const { count } = await tx.apiKey.updateMany({ where: { id: keyId, userId, type: KEY_TYPE }, data: { type: KEY_TYPE } });
+    const current = count === 1 ? await tx.apiKey.findFirst({ where: { id: keyId, userId }, select: viewSelect }) : null;
     if (!current) return { ok: false, error: MESSAGES.keyNotFound };
     const stored = await ownedSubjects(tx, current.ownerId, checked.value);
     if (!stored) return { ok: false, error: MESSAGES.packageNotOwned };
@@ -296,6 +290,9 @@ export async function regenerateApiKey(
   keyId: string,
   now = new Date(),
 ): Promise<{ key: ApiKeyView; plaintext: string } | null> {
+  // nuget.org refuses a locked account a new secret
+  const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { locked: true } });
+  if (!user || user.locked) return null;
   const material = generateKey();
   const ip = await requestIp();
   try {
