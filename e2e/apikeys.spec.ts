@@ -107,7 +107,7 @@ test("1: anonymous visitors are sent to sign-in with a returnUrl", async ({ page
 test("3: an unconfirmed user sees the confirm message and no Create or Manage", async ({ page }) => {
   await signedIn(page, { confirmed: false });
   await expect(page.getByText("To get an API Key you will need to confirm your account.")).toBeVisible();
-  await expect(page.getByRole("link", { name: "confirm your account" })).toHaveAttribute("href", "/account");
+  await expect(page.getByRole("link", { name: "confirm your account" })).toHaveAttribute("href", "/account/confirm");
   await expect(page.getByRole("heading", { name: "Create" })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Manage" })).toHaveCount(0);
 });
