@@ -54,6 +54,8 @@ interface Sandbox {
   home: string;
   cwd: string;
   configFile: string;
+  /** only what the clients need: nothing of the caller's NuGet settings leaks in */
+  env: Record<string, string | undefined>;
   dispose(): Promise<void>;
 }
 
@@ -65,15 +67,16 @@ async function sandbox(): Promise<Sandbox> {
   await mkdir(cwd);
   const configFile = path.join(root, "empty.config");
   await writeFile(configFile, '<?xml version="1.0" encoding="utf-8"?>\n<configuration />\n');
-  return { home, cwd, configFile, dispose: () => rm(root, { recursive: true, force: true }) };
+  const env = { PATH: process.env.PATH, LANG: "C.UTF-8", HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") };
+  return { home, cwd, configFile, env, dispose: () => rm(root, { recursive: true, force: true }) };
 }
 
 /** Spawns under `timeout`, stdin closed, each stream capped; the whole process group dies on overflow. */
-function spawnCapped(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, seconds: number): Promise<RunResult> {
+function spawnCapped(cmd: string, args: string[], cwd: string, env: Record<string, string | undefined>, seconds: number): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("timeout", ["-k", "5", String(seconds), cmd, ...args], {
       cwd,
-      env,
+      env: env as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -118,15 +121,7 @@ export async function runNuget(client: NugetClient, args: string[], opts: RunOpt
   try {
     for (const [name, bytes] of Object.entries(opts.files ?? {})) await writeFile(path.join(box.cwd, name), bytes);
     const [cmd, pre] = command(client);
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      LANG: "C.UTF-8",
-      HOME: box.home,
-      XDG_CONFIG_HOME: path.join(box.home, ".config"),
-      // NuGet.exe 5.8 would otherwise pick these up from the environment
-      NUGET_PACKAGES: path.join(box.home, "packages"),
-    };
-    return await spawnCapped(cmd, [...pre, ...args, "-ConfigFile", box.configFile, "-NonInteractive"], box.cwd, env, opts.timeoutSeconds ?? TIMEOUT_SECONDS);
+    return await spawnCapped(cmd, [...pre, ...args, "-ConfigFile", box.configFile, "-NonInteractive"], box.cwd, box.env, opts.timeoutSeconds ?? TIMEOUT_SECONDS);
   } finally {
     await box.dispose();
   }
@@ -182,7 +177,7 @@ export async function pack(id: string, version: string, opts: { padding?: number
     let readme = `${id} ${version}\n`;
     if (opts.padding) readme += Buffer.from(Array.from({ length: opts.padding }, (_, i) => (i * 7919) % 251)).toString("base64");
     await writeFile(path.join(box.cwd, "readme.txt"), readme);
-    const r = await spawnCapped(NUGET_287, ["pack", `${id}.nuspec`, "-NonInteractive"], box.cwd, { PATH: process.env.PATH, HOME: box.home, XDG_CONFIG_HOME: path.join(box.home, ".config") }, 60);
+    const r = await spawnCapped(NUGET_287, ["pack", `${id}.nuspec`, "-NonInteractive"], box.cwd, box.env, 60);
     const file = (await readdir(box.cwd)).find((f) => f.endsWith(".nupkg"));
     if (r.exitCode !== 0 || !file) throw new Error(`nuget pack failed (${r.exitCode}):\n${r.output}`);
     return { file, bytes: await readFile(path.join(box.cwd, file)) };
