@@ -1,0 +1,289 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, expect, it } from "vitest";
+import { describeEachDb } from "@/tests/databases";
+import type { Db } from "@/lib/create-db";
+import { parseKey, secretMatches } from "./key-material";
+import { MESSAGES } from "./rules";
+import {
+  createApiKey,
+  deleteApiKey,
+  editApiKey,
+  getApiKey,
+  listApiKeys,
+  listOwnedPackageIds,
+  listOwners,
+  regenerateApiKey,
+  revokeApiKey,
+} from "./store";
+
+const mailDir = mkdtempSync(path.join(tmpdir(), "apikeys-mail-"));
+process.env.MAIL_DIR = mailDir;
+delete process.env.SMTP_URL;
+
+async function makeUser(db: Db, packages: string[] = []) {
+  const username = `u_${randomBytes(5).toString("hex")}`;
+  const user = await db.user.create({
+    data: { username, usernameKey: username.toLowerCase(), email: `${username}@example.test`, emailConfirmedAt: new Date() },
+  });
+  for (const id of packages) {
+    await db.packageRegistration.create({ data: { packageId: id, idKey: id.toLowerCase(), owners: { create: { userId: user.id } } } });
+  }
+  return user;
+}
+
+/** The live key a plaintext authenticates as, by the same rules as the push API. */
+async function keyFor(db: Db, plaintext: string) {
+  const parsed = parseKey(plaintext)!;
+  const row = await db.apiKey.findUnique({ where: { lookupId: parsed.lookupId } });
+  return row && secretMatches(parsed, row.secretHash) ? row : null;
+}
+
+function mailsTo(email: string): string[] {
+  return readdirSync(mailDir)
+    .map((f) => readFileSync(path.join(mailDir, f), "utf8"))
+    .filter((m) => m.includes(`To: ${email}`));
+}
+
+describeEachDb("api-keys store", (getDb, provider) => {
+  let pkgPrefix: string;
+  beforeAll(() => {
+    pkgPrefix = `P${provider}${randomBytes(3).toString("hex")}`;
+  });
+
+  const base = (ownerId: string, subjects: string[] = ["*"]) => ({
+    name: "ci key",
+    expiresInDays: 365,
+    ownerId,
+    actions: ["package:push", "package:unlist"],
+    subjects,
+  });
+
+  it("creates a key: scope rows per (action, subject), expiry, view without hash, audit without value, mail", async () => {
+    const db = getDb();
+    const ids = [`${pkgPrefix}.A`, `${pkgPrefix}.B`, `${pkgPrefix}.Other`];
+    const user = await makeUser(db, ids);
+    const now = new Date("2026-01-01T00:00:00Z");
+    const res = await createApiKey(db, user.id, base(user.id, [`${pkgPrefix}.*`, ids[2].toLowerCase(), ids[0]]), now);
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    expect(res.plaintext).toMatch(/^oy2[a-z2-7]{43}$/);
+    // the glob's own matches are dropped; the one exact id keeps the owner's casing
+    expect(res.key.subjects).toEqual([`${pkgPrefix}.*`]);
+    expect(res.key.actions).toEqual(["package:push", "package:unlist"]);
+    expect(res.key.expiresAt.toISOString()).toBe("2027-01-01T00:00:00.000Z");
+    expect(res.key).not.toHaveProperty("secretHash");
+    expect(await db.apiKeyScope.count({ where: { apiKeyId: res.key.id } })).toBe(2);
+
+    const other = await makeUser(db, [`Z${pkgPrefix}`]);
+    const two = await createApiKey(db, other.id, { ...base(other.id, [`z${pkgPrefix}`]), actions: ["package:pushversion"] });
+    expect(two.ok && two.key.subjects).toEqual([`Z${pkgPrefix}`]);
+
+    const audit = await db.auditRecord.findFirst({ where: { actorId: user.id, action: "AddCredential" } });
+    expect(JSON.parse(audit!.details!)).toMatchObject({ name: "ci key", owner: user.username, actions: ["package:push", "package:unlist"] });
+    expect(audit!.details).not.toContain(res.plaintext);
+    const mails = mailsTo(user.email);
+    expect(mails.some((m) => m.includes("[NuGet Gallery] API key added to your account") && m.includes("API key 'ci key' was added"))).toBe(true);
+    expect(await keyFor(db, res.plaintext.toUpperCase())).not.toBeNull();
+  });
+
+  it("refuses bad input with nuget.org's messages", async () => {
+    const db = getDb();
+    const user = await makeUser(db, [`${pkgPrefix}.Mine`]);
+    const stranger = await makeUser(db, [`${pkgPrefix}.Theirs`]);
+    const cases: [Partial<ReturnType<typeof base>> & { expiresInDays?: number | null }, string][] = [
+      [{ name: "   " }, MESSAGES.nameBlankServer],
+      [{ name: "x".repeat(257) }, MESSAGES.nameTooLong],
+      [{ expiresInDays: 7 }, "API key expiration must be 1, 90, 180, 270, or 365 days."],
+      [{ ownerId: "" }, MESSAGES.ownerBlankServer],
+      [{ ownerId: stranger.id }, MESSAGES.ownerNotAllowed],
+      [{ actions: [] }, MESSAGES.scopeRequired],
+      [{ actions: ["package:verify"] }, MESSAGES.scopeUnknown],
+      [{ actions: ["all"] }, MESSAGES.scopeUnknown],
+      [{ actions: ["package:push", "package:pushversion"] }, MESSAGES.scopeBothPush],
+      [{ subjects: [] }, MESSAGES.subjectsRequired],
+      [{ subjects: ["  "] }, MESSAGES.subjectsRequired],
+      [{ subjects: ["a b*"] }, MESSAGES.globInvalid],
+      [{ subjects: ["a?"] }, MESSAGES.globInvalid],
+      [{ subjects: ["a*", "b*"] }, MESSAGES.globTooMany],
+      [{ subjects: [`${pkgPrefix}.Theirs`] }, MESSAGES.packageNotOwned],
+      [{ subjects: ["NoSuchPackage"] }, MESSAGES.packageNotOwned],
+    ];
+    for (const [patch, error] of cases) {
+      expect(await createApiKey(db, user.id, { ...base(user.id), ...patch }), JSON.stringify(patch)).toEqual({ ok: false, error });
+    }
+    expect(await db.apiKey.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("expiry: missing or 0 = 365, above 365 clamped to 365", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    for (const requested of [null, 0, -5, 1000]) {
+      const res = await createApiKey(db, user.id, { ...base(user.id), expiresInDays: requested });
+      expect(res.ok && res.key.expiresInDays).toBe(365);
+    }
+    const one = await createApiKey(db, user.id, { ...base(user.id), expiresInDays: 1 });
+    expect(one.ok && one.key.expiresInDays).toBe(1);
+  });
+
+  it("lists newest first, never another user's keys", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const other = await makeUser(db);
+    const t = Date.parse("2026-03-01T00:00:00Z");
+    for (const [i, name] of ["old", "mid", "new"].entries()) {
+      await createApiKey(db, user.id, { ...base(user.id), name }, new Date(t + i * 1000));
+    }
+    await createApiKey(db, other.id, { ...base(other.id), name: "theirs" });
+    expect((await listApiKeys(db, user.id)).map((k) => k.name)).toEqual(["new", "mid", "old"]);
+    expect((await listApiKeys(db, other.id)).map((k) => k.name)).toEqual(["theirs"]);
+  });
+
+  it("every function is owner-scoped: another user's key answers like a missing one", async () => {
+    const db = getDb();
+    const owner = await makeUser(db, [`${pkgPrefix}.Scoped`]);
+    const intruder = await makeUser(db, [`${pkgPrefix}.Intruder`]);
+    const res = await createApiKey(db, owner.id, base(owner.id, [`${pkgPrefix}.Scoped`]));
+    if (!res.ok) throw new Error(res.error);
+    const id = res.key.id;
+    expect(await getApiKey(db, intruder.id, id)).toBeNull();
+    expect(await editApiKey(db, intruder.id, id, ["*"])).toEqual(await editApiKey(db, intruder.id, "no-such-id", ["*"]));
+    expect(await editApiKey(db, intruder.id, id, ["*"])).toEqual({ ok: false, error: MESSAGES.keyNotFound });
+    expect(await regenerateApiKey(db, intruder.id, id)).toBeNull();
+    expect(await revokeApiKey(db, intruder.id, id)).toBeNull();
+    expect(await deleteApiKey(db, intruder.id, id)).toBe(false);
+    expect(await listOwners(db, intruder.id)).toEqual([{ id: intruder.id, username: intruder.username }]);
+    expect((await listOwnedPackageIds(db, intruder.id)).ids).toEqual([`${pkgPrefix}.Intruder`]);
+    // untouched
+    const after = await getApiKey(db, owner.id, id);
+    expect(after).toEqual(res.key);
+    expect(await keyFor(db, res.plaintext)).not.toBeNull();
+  });
+
+  it("edit replaces subjects only, re-checks them, keeps value/expiry/owner/actions", async () => {
+    const db = getDb();
+    const user = await makeUser(db, [`${pkgPrefix}.E1`, `${pkgPrefix}.E2`]);
+    const res = await createApiKey(db, user.id, base(user.id, [`${pkgPrefix}.E1`]));
+    if (!res.ok) throw new Error(res.error);
+    expect(await editApiKey(db, user.id, res.key.id, [])).toEqual({ ok: false, error: MESSAGES.subjectsRequired });
+    expect(await editApiKey(db, user.id, res.key.id, ["bad glob"])).toEqual({ ok: false, error: MESSAGES.globInvalid });
+    expect(await editApiKey(db, user.id, res.key.id, ["NotMine"])).toEqual({ ok: false, error: MESSAGES.packageNotOwned });
+    const edited = await editApiKey(db, user.id, res.key.id, [`${pkgPrefix}.e2`, "Foo*"]);
+    expect(edited).toEqual({ ok: true, key: { ...res.key, subjects: ["Foo*", `${pkgPrefix}.E2`] } });
+    expect(await db.apiKeyScope.count({ where: { apiKeyId: res.key.id } })).toBe(4);
+    expect(await keyFor(db, res.plaintext)).not.toBeNull();
+    expect(await db.auditRecord.count({ where: { actorId: user.id, action: "EditCredential" } })).toBe(1);
+  });
+
+  it("regenerate: same name/owner/scopes/duration from now, new id and secret, old secret dead", async () => {
+    const db = getDb();
+    const user = await makeUser(db, [`${pkgPrefix}.R`]);
+    const res = await createApiKey(db, user.id, { ...base(user.id, [`${pkgPrefix}.R`, "R*"]), expiresInDays: 90 }, new Date("2026-01-01T00:00:00Z"));
+    if (!res.ok) throw new Error(res.error);
+    const now = new Date("2026-06-01T00:00:00Z");
+    const regen = await regenerateApiKey(db, user.id, res.key.id, now);
+    expect(regen).not.toBeNull();
+    expect(regen!.key).toMatchObject({ name: res.key.name, ownerId: user.id, actions: res.key.actions, subjects: res.key.subjects, expiresInDays: 90 });
+    expect(regen!.key.expiresAt.toISOString()).toBe("2026-08-30T00:00:00.000Z");
+    expect(regen!.key.id).not.toBe(res.key.id);
+    expect(await keyFor(db, res.plaintext)).toBeNull();
+    expect((await keyFor(db, regen!.plaintext))?.id).toBe(regen!.key.id);
+    expect(await regenerateApiKey(db, user.id, res.key.id)).toBeNull();
+    // revoked and expired keys regenerate too
+    await revokeApiKey(db, user.id, regen!.key.id);
+    const again = await regenerateApiKey(db, user.id, regen!.key.id);
+    expect(again?.key.revokedAt).toBeNull();
+  });
+
+  it("20 parallel regenerates of one key leave exactly one live key and the original secret dead", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const res = await createApiKey(db, user.id, base(user.id));
+    if (!res.ok) throw new Error(res.error);
+    const results = await Promise.all(Array.from({ length: 20 }, () => regenerateApiKey(db, user.id, res.key.id)));
+    const winners = results.filter((r) => r !== null);
+    expect(winners).toHaveLength(1);
+    const keys = await db.apiKey.findMany({ where: { userId: user.id } });
+    expect(keys.map((k) => k.id)).toEqual([winners[0]!.key.id]);
+    expect(await keyFor(db, res.plaintext)).toBeNull();
+    expect(await keyFor(db, winners[0]!.plaintext)).not.toBeNull();
+    expect(await db.apiKeyScope.count({ where: { apiKey: { userId: user.id } } })).toBe(2);
+  });
+
+  it("100 parallel creates give 100 keys", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => createApiKey(db, user.id, { ...base(user.id), name: `k${i}` })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(await db.apiKey.count({ where: { userId: user.id } })).toBe(100);
+    expect(new Set(results.map((r) => r.ok && r.plaintext)).size).toBe(100);
+  });
+
+  it("revoke: only active keys; row stays, expiry now, source; mail", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const res = await createApiKey(db, user.id, { ...base(user.id), name: "to revoke" });
+    if (!res.ok) throw new Error(res.error);
+    const now = new Date();
+    const revoked = await revokeApiKey(db, user.id, res.key.id, "User", now);
+    expect(revoked).toMatchObject({ id: res.key.id, revocationSource: "User" });
+    expect(revoked!.revokedAt!.getTime()).toBe(now.getTime());
+    expect(revoked!.expiresAt.getTime()).toBe(now.getTime());
+    expect(await revokeApiKey(db, user.id, res.key.id)).toBeNull();
+    const expired = await createApiKey(db, user.id, { ...base(user.id), expiresInDays: 1 }, new Date(Date.now() - 2 * 86400_000));
+    expect(await revokeApiKey(db, user.id, expired.ok ? expired.key.id : "")).toBeNull();
+    const audit = await db.auditRecord.findFirst({ where: { target: res.key.id, action: "RevokeCredential" } });
+    expect(JSON.parse(audit!.details!).source).toBe("User");
+    expect(mailsTo(user.email).some((m) => m.includes("[NuGet Gallery] API Key 'to revoke' Revoked") && m.includes("Your API Key 'to revoke' has been revoked."))).toBe(true);
+  });
+
+  it("delete removes the key and its scopes, audits and mails", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const res = await createApiKey(db, user.id, { ...base(user.id), name: "gone" });
+    if (!res.ok) throw new Error(res.error);
+    expect(await deleteApiKey(db, user.id, res.key.id)).toBe(true);
+    expect(await db.apiKey.count({ where: { id: res.key.id } })).toBe(0);
+    expect(await db.apiKeyScope.count({ where: { apiKeyId: res.key.id } })).toBe(0);
+    expect(await deleteApiKey(db, user.id, res.key.id)).toBe(false);
+    expect(await db.auditRecord.count({ where: { target: res.key.id, action: "RemoveCredential" } })).toBe(1);
+    expect(mailsTo(user.email).some((m) => m.includes("API key removed from your account") && m.includes("API key 'gone' was removed"))).toBe(true);
+  });
+
+  it("lists owned package ids A-Z case-insensitively, with filter and paging", async () => {
+    const db = getDb();
+    const user = await makeUser(db, ["beta", "Alpha", "gamma.Beta"]);
+    expect(await listOwnedPackageIds(db, user.id)).toEqual({ ids: ["Alpha", "beta", "gamma.Beta"], total: 3 });
+    expect(await listOwnedPackageIds(db, user.id, { filter: "BETA" })).toEqual({ ids: ["beta", "gamma.Beta"], total: 2 });
+    expect(await listOwnedPackageIds(db, user.id, { skip: 1, take: 1 })).toEqual({ ids: ["beta"], total: 3 });
+  });
+
+  it("no plaintext key in any column of any table", async () => {
+    const db = getDb();
+    const user = await makeUser(db, [`${pkgPrefix}.Scan`]);
+    const plaintexts: string[] = [];
+    const a = await createApiKey(db, user.id, base(user.id, [`${pkgPrefix}.Scan`]));
+    if (!a.ok) throw new Error(a.error);
+    plaintexts.push(a.plaintext);
+    const r = await regenerateApiKey(db, user.id, a.key.id);
+    plaintexts.push(r!.plaintext);
+    await editApiKey(db, user.id, r!.key.id, ["*"]);
+    await revokeApiKey(db, user.id, r!.key.id);
+    const tables =
+      provider === "sqlite"
+        ? (await db.$queryRawUnsafe<{ name: string }[]>("SELECT name FROM sqlite_master WHERE type='table'")).map((t) => t.name)
+        : (await db.$queryRawUnsafe<{ t: string }[]>("SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema='public'")).map((x) => x.t);
+    expect(tables).toEqual(expect.arrayContaining(["ApiKey", "ApiKeyScope", "AuditRecord", "User"]));
+    for (const table of tables) {
+      const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "${table}"`);
+      const dump = JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? String(v) : v)).toLowerCase();
+      for (const p of plaintexts) {
+        expect(dump.includes(p), `${table} holds a plaintext key`).toBe(false);
+        // nor the secret part alone (the lookup id is public by design)
+        expect(dump.includes(p.slice(16, 40)), `${table} holds a key secret`).toBe(false);
+      }
+    }
+  });
+});

@@ -1,0 +1,381 @@
+// API keys data layer: the only module that reads or writes ApiKey/ApiKeyScope for the page.
+//
+// Every function takes the Prisma client first and, when it acts for a person, that user's id
+// second; the id goes into every `where`, so someone else's key answers exactly like a missing
+// one. Reads select a DTO (ApiKeyView) and never the secret hash. The plaintext of a key exists
+// only in the return value of createApiKey/regenerateApiKey.
+//
+//   createApiKey(db, userId, {name, expiresInDays, ownerId, actions, subjects}, now?)
+//       → {ok:true, key, plaintext} | {ok:false, error}
+//     Re-checks every rule of the form (name, expiry option, owner allowed, scopes, subjects,
+//     packages owned by the owner). Key + scope rows + AddCredential audit in one transaction,
+//     then the "API key added to your account" mail.
+//   listApiKeys(db, userId) → ApiKeyView[]              newest first, then by name
+//   getApiKey(db, userId, keyId) → ApiKeyView | null
+//   editApiKey(db, userId, keyId, subjects) → {ok:true, key} | {ok:false, error}
+//     Replaces the subjects (owner, actions, value, expiry unchanged); EditCredential audit; no mail.
+//   regenerateApiKey(db, userId, keyId, now?) → {key, plaintext} | null
+//     New key with the same name, owner, actions, subjects and duration from now; the old row is
+//     deleted in the same transaction, and deleting 0 rows aborts it, so of N concurrent
+//     regenerates of one id exactly one succeeds. AddCredential + RemoveCredential audits; no mail.
+//     Works on expired and revoked keys (nuget.org).
+//   revokeApiKey(db, userId, keyId, source = "User", now?) → ApiKeyView | null
+//     Only an active key (not expired, not revoked): sets revokedAt/expiresAt to now and the
+//     source; RevokeCredential audit; "API Key '{name}' Revoked" mail.
+//   deleteApiKey(db, userId, keyId) → boolean
+//     Removes the key and (cascade) its scopes; RemoveCredential audit; "API key removed" mail.
+//   listOwners(db, userId) → Owner[]                    the accounts a key may act for
+//   listOwnedPackageIds(db, ownerId, {filter?, skip?, take?}) → {ids, total}   A–Z, case-insensitive
+//
+// Mails go out after the transaction commits; a mail failure is logged, never undoes the change.
+import "server-only";
+import type { Db } from "@/lib/create-db";
+import type { TransactionClient } from "@/lib/generated/sqlite/internal/prismaNamespace";
+import { requestIp, writeAudit } from "@/lib/audit";
+import { sendMail, subject } from "@/lib/mail/mailer";
+import { generateKey } from "./key-material";
+import { type Action, isGlob } from "./scopes";
+import { MESSAGES, checkActions, checkName, checkSubjects, resolveExpiry, type Subjects } from "./rules";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const KEY_TYPE = "apikey.v4";
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  type: string;
+  ownerId: string;
+  ownerUsername: string;
+  /** sorted as USER_ACTIONS, no duplicates */
+  actions: Action[];
+  /** the glob (if any) first, then exact ids A–Z */
+  subjects: string[];
+  expiresInDays: number;
+  expiresAt: Date;
+  createdAt: Date;
+  revokedAt: Date | null;
+  revocationSource: string | null;
+  lastUsedAt: Date | null;
+}
+
+export interface Owner {
+  id: string;
+  username: string;
+}
+
+export interface CreateApiKeyInput {
+  name: string;
+  /** null/0/missing = the default (largest) option; see rules.resolveExpiry */
+  expiresInDays: number | null | undefined;
+  ownerId: string;
+  actions: readonly string[];
+  subjects: readonly string[];
+}
+
+export type CreateResult = { ok: true; key: ApiKeyView; plaintext: string } | { ok: false; error: string };
+export type EditResult = { ok: true; key: ApiKeyView } | { ok: false; error: string };
+
+const viewSelect = {
+  id: true,
+  name: true,
+  type: true,
+  ownerId: true,
+  owner: { select: { username: true } },
+  expiresInDays: true,
+  expiresAt: true,
+  createdAt: true,
+  revokedAt: true,
+  revocationSource: true,
+  lastUsedAt: true,
+  scopes: { select: { action: true, subject: true } },
+} as const;
+
+type KeyRow = {
+  id: string;
+  name: string;
+  type: string;
+  ownerId: string;
+  owner: { username: string };
+  expiresInDays: number;
+  expiresAt: Date;
+  createdAt: Date;
+  revokedAt: Date | null;
+  revocationSource: string | null;
+  lastUsedAt: Date | null;
+  scopes: { action: string; subject: string }[];
+};
+
+const ACTION_ORDER: readonly string[] = ["package:push", "package:pushversion", "package:unlist", "package:verify"];
+
+function toView(row: KeyRow): ApiKeyView {
+  const actions = [...new Set(row.scopes.map((s) => s.action))].sort((a, b) => ACTION_ORDER.indexOf(a) - ACTION_ORDER.indexOf(b));
+  const subjects = [...new Set(row.scopes.map((s) => s.subject))].sort(
+    (a, b) => Number(isGlob(b)) - Number(isGlob(a)) || a.toLowerCase().localeCompare(b.toLowerCase()),
+  );
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    ownerId: row.ownerId,
+    ownerUsername: row.owner.username,
+    actions: actions as Action[],
+    subjects,
+    expiresInDays: row.expiresInDays,
+    expiresAt: row.expiresAt,
+    createdAt: row.createdAt,
+    revokedAt: row.revokedAt,
+    revocationSource: row.revocationSource,
+    lastUsedAt: row.lastUsedAt,
+  };
+}
+
+/** nuget.org's CredentialAuditRecord: names, dates and each scope, never the value. */
+function auditDetails(key: ApiKeyView, extra: Record<string, unknown> = {}) {
+  return {
+    type: key.type,
+    name: key.name,
+    created: key.createdAt.toISOString(),
+    expires: key.expiresAt.toISOString(),
+    lastUsed: key.lastUsedAt?.toISOString() ?? null,
+    revocationSource: key.revocationSource,
+    owner: key.ownerUsername,
+    actions: key.actions,
+    subjects: key.subjects,
+    scopes: key.actions.flatMap((action) => key.subjects.map((s) => ({ owner: key.ownerUsername, subject: s, action }))),
+    ...extra,
+  };
+}
+
+function scopeRows(actions: readonly string[], subjects: readonly string[]) {
+  // nuget.org writes one Scope row per (action, subject)
+  return actions.flatMap((action) => subjects.map((subject) => ({ action, subject })));
+}
+
+async function mailUser(db: Db, userId: string, subjectText: string, text: string) {
+  try {
+    const user = await db.user.findUnique({ where: { id: userId }, select: { email: true } });
+    if (user) await sendMail({ to: user.email, subject: subject(subjectText), text });
+  } catch (e) {
+    // the change is committed; a mail outage must not turn it into an error page
+    console.error("[api-keys] mail failed:", (e as Error).message);
+  }
+}
+
+const SUPPORT_LINE = "If you did not request this change, please reply to this email to contact support.";
+
+export async function listOwners(db: Db, userId: string): Promise<Owner[]> {
+  // Organizations come later; then their memberships join this list.
+  const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { id: true, username: true } });
+  return user ? [user] : [];
+}
+
+export async function listOwnedPackageIds(
+  db: Db,
+  ownerId: string,
+  opts: { filter?: string; skip?: number; take?: number } = {},
+): Promise<{ ids: string[]; total: number }> {
+  const filter = opts.filter?.trim().toLowerCase();
+  // idKey is the lower-cased id, so `contains` is case-insensitive on both databases
+  const where = { owners: { some: { userId: ownerId } }, ...(filter ? { idKey: { contains: filter } } : {}) };
+  const [rows, total] = await Promise.all([
+    db.packageRegistration.findMany({ where, select: { packageId: true }, orderBy: { idKey: "asc" }, skip: opts.skip, take: opts.take }),
+    db.packageRegistration.count({ where }),
+  ]);
+  return { ids: rows.map((r) => r.packageId), total };
+}
+
+/**
+ * The exact ids as the owner's packages spell them, or null if the owner does not own one of
+ * them. (A glob is not checked against packages: it also covers future ids, as nuget.org.)
+ */
+async function ownedSubjects(db: Db | TransactionClient, ownerId: string, subjects: Subjects): Promise<string[] | null> {
+  if (subjects.ids.length === 0) return subjects.glob ? [subjects.glob] : [];
+  const keys = subjects.ids.map((id) => id.toLowerCase());
+  const rows = await db.packageRegistration.findMany({
+    where: { idKey: { in: keys }, owners: { some: { userId: ownerId } } },
+    select: { packageId: true },
+  });
+  if (rows.length !== keys.length) return null;
+  return [...(subjects.glob ? [subjects.glob] : []), ...rows.map((r) => r.packageId)];
+}
+
+export async function createApiKey(db: Db, userId: string, input: CreateApiKeyInput, now = new Date()): Promise<CreateResult> {
+  const name = checkName(input.name);
+  if (!name.ok) return name;
+  const days = resolveExpiry(input.expiresInDays);
+  if (!days.ok) return days;
+  if (!input.ownerId) return { ok: false, error: MESSAGES.ownerBlankServer };
+  const actions = checkActions(input.actions);
+  if (!actions.ok) return actions;
+  const subjects = checkSubjects(input.subjects);
+  if (!subjects.ok) return subjects;
+
+  const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { locked: true } });
+  if (!user) return { ok: false, error: MESSAGES.ownerNotAllowed };
+  if (user.locked) return { ok: false, error: MESSAGES.userLocked };
+  const owners = await listOwners(db, userId);
+  if (!owners.some((o) => o.id === input.ownerId)) return { ok: false, error: MESSAGES.ownerNotAllowed };
+  const stored = await ownedSubjects(db, input.ownerId, subjects.value);
+  if (!stored) return { ok: false, error: MESSAGES.packageNotOwned };
+
+  const material = generateKey();
+  const ip = await requestIp();
+  const key = await db.$transaction(async (tx) => {
+    const row = await tx.apiKey.create({
+      data: {
+        userId,
+        ownerId: input.ownerId,
+        type: KEY_TYPE,
+        name: name.value,
+        lookupId: material.lookupId,
+        secretHash: material.secretHash,
+        expiresInDays: days.value,
+        expiresAt: new Date(now.getTime() + days.value * DAY_MS),
+        createdAt: now,
+        scopes: { create: scopeRows(actions.value, stored) },
+      },
+      select: viewSelect,
+    });
+    const view = toView(row);
+    await writeAudit(tx, { actorId: userId, action: "AddCredential", target: view.id, details: auditDetails(view), ip });
+    return view;
+  });
+  await mailUser(
+    db,
+    userId,
+    "API key added to your account",
+    `API key '${key.name}' was added to your account and can now be used. ${SUPPORT_LINE}`,
+  );
+  return { ok: true, key, plaintext: material.plaintext };
+}
+
+export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyView[]> {
+  const rows = await db.apiKey.findMany({
+    where: { userId, type: KEY_TYPE },
+    select: viewSelect,
+    orderBy: [{ createdAt: "desc" }, { name: "asc" }],
+  });
+  return rows.map(toView);
+}
+
+export async function getApiKey(db: Db, userId: string, keyId: string): Promise<ApiKeyView | null> {
+  const row = await db.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect });
+  return row ? toView(row) : null;
+}
+
+export async function editApiKey(db: Db, userId: string, keyId: string, subjects: readonly string[]): Promise<EditResult> {
+  const checked = checkSubjects(subjects);
+  if (!checked.ok) return checked;
+  const ip = await requestIp();
+  return db.$transaction(async (tx) => {
+    const current = await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect });
+    if (!current) return { ok: false, error: MESSAGES.keyNotFound };
+    const stored = await ownedSubjects(tx, current.ownerId, checked.value);
+    if (!stored) return { ok: false, error: MESSAGES.packageNotOwned };
+    const before = toView(current);
+    await tx.apiKeyScope.deleteMany({ where: { apiKeyId: keyId } });
+    await tx.apiKeyScope.createMany({ data: scopeRows(before.actions, stored).map((s) => ({ ...s, apiKeyId: keyId })) });
+    const after = toView((await tx.apiKey.findFirst({ where: { id: keyId, userId }, select: viewSelect }))!);
+    await writeAudit(tx, {
+      actorId: userId,
+      action: "EditCredential",
+      target: keyId,
+      details: auditDetails(after, { previousSubjects: before.subjects }),
+      ip,
+    });
+    return { ok: true, key: after };
+  });
+}
+
+/** Thrown inside the transaction to roll it back when another request got there first. */
+class AlreadyGone extends Error {}
+
+export async function regenerateApiKey(
+  db: Db,
+  userId: string,
+  keyId: string,
+  now = new Date(),
+): Promise<{ key: ApiKeyView; plaintext: string } | null> {
+  const material = generateKey();
+  const ip = await requestIp();
+  try {
+    const key = await db.$transaction(async (tx) => {
+      const old = await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect });
+      if (!old) throw new AlreadyGone();
+      const oldView = toView(old);
+      const row = await tx.apiKey.create({
+        data: {
+          userId,
+          ownerId: old.ownerId,
+          type: KEY_TYPE,
+          name: old.name,
+          lookupId: material.lookupId,
+          secretHash: material.secretHash,
+          expiresInDays: old.expiresInDays,
+          expiresAt: new Date(now.getTime() + old.expiresInDays * DAY_MS),
+          createdAt: now,
+          scopes: { create: scopeRows(oldView.actions, oldView.subjects) },
+        },
+        select: viewSelect,
+      });
+      // A concurrent regenerate (or delete) of the same id that committed first leaves 0 rows
+      // here: roll back our new key so exactly one successor exists.
+      const { count } = await tx.apiKey.deleteMany({ where: { id: keyId, userId } });
+      if (count !== 1) throw new AlreadyGone();
+      const view = toView(row);
+      await writeAudit(tx, { actorId: userId, action: "AddCredential", target: view.id, details: auditDetails(view, { regeneratedFrom: keyId }), ip });
+      await writeAudit(tx, { actorId: userId, action: "RemoveCredential", target: keyId, details: auditDetails(oldView, { regeneratedTo: view.id }), ip });
+      return view;
+    });
+    return { key, plaintext: material.plaintext };
+  } catch (e) {
+    if (e instanceof AlreadyGone) return null;
+    throw e;
+  }
+}
+
+export async function revokeApiKey(
+  db: Db,
+  userId: string,
+  keyId: string,
+  source: "User" | "GitHub" = "User",
+  now = new Date(),
+): Promise<ApiKeyView | null> {
+  const ip = await requestIp();
+  const key = await db.$transaction(async (tx) => {
+    // nuget.org revokes only an active key, and revoking sets the expiry to now
+    const { count } = await tx.apiKey.updateMany({
+      where: { id: keyId, userId, type: KEY_TYPE, revokedAt: null, expiresAt: { gt: now } },
+      data: { revokedAt: now, expiresAt: now, revocationSource: source },
+    });
+    if (count !== 1) return null;
+    const view = toView((await tx.apiKey.findFirst({ where: { id: keyId, userId }, select: viewSelect }))!);
+    await writeAudit(tx, { actorId: userId, action: "RevokeCredential", target: keyId, details: auditDetails(view, { source }), ip });
+    return view;
+  });
+  if (key) {
+    await mailUser(db, userId, `API Key '${key.name}' Revoked`, `Your API Key '${key.name}' has been revoked. ${SUPPORT_LINE}`);
+  }
+  return key;
+}
+
+export async function deleteApiKey(db: Db, userId: string, keyId: string): Promise<boolean> {
+  const ip = await requestIp();
+  const key = await db.$transaction(async (tx) => {
+    const row = await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect });
+    if (!row) return null;
+    const { count } = await tx.apiKey.deleteMany({ where: { id: keyId, userId } });
+    if (count !== 1) return null;
+    const view = toView(row);
+    await writeAudit(tx, { actorId: userId, action: "RemoveCredential", target: keyId, details: auditDetails(view), ip });
+    return view;
+  });
+  if (!key) return false;
+  await mailUser(
+    db,
+    userId,
+    "API key removed from your account",
+    `API key '${key.name}' was removed from your account and can no longer be used. ${SUPPORT_LINE}`,
+  );
+  return true;
+}
