@@ -7,6 +7,7 @@ import { expect, test } from "@playwright/test";
 import { createUser, e2eDb, type TestUser } from "./fixtures";
 import { checkClients, del, NUGET_CLIENTS, pack, push, type NugetClient, type RunResult } from "./nuget/clients";
 import { findVersion, makeKey, regenerateKey, revokeKey } from "./nuget/data";
+import { setListed } from "./nuget/http";
 
 const BASE = process.env.E2E_BASE_URL!;
 const V2 = `${BASE}/api/v2/package`;
@@ -145,11 +146,9 @@ for (const client of NUGET_CLIENTS) {
       expect(await findVersion(id, "1.0.0")).toMatchObject({ listed: false });
 
       // no client has a relist command: nuget.org's POST /api/v2/package/{id}/{version}
-      const relist = await fetch(`${V2}/${id}/1.0.0`, { method: "POST", headers: { "X-NuGet-ApiKey": unlistKey.plaintext } });
-      expect(relist.status).toBe(200);
+      expect((await setListed(BASE, id, "1.0.0", true, unlistKey.plaintext)).status).toBe(200);
       expect(await findVersion(id, "1.0.0")).toMatchObject({ listed: true });
-      const refused = await fetch(`${V2}/${id}/1.0.0`, { method: "POST", headers: { "X-NuGet-ApiKey": pushKey.plaintext } });
-      expect(refused.status).toBe(403);
+      expect((await setListed(BASE, id, "1.0.0", true, pushKey.plaintext)).status).toBe(403);
     });
 
     test(`${client}: without a key the server answers 401`, async () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { describeEachDb } from "@/tests/databases";
 import type { Db } from "@/lib/create-db";
 import { generateKey } from "@/lib/api-keys/key-material";
-import { compareVersions, listOwnedPackages, PAGE_SIZE } from "./listing";
+import { compareVersions, listOwnedPackages, PAGE_SIZE, readListingQuery } from "./listing";
 
 const DAY = 86_400_000;
 
@@ -60,6 +60,16 @@ describe("compareVersions", () => {
     const sorted = ["1.0.0", "1.0.0-beta.11", "1.0.0-beta.2", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-rc.1", "2.0.0", "1.10.0", "1.2.0", "1.0.0.1"].sort(compareVersions);
     expect(sorted).toEqual(["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.0.1", "1.2.0", "1.10.0", "2.0.0"]);
     expect(compareVersions("1.0.0-BETA", "1.0.0-beta")).toBe(0);
+  });
+});
+
+describe("readListingQuery", () => {
+  it("reads page, filter and search, and falls back to the defaults on anything else", () => {
+    expect(readListingQuery({ page: "3", filter: "unlisted", q: " Contoso " })).toEqual({ page: 3, filter: "unlisted", q: "Contoso" });
+    expect(readListingQuery({})).toEqual({ page: 1, filter: "all", q: "" });
+    expect(readListingQuery({ page: "-1", filter: "nope", q: "x".repeat(500) })).toEqual({ page: 1, filter: "all", q: "" });
+    expect(readListingQuery({ page: ["2", "5"], filter: ["listed"], q: "1e3" })).toEqual({ page: 2, filter: "listed", q: "1e3" });
+    expect(readListingQuery({ page: "2.5" }).page).toBe(1);
   });
 });
 

@@ -2,6 +2,7 @@
 // account may own 10,000 ids; nuget.org's page loads them all and freezes, NuGetGallery#4604),
 // each with its versions, who pushed them with which key, and the user's keys that can push it.
 import "server-only";
+import { z } from "zod";
 import type { Db } from "@/lib/create-db";
 import { ACTIONS, subjectMatcher } from "@/lib/api-keys/scopes";
 
@@ -62,6 +63,18 @@ export interface PackageListing {
   total: number;
   listedCount: number;
   unlistedCount: number;
+}
+
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+const querySchema = z.object({
+  page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
+  filter: z.preprocess(first, z.enum(PACKAGE_FILTERS)).catch("all"),
+  q: z.preprocess(first, z.string().trim().max(128)).catch(""),
+});
+
+/** The page's URL search params, forgiving: anything unusable falls back to the default view. */
+export function readListingQuery(params: Record<string, string | string[] | undefined>): Required<ListingQuery> {
+  return querySchema.parse(params);
 }
 
 const PUSH_ACTIONS = [ACTIONS.push, ACTIONS.pushVersion];
