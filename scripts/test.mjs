@@ -61,7 +61,7 @@ step("postgres schema is generated from prisma/schema.prisma", "node", ["scripts
 mkdirSync(".data", { recursive: true });
 const vitestJson = ".data/vitest-report.json";
 rmSync(vitestJson, { force: true });
-run("unit and data-layer tests", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
+const vitestOk = run("unit and data-layer tests", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
 if (existsSync(vitestJson)) {
   const r = JSON.parse(readFileSync(vitestJson, "utf8"));
   passed += r.numPassedTests;
@@ -70,6 +70,11 @@ if (existsSync(vitestJson)) {
   const broken = r.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
   failed += broken;
   if (r.numFailedTests || broken) failures.push("vitest");
+  else if (!vitestOk) {
+    // e.g. global setup failed (PostgreSQL unreachable with CI=true): no test failed, yet the run did
+    failed++;
+    failures.push("vitest (run failed)");
+  }
 } else {
   failed++;
   failures.push("vitest (no report)");
@@ -79,14 +84,19 @@ step("next build", "npx", ["next", "build"]);
 
 const pwJson = ".data/playwright-report.json";
 rmSync(pwJson, { force: true });
-run("end-to-end (Chromium, NuGet clients)", "npx", ["playwright", "test"], {
+const playwrightOk = run("end-to-end (Chromium, NuGet clients)", "npx", ["playwright", "test"], {
   env: { CHROMIUM_PATH: chromium.path, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson },
 });
 if (existsSync(pwJson)) {
-  const { stats } = JSON.parse(readFileSync(pwJson, "utf8"));
+  const { stats, errors } = JSON.parse(readFileSync(pwJson, "utf8"));
   passed += stats.expected + stats.flaky;
   failed += stats.unexpected;
   if (stats.unexpected) failures.push("playwright");
+  else if (!playwrightOk || errors?.length) {
+    // a spec that failed to load, or the web server did not start: no test ran, yet the run failed
+    failed++;
+    failures.push("playwright (run failed)");
+  }
   if (stats.skipped) console.log(`(playwright: ${stats.skipped} skipped)`);
 } else {
   failed++;
