@@ -20,6 +20,9 @@ const nextConfig: NextConfig = {
   // A separate build folder per worktree or parallel run (default .next).
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // NuGet clients PUT to /api/v2/package/ (trailing slash); Next's default 308 to the slash-less
+  // URL would turn a push into a redirect that NuGet 2.8.7 does not follow with its body.
+  skipTrailingSlashRedirect: true,
   turbopack: { root: import.meta.dirname },
   experimental: {
     // The default 1 MB is enough for our forms; keys and packages never travel through actions.

@@ -1,0 +1,80 @@
+// Request-level pieces shared by the NuGet API route handlers: the caller's key, turned into
+// nuget.org's responses when it fails, and the success warnings.
+import "server-only";
+import {
+  authenticate,
+  checkAction,
+  checkSubject,
+  checkOwnerState,
+  daysUntilExpiry,
+  explainFailure,
+  type AuthenticatedKey,
+  type KeyFailure,
+  type Operation,
+  type ScopeFailure,
+} from "@/lib/api-keys/authenticate";
+import { db } from "@/lib/db";
+import { MESSAGES, nugetResponse, safeHeaderText } from "@/lib/nuget/responses";
+import { isPackageOwner } from "@/lib/packages/store";
+
+/** The origin the client used (for links in warnings and the service index). */
+export function requestOrigin(request: Request): string {
+  const url = new URL(request.url);
+  const host = request.headers.get("host") ?? url.host;
+  return `${url.protocol}//${safeHeaderText(host, 255).replace(/[^A-Za-z0-9.:[\]-]/g, "")}`;
+}
+
+export function keyFailureResponse(request: Request, failure: KeyFailure | ScopeFailure | "not-owner", ctx: Parameters<typeof explainFailure>[1] = {}): Response {
+  const detail = explainFailure(failure, ctx);
+  if (failure === "missing") {
+    const realm = new URL(requestOrigin(request)).host;
+    return nugetResponse(401, { reason: MESSAGES.apiKeyRequired, detail, headers: { "WWW-Authenticate": `ApiKey realm="${realm}"` } });
+  }
+  return nugetResponse(403, { reason: MESSAGES.apiKeyInvalid, detail });
+}
+
+/** Authentication plus the endpoint's action filter: the key, or the response refusing it. */
+export async function keyFor(request: Request, op: Operation): Promise<{ key: AuthenticatedKey } | { refusal: Response }> {
+  const auth = await authenticate(db, request.headers.get("x-nuget-apikey"));
+  if (!auth.ok) return { refusal: keyFailureResponse(request, auth.failure, { keyName: auth.keyName }) };
+  if (checkAction(auth.key, op)) {
+    return { refusal: keyFailureResponse(request, "action", { keyName: auth.key.name, op }) };
+  }
+  return { key: auth.key };
+}
+
+/**
+ * The per-package checks in nuget.org's order: a scope matching the id with an action that
+ * counts (a new id needs push), the scope owner owning an existing id, the owner confirmed and
+ * not locked. null = allowed. `onNotOwner` runs when the id belongs to someone else.
+ */
+export async function packageRefusal(
+  request: Request,
+  key: AuthenticatedKey,
+  op: Operation,
+  packageId: string,
+  registrationId: string | null,
+  onNotOwner?: () => Promise<void>,
+): Promise<Response | null> {
+  const scopeFailure = checkSubject(key, op, packageId, registrationId !== null);
+  if (scopeFailure) return keyFailureResponse(request, scopeFailure, { keyName: key.name, packageId, op });
+  if (registrationId && !(await isPackageOwner(db, registrationId, key.ownerId))) {
+    await onNotOwner?.();
+    return keyFailureResponse(request, "not-owner", { packageId, ownerUsername: key.ownerUsername });
+  }
+  return ownerStateRefusal(key);
+}
+
+/** nuget.org's two specific texts for an unconfirmed or locked scope owner; null when fine. */
+function ownerStateRefusal(key: AuthenticatedKey): Response | null {
+  const state = checkOwnerState(key);
+  if (state === "owner-unconfirmed") return nugetResponse(403, { reason: MESSAGES.ownerUnconfirmed });
+  if (state === "owner-locked") return nugetResponse(403, { reason: MESSAGES.ownerLocked });
+  return null;
+}
+
+/** X-NuGet-Warning texts for a successful response: the key's coming expiry. */
+export function successWarnings(request: Request, key: AuthenticatedKey): string[] {
+  const days = daysUntilExpiry(key);
+  return days === null ? [] : [MESSAGES.expiryWarning(days, requestOrigin(request))];
+}

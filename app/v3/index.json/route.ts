@@ -1,0 +1,16 @@
+// The V3 service index: NuGet 5.8+ reads it to find where to push (PackagePublish/2.0.0).
+// NuGet 2.8.7 cannot use it (it PUTs to /v3/index.json/); it needs -Source BASE/api/v2/package.
+import { requestOrigin } from "@/app/api/v2/_lib/http";
+
+export const dynamic = "force-dynamic";
+
+export function GET(request: Request): Response {
+  const origin = requestOrigin(request);
+  return Response.json({
+    version: "3.0.0",
+    resources: [
+      { "@id": `${origin}/api/v2/package`, "@type": "PackagePublish/2.0.0", comment: "Push, unlist and relist packages" },
+    ],
+    "@context": { "@vocab": "http://schema.nuget.org/services#", comment: "http://www.w3.org/2000/01/rdf-schema#comment" },
+  });
+}

@@ -1,0 +1,216 @@
+// The key check on use (nuget.org's ApiKeyAuthenticationHandler + ApiScopeEvaluator), in the
+// spec's order: lookup → expiry/revocation → owner scope → action filter → per-package subject
+// → new/existing id → package ownership → owner confirmed/not locked.
+import "server-only";
+import type { Db } from "@/lib/create-db";
+import { parseKey, secretMatches } from "./key-material";
+import { ACTIONS, ACTION_DESCRIPTIONS, subjectAllows, type Action } from "./scopes";
+import { generateVerifyKey, parseVerifyKey, verifySecretMatches, VERIFY_KEY_DAYS, VERIFY_KEY_TYPE } from "./verification-keys";
+
+export interface AuthenticatedKey {
+  id: string;
+  type: string;
+  name: string;
+  userId: string;
+  ownerId: string;
+  ownerUsername: string;
+  ownerConfirmed: boolean;
+  ownerLocked: boolean;
+  expiresAt: Date;
+  scopes: { action: string; subject: string }[];
+}
+
+export type KeyFailure = "missing" | "not-found" | "expired" | "revoked" | "owner-mismatch";
+
+export type AuthResult = { ok: true; key: AuthenticatedKey } | { ok: false; failure: KeyFailure; keyName?: string };
+
+/**
+ * Finds and checks the key in an X-NuGet-ApiKey header. A malformed key (bad shape or checksum)
+ * is refused without touching the database; a well-formed one costs one indexed lookup.
+ */
+export async function authenticate(db: Db, header: string | null, now = new Date()): Promise<AuthResult> {
+  // NuGet 2.8.7 sends the header empty when no key was given: that is "no key" (401), not a bad one
+  if (header === null || header.trim() === "") return { ok: false, failure: "missing" };
+
+  const v4 = parseKey(header);
+  const verify = v4 ? null : parseVerifyKey(header);
+  if (!v4 && !verify) return { ok: false, failure: "not-found" };
+
+  const row = await db.apiKey.findUnique({
+    where: { lookupId: v4 ? v4.lookupId : verify!.lookupId },
+    select: {
+      id: true,
+      type: true,
+      name: true,
+      userId: true,
+      ownerId: true,
+      secretHash: true,
+      expiresAt: true,
+      revokedAt: true,
+      user: { select: { isOrganization: true } },
+      owner: { select: { username: true, emailConfirmedAt: true, locked: true } },
+      scopes: { select: { action: true, subject: true } },
+    },
+  });
+  if (!row) return { ok: false, failure: "not-found" };
+  const matches = v4
+    ? row.type !== VERIFY_KEY_TYPE && secretMatches(v4, row.secretHash)
+    : row.type === VERIFY_KEY_TYPE && verifySecretMatches(verify!.secretHash, row.secretHash);
+  if (!matches) return { ok: false, failure: "not-found" };
+  if (row.revokedAt) return { ok: false, failure: "revoked", keyName: row.name };
+  if (now.getTime() >= row.expiresAt.getTime()) return { ok: false, failure: "expired", keyName: row.name };
+  // The key's user must still match the owner scope: the owner is the user (organizations,
+  // which would also allow a member, are not modelled yet); organizations hold no keys.
+  if (row.user.isOrganization || row.ownerId !== row.userId) {
+    return { ok: false, failure: "owner-mismatch", keyName: row.name };
+  }
+  return {
+    ok: true,
+    key: {
+      id: row.id,
+      type: row.type,
+      name: row.name,
+      userId: row.userId,
+      ownerId: row.ownerId,
+      ownerUsername: row.owner.username,
+      ownerConfirmed: row.owner.emailConfirmedAt !== null,
+      ownerLocked: row.owner.locked,
+      expiresAt: row.expiresAt,
+      scopes: row.scopes,
+    },
+  };
+}
+
+/** What an endpoint does, as nuget.org's ApiScopeRequired attributes and scope evaluation see it. */
+export type Operation = "push" | "unlist" | "create-verification-key" | "verify";
+
+/** Actions a key needs at least one of to call the endpoint at all (the action filter). */
+const ENDPOINT_ACTIONS: Record<Operation, readonly Action[]> = {
+  push: [ACTIONS.push, ACTIONS.pushVersion],
+  unlist: [ACTIONS.unlist],
+  "create-verification-key": [ACTIONS.push, ACTIONS.pushVersion],
+  verify: [ACTIONS.verify, ACTIONS.push, ACTIONS.pushVersion],
+};
+
+function allows(scopeAction: string, actions: readonly string[]): boolean {
+  const a = scopeAction.toLowerCase();
+  // nuget.org: an "all" or empty action (legacy full-access keys) allows everything
+  return a === "" || a === "all" || actions.includes(a);
+}
+
+export type ScopeFailure = "action" | "subject" | "new-id-needs-push";
+
+/** Action filter: does any scope allow one of the endpoint's actions? */
+export function checkAction(key: AuthenticatedKey, op: Operation): ScopeFailure | null {
+  return key.scopes.some((s) => allows(s.action, ENDPOINT_ACTIONS[op])) ? null : "action";
+}
+
+/** The actions that count for this package: a new id needs push; an existing id takes push or pushversion. */
+function packageActions(key: AuthenticatedKey, op: Operation, idExists: boolean): readonly Action[] {
+  switch (op) {
+    case "push":
+      return idExists ? [ACTIONS.push, ACTIONS.pushVersion] : [ACTIONS.push];
+    case "unlist":
+      return [ACTIONS.unlist];
+    case "verify":
+      return key.type === VERIFY_KEY_TYPE ? [ACTIONS.verify] : [ACTIONS.push, ACTIONS.pushVersion];
+    case "create-verification-key":
+      return [ACTIONS.push, ACTIONS.pushVersion];
+  }
+}
+
+/** Per-package check: a scope whose subject matches the id and whose action counts. */
+export function checkSubject(key: AuthenticatedKey, op: Operation, packageId: string, idExists: boolean): ScopeFailure | null {
+  const actions = packageActions(key, op, idExists);
+  const matching = key.scopes.filter((s) => subjectAllows(s.subject, packageId));
+  if (matching.some((s) => allows(s.action, actions))) return null;
+  if (op === "push" && !idExists && matching.some((s) => allows(s.action, [ACTIONS.pushVersion]))) {
+    return "new-id-needs-push";
+  }
+  return matching.length === 0 ? "subject" : "action";
+}
+
+/** The owner's state, checked after ownership: nuget.org's two specific 403 texts. */
+export function checkOwnerState(key: AuthenticatedKey): "owner-unconfirmed" | "owner-locked" | null {
+  if (!key.ownerConfirmed) return "owner-unconfirmed";
+  if (key.ownerLocked) return "owner-locked";
+  return null;
+}
+
+/**
+ * What went wrong, for the body and X-NuGet-Warning (beyond nuget.org's one vague 403,
+ * NuGetGallery#10774). Speaks only of the caller's own key and owner, never of other accounts.
+ */
+export function explainFailure(
+  failure: KeyFailure | ScopeFailure | "not-owner",
+  ctx: { keyName?: string; packageId?: string; ownerUsername?: string; op?: Operation },
+): string {
+  const key = ctx.keyName ? `The API key '${ctx.keyName}'` : "The API key";
+  switch (failure) {
+    case "missing":
+      return "No API key was sent. Pass one with -ApiKey or save one with 'nuget setapikey'.";
+    case "not-found":
+      return "The API key was not found: it is mistyped, incomplete, or it was deleted or regenerated.";
+    case "expired":
+      return `${key} has expired. Regenerate it on the API keys page.`;
+    case "revoked":
+      return `${key} has been revoked. Regenerate it or create a new one on the API keys page.`;
+    case "owner-mismatch":
+      return `${key} is scoped to an owner its user no longer acts for.`;
+    case "action": {
+      const needed = ENDPOINT_ACTIONS[ctx.op ?? "push"].filter((a) => a !== ACTIONS.verify).map((a) => `'${ACTION_DESCRIPTIONS[a]}'`);
+      return `${key} lacks the scope for this action: it needs ${needed.join(" or ")}${ctx.packageId ? ` for package '${ctx.packageId}'` : ""}.`;
+    }
+    case "subject":
+      return `${key} is not scoped to package '${ctx.packageId}': none of its package ids or glob patterns matches it.`;
+    case "new-id-needs-push":
+      return `Package '${ctx.packageId}' does not exist yet, and pushing a new package id needs the scope '${ACTION_DESCRIPTIONS[ACTIONS.push]}'; ${key.replace(/^The/, "the")} has only '${ACTION_DESCRIPTIONS[ACTIONS.pushVersion]}'.`;
+    case "not-owner":
+      return `The owner of this API key ('${ctx.ownerUsername}') does not own package '${ctx.packageId}'.`;
+  }
+}
+
+/** Records a successful use, at most once a minute per key so the hot path stays one cheap no-op update. */
+export async function touchKey(db: Db, keyId: string, now = new Date()): Promise<void> {
+  await db.apiKey.updateMany({
+    where: { id: keyId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - 60_000) } }] },
+    data: { lastUsedAt: now },
+  });
+}
+
+export const EXPIRY_WARNING_DAYS = 10;
+
+/** Whole days left when the key expires within 10 days (nuget.org's warning window), else null. */
+export function daysUntilExpiry(key: AuthenticatedKey, now = new Date()): number | null {
+  const days = (key.expiresAt.getTime() - now.getTime()) / 86_400_000;
+  return days <= EXPIRY_WARNING_DAYS ? Math.max(1, Math.ceil(days)) : null;
+}
+
+/**
+ * A one-time verification key for `packageId` (nuget.org's create-verification-key): 1 day,
+ * package:verify on exactly that id, the same user and owner as the key that asked for it.
+ * The plaintext is returned once and never stored.
+ */
+export async function createVerificationKey(db: Db, key: AuthenticatedKey, packageId: string, now = new Date()): Promise<{ plaintext: string; expiresAt: Date }> {
+  const { plaintext, lookupId, secretHash } = generateVerifyKey();
+  const expiresAt = new Date(now.getTime() + VERIFY_KEY_DAYS * 86_400_000);
+  await db.apiKey.create({
+    data: {
+      userId: key.userId,
+      ownerId: key.ownerId,
+      type: VERIFY_KEY_TYPE,
+      name: `Verification key for ${packageId}`,
+      lookupId,
+      secretHash,
+      expiresInDays: VERIFY_KEY_DAYS,
+      expiresAt,
+      scopes: { create: { action: ACTIONS.verify, subject: packageId } },
+    },
+  });
+  return { plaintext, expiresAt };
+}
+
+/** Verification keys are deleted after their first use (nuget.org: against brute force). */
+export async function consumeVerificationKey(db: Db, key: AuthenticatedKey): Promise<void> {
+  if (key.type === VERIFY_KEY_TYPE) await db.apiKey.deleteMany({ where: { id: key.id, type: VERIFY_KEY_TYPE } });
+}

@@ -1,0 +1,63 @@
+// NuGet protocol responses: nuget.org's status codes and texts, carried in the HTTP reason
+// phrase (the only thing NuGet clients print) and in the body. Pure.
+
+export const MESSAGES = {
+  apiKeyRequired: "An API key must be provided in the 'X-NuGet-ApiKey' header to use this service",
+  apiKeyInvalid: "The specified API key is invalid, has expired, or does not have permission to access the specified package.",
+  ownerUnconfirmed:
+    "The specified API key is scoped to an owner that is unconfirmed. You must confirm the owner that this API key is scoped to before you can use it.",
+  ownerLocked: "The specified API key is scoped to an owner that is locked. Please contact support@nuget.org.",
+  versionExists: (id: string, version: string) =>
+    `A package with ID '${id}' and version '${version}' already exists and cannot be modified.`,
+  versionMissing: (id: string, version: string) => `A package with ID '${id}' and version '${version}' does not exist.`,
+  tooLarge: (limitBytes: number) => `The package is larger than the limit of ${formatBytes(limitBytes)}.`,
+  expiryWarning: (days: number, origin: string) =>
+    `Your API key expires in ${days === 1 ? "1 day" : `${days} days`}. Visit ${origin}/account/apikeys to regenerate your API key.`,
+} as const;
+
+export function formatBytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return Number.isInteger(mb) ? `${mb} MB` : `${bytes} bytes`;
+}
+
+export const MAX_REASON_LENGTH = 400;
+
+/**
+ * A text made safe for the status line or a header: ASCII only (typographic quotes become
+ * plain ones, anything else '?'), no control characters (a CR/LF would split the response),
+ * at most `max` characters. Node throws ERR_INVALID_CHAR otherwise.
+ */
+export function safeHeaderText(text: string, max = MAX_REASON_LENGTH): string {
+  let out = text
+    .replace(/[\u2018\u2019\u201A\u2032]/g, "'")
+    .replace(/[\u201C\u201D\u201E\u2033]/g, '"')
+    .replace(/[\u2013\u2014]/g, "-")
+    .replace(/\u2026/g, "...")
+    .replace(/[\r\n\t]+/g, " ")
+    .replace(/[^\x20-\x7E]/g, "?")
+    .trim();
+  if (out.length > max) out = `${out.slice(0, max - 3)}...`;
+  return out;
+}
+
+export interface NuGetResponseInit {
+  /** the reason phrase, nuget.org's text (sanitised here) */
+  reason: string;
+  /** what went wrong in more detail (beyond nuget.org, NuGetGallery#10774): body and X-NuGet-Warning */
+  detail?: string;
+  /** X-NuGet-Warning headers on a success (key expiry) */
+  warnings?: string[];
+  headers?: Record<string, string>;
+}
+
+/** A text/plain response whose reason phrase is `reason`; the body repeats it plus the detail. */
+export function nugetResponse(status: number, init: NuGetResponseInit): Response {
+  const headers = new Headers(init.headers);
+  headers.set("Content-Type", "text/plain; charset=utf-8");
+  headers.set("Cache-Control", "no-store");
+  for (const w of [...(init.warnings ?? []), ...(init.detail ? [init.detail] : [])]) {
+    headers.append("X-NuGet-Warning", safeHeaderText(w, 1000));
+  }
+  const body = init.detail ? `${init.reason}\n${init.detail}\n` : `${init.reason}\n`;
+  return new Response(body, { status, statusText: safeHeaderText(init.reason), headers });
+}

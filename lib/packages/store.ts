@@ -1,0 +1,154 @@
+// Package registrations and versions: the rows and the .nupkg files under PACKAGES_DIR.
+// A push is atomic: the file is written to a temp name, the rows are inserted in a transaction,
+// and the file is renamed into place as the transaction's last step. Any failure rolls the
+// rows back and removes the file: never a row without a file or a file without a row.
+import "server-only";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Db } from "@/lib/create-db";
+import { packageIdKey } from "@/lib/nuget/package-id";
+import type { NuGetVersion } from "@/lib/nuget/version";
+
+export function packagesDir(): string {
+  return path.resolve(/*turbopackIgnore: true*/ process.env.PACKAGES_DIR || ".data/packages");
+}
+
+/** `<idlower>/<versionlower>/<idlower>.<versionlower>.nupkg`: ids and versions are validated, so no path tricks */
+export function packageFilePath(dir: string, idKey: string, versionKey: string): string {
+  return path.join(dir, idKey, versionKey, `${idKey}.${versionKey}.nupkg`);
+}
+
+export interface Registration {
+  id: string;
+  packageId: string;
+}
+
+export async function findRegistration(db: Db, packageId: string): Promise<Registration | null> {
+  return db.packageRegistration.findUnique({
+    where: { idKey: packageIdKey(packageId) },
+    select: { id: true, packageId: true },
+  });
+}
+
+export async function isPackageOwner(db: Db, registrationId: string, userId: string): Promise<boolean> {
+  const row = await db.packageOwner.findUnique({
+    where: { registrationId_userId: { registrationId, userId } },
+    select: { userId: true },
+  });
+  return row !== null;
+}
+
+export interface StoredVersion {
+  id: string;
+  registrationId: string;
+  packageId: string;
+  version: string;
+  listed: boolean;
+  size: number;
+  filePath: string;
+}
+
+export async function findVersion(db: Db, registrationId: string, versionKey: string, dir = packagesDir()): Promise<StoredVersion | null> {
+  const row = await db.packageVersion.findUnique({
+    where: { registrationId_versionKey: { registrationId, versionKey } },
+    select: { id: true, version: true, listed: true, size: true, registration: { select: { packageId: true, idKey: true } } },
+  });
+  if (!row) return null;
+  return {
+    id: row.id,
+    registrationId,
+    packageId: row.registration.packageId,
+    version: row.version,
+    listed: row.listed,
+    size: row.size,
+    filePath: packageFilePath(dir, row.registration.idKey, versionKey),
+  };
+}
+
+/** Unlist (listed = false) or relist; unlisted versions stay downloadable, as on nuget.org. */
+export async function setListed(db: Db, versionId: string, listed: boolean): Promise<void> {
+  await db.packageVersion.update({ where: { id: versionId }, data: { listed } });
+}
+
+export interface NewVersion {
+  /** the existing registration, or null to create one owned by `ownerId` */
+  registrationId: string | null;
+  packageId: string;
+  ownerId: string;
+  version: NuGetVersion;
+  bytes: Uint8Array;
+  pushedById: string;
+  pushedByKeyId: string | null;
+  pushedByKeyName: string | null;
+}
+
+export type AddVersionResult =
+  | { status: "created"; versionId: string; registrationId: string }
+  /** the version is already there (409) */
+  | { status: "exists" }
+  /** someone registered the id meanwhile: look it up again and re-check ownership */
+  | { status: "id-taken" };
+
+function isUniqueViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+}
+
+export async function addPackageVersion(db: Db, input: NewVersion, dir = packagesDir()): Promise<AddVersionResult> {
+  const idKey = packageIdKey(input.packageId);
+  const finalPath = packageFilePath(dir, idKey, input.version.key);
+  const tmpDir = path.join(dir, ".tmp");
+  await mkdir(tmpDir, { recursive: true });
+  const tmpPath = path.join(tmpDir, `${randomUUID()}.nupkg`);
+  await writeFile(tmpPath, input.bytes, { flag: "wx" });
+  // the inode survives the rename: lets clean-up remove our file and never a concurrent winner's
+  const { ino } = await stat(tmpPath);
+  let renamed = false;
+  try {
+    const created = await db.$transaction(
+      async (tx) => {
+        const registrationId =
+          input.registrationId ??
+          (
+            await tx.packageRegistration.create({
+              data: { packageId: input.packageId, idKey, owners: { create: { userId: input.ownerId } } },
+              select: { id: true },
+            })
+          ).id;
+        const version = await tx.packageVersion.create({
+          data: {
+            registrationId,
+            version: input.version.normalized,
+            versionKey: input.version.key,
+            size: input.bytes.byteLength,
+            sha512: createHash("sha512").update(input.bytes).digest("base64"),
+            pushedById: input.pushedById,
+            pushedByKeyId: input.pushedByKeyId,
+            pushedByKeyName: input.pushedByKeyName,
+          },
+          select: { id: true },
+        });
+        await mkdir(path.dirname(finalPath), { recursive: true });
+        await rename(tmpPath, finalPath);
+        renamed = true;
+        return { versionId: version.id, registrationId };
+      },
+      // SQLite runs transactions one at a time: concurrent pushes queue rather than fail
+      { maxWait: 30_000, timeout: 30_000 },
+    );
+    return { status: "created", ...created };
+  } catch (e) {
+    if (renamed) await removeIfOurs(finalPath, ino);
+    else await rm(tmpPath, { force: true });
+    if (isUniqueViolation(e)) return input.registrationId === null ? { status: "id-taken" } : { status: "exists" };
+    throw e;
+  }
+}
+
+async function removeIfOurs(file: string, ino: number): Promise<void> {
+  try {
+    if ((await stat(file)).ino === ino) await rm(file, { force: true });
+  } catch {
+    // already gone
+  }
+}
