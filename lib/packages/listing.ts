@@ -159,14 +159,16 @@ interface UsableKey {
 }
 
 /**
- * The user's keys that would pass the push check today (spec §3.2): active (not expired or
- * revoked), a push or pushversion scope, and an owner that is confirmed and not locked. The
+ * The user's keys that would pass the push check today (spec §3.2, lib/api-keys/authenticate):
+ * active (not expired or revoked), a push or pushversion scope, acting for the user (no
+ * organizations yet, so a key's owner must be its user), who is confirmed and not locked. The
  * per-package part (subject match, the owner owns the id) is done by the caller.
  */
 async function usablePushKeys(db: Db, userId: string, now: Date): Promise<UsableKey[]> {
   const keys = await db.apiKey.findMany({
     where: {
       userId,
+      ownerId: userId,
       type: "apikey.v4",
       revokedAt: null,
       expiresAt: { gt: now },
