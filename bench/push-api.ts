@@ -1,0 +1,201 @@
+// Push API benchmark, three ratios measured in one run against the production build:
+//   1. requests/s of an authenticated no-op API call relative to the same call without a key
+//      (target >= 0.75). The call is GET /api/v2/verifykey/{id}/1.0.0 for a package that does
+//      not exist: with a push key it authenticates (parse, checksum, one indexed lookup, hash
+//      compare, scope filter) and answers 404 without writing; without a key it answers 401.
+//   2. CPU cost of our key check relative to nuget.org's PBKDF2 at 10,000 iterations
+//      (target >= 1000x cheaper; bench/key-check.ts).
+//   3. time to push a 1 MB package over HTTP relative to writing 1 MB to disk plus one
+//      database insert (target <= 2x).
+// It builds nothing: run `npx next build` first. It starts `next start` on a fresh SQLite
+// database under .data/bench and seeds a user and a key through the data layer.
+//   npx tsx bench/push-api.ts
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { createRequire, register } from "node:module";
+import net from "node:net";
+import path from "node:path";
+import { createDb } from "@/lib/create-db";
+import { buildNupkg, multipartNuGet58 } from "@/e2e/nupkg";
+import { measureKeyCheck, printKeyCheck } from "./key-check";
+
+register(new URL("../e2e/nuget/server-only-hook.mjs", import.meta.url));
+const { createApiKey } = await import("@/lib/api-keys/store");
+
+interface AutocannonResult {
+  requests: { total: number; average: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+const autocannon = createRequire(import.meta.url)("autocannon") as (opts: object) => Promise<AutocannonResult>;
+
+const root = path.resolve(import.meta.dirname, "..");
+const dir = path.join(root, ".data/bench");
+const MB = 1024 * 1024;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitFor(url: string, server: ChildProcess) {
+  for (let i = 0; i < 120; i++) {
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server did not answer ${url}`);
+}
+
+async function main() {
+  if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
+    console.error("No production build: run `npx next build` first (this benchmark builds nothing).");
+    process.exit(2);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, "baseline"), { recursive: true });
+  const env = {
+    ...process.env,
+    DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
+    PACKAGES_DIR: path.join(dir, "packages"),
+    MAIL_DIR: path.join(dir, "mail"),
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    NEXT_TELEMETRY_DISABLED: "1",
+    SEED_DEMO: "0",
+    NODE_ENV: "production" as const,
+  };
+  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: "pipe" });
+  process.env.DATABASE_URL = env.DATABASE_URL;
+  process.env.MAIL_DIR = env.MAIL_DIR;
+  const db = createDb(env.DATABASE_URL);
+
+  const username = `bench_${randomBytes(3).toString("hex")}`;
+  const user = await db.user.create({ data: { username, usernameKey: username, email: `${username}@example.test`, emailConfirmedAt: new Date() } });
+  const created = await createApiKey(db, user.id, { name: "bench push key", expiresInDays: 365, ownerId: user.id, actions: ["package:push"], subjects: ["*"] });
+  if (!created.ok) throw new Error(created.error);
+  const apiKey = created.plaintext;
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: "ignore", detached: true });
+  const stop = () => {
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  process.on("SIGINT", () => {
+    stop();
+    process.exit(130);
+  });
+  try {
+    await waitFor(`${base}/api/health`, server);
+    console.log(`production server on ${base}, database ${env.DATABASE_URL}\n`);
+
+    // 1. authenticated no-op vs the same call without a key
+    const url = `${base}/api/v2/verifykey/No.Such.Package.${randomBytes(3).toString("hex")}/1.0.0`;
+    const probe = [await fetch(url, { headers: { "X-NuGet-ApiKey": apiKey } }), await fetch(url)];
+    if (probe[0].status !== 404 || probe[1].status !== 401) throw new Error(`expected 404 with the key and 401 without, got ${probe[0].status}/${probe[1].status}`);
+    const run = (withKey: boolean, duration: number) =>
+      autocannon({ url, connections: 10, duration, headers: withKey ? { "X-NuGet-ApiKey": apiKey } : {} });
+    await run(false, 2);
+    await run(true, 2);
+    const totals = { key: 0, keySeconds: 0, none: 0, noneSeconds: 0 };
+    // alternate, so a noisy neighbour on the shared cores hits both sides alike
+    for (let round = 0; round < 3; round++) {
+      for (const withKey of [false, true]) {
+        const r = await run(withKey, 5);
+        const expected = withKey ? "404" : "401";
+        const other = Object.entries(r.statusCodeStats).filter(([code]) => code !== expected);
+        if (other.length || r.errors || r.timeouts) throw new Error(`unexpected answers: ${JSON.stringify(r.statusCodeStats)} errors=${r.errors}`);
+        if (withKey) {
+          totals.key += r.requests.total;
+          totals.keySeconds += r.duration;
+        } else {
+          totals.none += r.requests.total;
+          totals.noneSeconds += r.duration;
+        }
+      }
+    }
+    const rpsKey = totals.key / totals.keySeconds;
+    const rpsNone = totals.none / totals.noneSeconds;
+    const authRatio = rpsKey / rpsNone;
+
+    // 2. key check CPU
+    const keyCheck = measureKeyCheck();
+
+    // 3. push 1 MB vs write 1 MB + one insert
+    const N = 15;
+    const WARM = 3;
+    const bodies = Array.from({ length: N + WARM }, (_, i) => multipartNuGet58(buildNupkg({ id: "Bench.Package", version: `1.0.${i}`, contentBytes: MB })));
+    const pushMs: number[] = [];
+    for (let i = 0; i < bodies.length; i++) {
+      const { body, contentType } = bodies[i];
+      const t = performance.now();
+      const res = await fetch(`${base}/api/v2/package/`, { method: "PUT", headers: { "X-NuGet-ApiKey": apiKey, "Content-Type": contentType }, body: new Uint8Array(body) });
+      await res.arrayBuffer();
+      const ms = performance.now() - t;
+      if (res.status !== 201) throw new Error(`push ${i} answered ${res.status} ${res.statusText}`);
+      if (i >= WARM) pushMs.push(ms);
+    }
+    // the same bytes over the same HTTP path without a key: transport only, refused with 401
+    const transportMs: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const { body, contentType } = bodies[i];
+      const t = performance.now();
+      const res = await fetch(`${base}/api/v2/package/`, { method: "PUT", headers: { "Content-Type": contentType }, body: new Uint8Array(body) });
+      await res.arrayBuffer();
+      transportMs.push(performance.now() - t);
+    }
+    const baselineMs: number[] = [];
+    for (let i = 0; i < N + WARM; i++) {
+      const bytes = randomBytes(MB);
+      const t = performance.now();
+      await writeFile(path.join(dir, "baseline", `${i}.bin`), bytes);
+      await db.auditRecord.create({ data: { actorId: user.id, action: "BenchInsert", target: `1.0.${i}`, details: "{}" } });
+      const ms = performance.now() - t;
+      if (i >= WARM) baselineMs.push(ms);
+    }
+    const pushRatio = median(pushMs) / median(baselineMs);
+
+    console.log("1. authenticated no-op API call vs the same call without a key");
+    console.log(`   GET /api/v2/verifykey/{missing id}/1.0.0, 10 connections, 3 alternating rounds of 5 s each`);
+    console.log(`   with a push key (404 after the key check): ${rpsKey.toFixed(0)} req/s`);
+    console.log(`   without a key (401):                       ${rpsNone.toFixed(0)} req/s`);
+    console.log(`   => ratio ${authRatio.toFixed(2)} (target >= 0.75) ${authRatio >= 0.75 ? "OK" : "BELOW TARGET"}\n`);
+    process.stdout.write("2. ");
+    printKeyCheck(keyCheck);
+    console.log("");
+    console.log("3. push of a 1 MB package vs writing 1 MB to disk plus one insert (medians of 15)");
+    console.log(`   push over HTTP (201):          ${median(pushMs).toFixed(1)} ms  (package ${(bodies[0].body.length / MB).toFixed(2)} MB with multipart framing)`);
+    console.log(`   of which HTTP transport (401): ${median(transportMs).toFixed(1)} ms  (same body, no key)`);
+    console.log(`   write 1 MB + one insert:       ${median(baselineMs).toFixed(1)} ms`);
+    console.log(`   => ratio ${pushRatio.toFixed(2)} (target <= 2) ${pushRatio <= 2 ? "OK" : "ABOVE TARGET"}\n`);
+    console.log(`ratios: auth ${authRatio.toFixed(2)} | key check ${Math.round(keyCheck.ratio)}x | push ${pushRatio.toFixed(2)}x`);
+    await db.$disconnect();
+  } finally {
+    stop();
+  }
+}
+
+await main();
