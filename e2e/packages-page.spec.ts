@@ -13,7 +13,7 @@ function packageCard(page: Page, id: string) {
   return page.getByRole("article", { name: id, exact: true });
 }
 
-test("anonymous visitors are sent to sign in and come back to Manage Packages", async ({ page }) => {
+test("anonymous visitors are sent to sign in with returnUrl=/account/Packages", async ({ page }) => {
   await page.goto("/account/Packages");
   await expect(page).toHaveURL(/\/users\/account\/LogOn\?returnUrl=%2Faccount%2FPackages$/);
 });
@@ -26,7 +26,7 @@ test("a pushed package shows its versions, pusher, key (and deleted key), size, 
   const unlistKey = await makeKey(user, { name: "unlist only key", actions: ["package:unlist"], subjects: ["*"] });
   const revoked = await makeKey(user, { name: "revoked push key", actions: ["package:push"], subjects: ["*"] });
   await revokeKey(user, revoked);
-  const otherGlob = await makeKey(user, { name: "fabrikam key", actions: ["package:push"], subjects: ["Fabrikam.*"] });
+  await makeKey(user, { name: "fabrikam key", actions: ["package:push"], subjects: ["Fabrikam.*"] });
 
   expect((await pushOverHttp(BASE, buildNupkg({ id, version: "1.0.0" }), pushKey.plaintext)).status).toBe(201);
   expect((await pushOverHttp(BASE, buildNupkg({ id, version: "1.1.0", contentBytes: 5000 }), versionKey.plaintext)).status).toBe(201);
@@ -45,11 +45,9 @@ test("a pushed package shows its versions, pusher, key (and deleted key), size, 
   await expect(card.getByText(`Owners: ${user.username}`)).toBeVisible();
   await expect(card.getByText("Latest version: 1.1.0")).toBeVisible();
 
+  // not the unlist-only, revoked, non-matching glob or deleted keys
   const keys = card.getByRole("list", { name: `API keys that can push ${id}` }).getByRole("listitem");
-  await expect(keys).toHaveCount(1);
-  await expect(keys.first()).toContainText("CI push key — Push new packages and package versions · expires in 365 days");
-  for (const name of ["unlist only key", "revoked push key", "fabrikam key", "short-lived versions key"]) await expect(card).not.toContainText(name);
-  expect(otherGlob.id).toBeTruthy();
+  await expect(keys).toHaveText(["CI push key — Push new packages and package versions · expires in 365 days"]);
 
   await card.getByText("2 versions").click();
   const rows = card.getByRole("table", { name: `Versions of ${id}` }).getByRole("row");

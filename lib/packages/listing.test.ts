@@ -98,7 +98,10 @@ describeEachDb("listOwnedPackages", (getDb) => {
       { version: "1.10.0", pushedById: me.id, keyId: gone.id, keyName: "old CI key" },
       { version: "1.2.0", listed: false, pushedById: me.id },
     ]);
-    await registration(db, ids.beta, [me.id], [{ version: "2.0.0-beta.1", listed: false, pushedById: me.id, keyId: keys.exact, keyName: "beta only" }]);
+    await registration(db, ids.beta, [me.id], [
+      { version: "2.0.0-beta.1", listed: false, pushedById: me.id, keyId: keys.exact, keyName: "beta only" },
+      { version: "1.5.0-rc.1", listed: false },
+    ]);
     await registration(db, ids.shared, [me.id, other.id], [{ version: "1.0.0", pushedById: other.id, keyId: keys.theirs, keyName: "their key" }]);
     await registration(db, ids.hidden, [me.id], [{ version: "0.1.0", listed: false }]);
     await registration(db, ids.theirs, [other.id], [{ version: "1.0.0" }]);
@@ -116,10 +119,19 @@ describeEachDb("listOwnedPackages", (getDb) => {
     expect((await listOwnedPackages(getDb(), other.id)).packages.map((p) => p.packageId)).toEqual([ids.theirs, ids.shared]);
   });
 
+  it("takes the newest listed stable version as the latest, a pre-release only when nothing stable is listed", async () => {
+    const db = getDb();
+    const u = await user(db);
+    await registration(db, `Latest.${tag}`, [u.id], [{ version: "1.0.0" }, { version: "1.1.0", listed: false }, { version: "2.0.0-beta.1" }]);
+    expect((await listOwnedPackages(db, u.id)).packages[0].latestVersion).toBe("1.0.0");
+  });
+
   it("shows versions newest first with who pushed them, with which key, and a deleted key", async () => {
     const alpha = (await listOwnedPackages(getDb(), me.id)).packages.find((p) => p.packageId === ids.alpha)!;
     expect(alpha.versions.map((v) => v.version)).toEqual(["1.10.0", "1.2.0", "1.0.0"]);
     expect(alpha.latestVersion).toBe("1.10.0");
+    const beta = (await listOwnedPackages(getDb(), me.id)).packages.find((p) => p.packageId === ids.beta)!;
+    expect(beta.latestVersion).toBe("2.0.0-beta.1");
     expect(alpha.versionCount).toBe(3);
     expect(alpha.listed).toBe(true);
     const [v110, v120, v100] = alpha.versions;

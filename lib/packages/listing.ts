@@ -48,6 +48,7 @@ export interface PackageRow {
   owners: string[];
   /** at least one version is listed (nuget.org's "Published" vs "Unlisted" split) */
   listed: boolean;
+  /** the newest listed stable version, else the newest listed, else the newest */
   latestVersion: string | null;
   versionCount: number;
   /** newest first by version, at most VERSIONS_SHOWN */
@@ -139,7 +140,8 @@ export async function listOwnedPackages(db: Db, userId: string, query: ListingQu
       packageId: r.packageId,
       owners: r.owners.map((o) => o.user.username).sort((a, b) => a.localeCompare(b)),
       listed: versions.some((v) => v.listed),
-      latestVersion: (versions.find((v) => v.listed) ?? versions[0])?.version ?? null,
+      // as a package page: the newest listed stable version, else the newest listed, else the newest
+      latestVersion: (versions.find((v) => v.listed && !v.version.includes("-")) ?? versions.find((v) => v.listed) ?? versions[0])?.version ?? null,
       versionCount: r._count.versions,
       versions,
       pushKeys: keys.filter((k) => ownerIds.has(k.ownerId) && k.matches(r.packageId)).map(({ id, name, expiresAt, canPushNew }) => ({ id, name, expiresAt, action: canPushNew(r.packageId) ? ACTIONS.push : ACTIONS.pushVersion })),

@@ -31,8 +31,8 @@ export function PackageCard({ pkg, now }: { pkg: PackageRow; now: Date }) {
       <div className="flex gap-3">
         <PackageIcon />
         <div className="min-w-0 flex-1 space-y-1">
-          <h2 id={headingId} className="flex flex-wrap items-center gap-2 text-lg font-semibold break-all">
-            {pkg.packageId}
+          <h2 className="flex flex-wrap items-center gap-2 text-lg font-semibold break-all">
+            <span id={headingId}>{pkg.packageId}</span>
             <StatusBadge listed={pkg.listed} />
           </h2>
           <p>

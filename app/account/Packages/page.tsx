@@ -59,7 +59,7 @@ export default async function ManagePackagesPage({ searchParams }: { searchParam
                   <Link
                     href={href({ filter, page: 1 })}
                     aria-current={query.filter === filter ? "page" : undefined}
-                    className={`block rounded px-3 py-1.5 hover:no-underline ${query.filter === filter ? "bg-nuget-bar text-white hover:text-white" : "bg-nuget-panel text-gray-800"}`}
+                    className={`block rounded px-3 py-1.5 hover:no-underline ${query.filter === filter ? "bg-nuget-bar text-white! hover:text-white!" : "bg-nuget-panel text-gray-800!"}`}
                   >
                     {label} ({count.toLocaleString("en-US")})
                   </Link>
