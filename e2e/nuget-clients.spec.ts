@@ -3,9 +3,10 @@
 // X-NuGet-Warning). What a user sees is what is asserted: exit code and the printed text (the
 // clients print only the HTTP reason phrase), and then the database.
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { createUser, e2eDb, type TestUser } from "./fixtures";
-import { checkClients, del, NUGET_CLIENTS, pack, push, type NugetClient, type RunResult } from "./nuget/clients";
+import { checkClients, del, NUGET_CLIENTS, pack, push, sandbox, setApiKey, type NugetClient, type RunResult } from "./nuget/clients";
 import { findVersion, makeKey, regenerateKey, revokeKey } from "./nuget/data";
 import { setListed } from "./nuget/http";
 
@@ -75,6 +76,30 @@ for (const client of NUGET_CLIENTS) {
       expect(row!.size).toBeGreaterThan(1000);
       const used = await e2eDb().apiKey.findUniqueOrThrow({ where: { id: key.id } });
       expect(used.lastUsedAt).not.toBeNull();
+    });
+
+    test(`${client}: -Source <base>/ (the site root) pushes to /api/v2/package/`, async () => {
+      // 2.8.7 probes GET / first and appends api/v2/package/ only if / does not redirect
+      const { key } = await pushKeyUser();
+      const id = newId(short(client));
+      expectOk(await push(client, await pack(id, "1.0.0"), { source: `${BASE}/`, apiKey: key.plaintext }), "Your package was pushed.");
+      expect(await findVersion(id, "1.0.0")).toMatchObject({ pushedByKeyId: key.id });
+    });
+
+    test(`${client}: a key saved with setapikey is sent on the next push`, async () => {
+      const { key } = await pushKeyUser();
+      const id = newId(short(client));
+      const box = await sandbox();
+      try {
+        expectOk(await setApiKey(client, key.plaintext, V2, box), `was saved for '${V2}'.`);
+        const saved = await readFile(box.configFile, "utf8");
+        expect(saved).toContain("<apikeys>");
+        expect(saved).not.toContain(key.plaintext); // the client stores it encrypted
+        expectOk(await push(client, await pack(id, "1.0.0"), { source: V2, box }), "Your package was pushed.");
+      } finally {
+        await box.dispose();
+      }
+      expect(await findVersion(id, "1.0.0")).toMatchObject({ pushedByKeyId: key.id });
     });
 
     test(`${client}: the same version again is refused with 409 and nuget.org's reason`, async () => {

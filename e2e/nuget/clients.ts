@@ -50,7 +50,7 @@ function command(client: NugetClient): [string, string[]] {
   return client === "nuget-2.8.7" ? [NUGET_287, []] : ["/usr/bin/mono", [NUGET_58]];
 }
 
-interface Sandbox {
+export interface Sandbox {
   home: string;
   cwd: string;
   configFile: string;
@@ -59,7 +59,7 @@ interface Sandbox {
   dispose(): Promise<void>;
 }
 
-async function sandbox(): Promise<Sandbox> {
+export async function sandbox(): Promise<Sandbox> {
   const root = await mkdtemp(path.join(tmpdir(), "nuget-client-"));
   const home = path.join(root, "home");
   const cwd = path.join(root, "work");
@@ -110,6 +110,8 @@ interface RunOptions {
   /** files to place in the empty working directory, by relative name */
   files?: Record<string, Uint8Array>;
   timeoutSeconds?: number;
+  /** run in this sandbox (kept: e.g. a key saved by setapikey); by default a fresh one, removed after */
+  box?: Sandbox;
 }
 
 /**
@@ -117,13 +119,13 @@ interface RunOptions {
  * error would make 2.8.7 print help, which never ends without a TTY.
  */
 export async function runNuget(client: NugetClient, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  const box = await sandbox();
+  const box = opts.box ?? (await sandbox());
   try {
     for (const [name, bytes] of Object.entries(opts.files ?? {})) await writeFile(path.join(box.cwd, name), bytes);
     const [cmd, pre] = command(client);
     return await spawnCapped(cmd, [...pre, ...args, "-ConfigFile", box.configFile, "-NonInteractive"], box.cwd, box.env, opts.timeoutSeconds ?? TIMEOUT_SECONDS);
   } finally {
-    await box.dispose();
+    if (!opts.box) await box.dispose();
   }
 }
 
@@ -134,12 +136,18 @@ export interface Nupkg {
 }
 
 /** `nuget push <file> -Source … [-ApiKey …] [-SkipDuplicate]`; the package path is relative (2.8.7's Unix path bug). */
-export function push(client: NugetClient, pkg: Nupkg, opts: { source: string; apiKey?: string; skipDuplicate?: boolean }): Promise<RunResult> {
+export function push(client: NugetClient, pkg: Nupkg, opts: { source: string; apiKey?: string; skipDuplicate?: boolean; box?: Sandbox }): Promise<RunResult> {
   if (opts.skipDuplicate && client === "nuget-2.8.7") throw new Error("nuget 2.8.7 has no -SkipDuplicate");
   const args = ["push", pkg.file, "-Source", opts.source];
   if (opts.apiKey !== undefined) args.push("-ApiKey", opts.apiKey);
   if (opts.skipDuplicate) args.push("-SkipDuplicate");
-  return runNuget(client, args, { files: { [pkg.file]: pkg.bytes } });
+  return runNuget(client, args, { files: { [pkg.file]: pkg.bytes }, box: opts.box });
+}
+
+/** `nuget setapikey <key> -Source …`: saved (encrypted) in the sandbox's config file; sends nothing. */
+export function setApiKey(client: NugetClient, apiKey: string, source: string, box: Sandbox): Promise<RunResult> {
+  if (!apiKey) throw new Error("nuget setapikey needs a key (2.8.7 would print help forever)");
+  return runNuget(client, ["setapikey", apiKey, "-Source", source], { box });
 }
 
 /** `nuget delete <id> <version>` = unlist on nuget.org. */
