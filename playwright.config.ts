@@ -22,6 +22,8 @@ export const e2eEnv = {
   AUTH_SECRET: "e2e-only-secret-not-for-production-000000000",
   MAIL_DIR: ".data/e2e/mail",
   PACKAGES_DIR: ".data/e2e/packages",
+  // small enough that the 413 test uploads only ~21 MB
+  MAX_PACKAGE_BYTES: String(20 * 1024 * 1024),
   NEXT_TELEMETRY_DISABLED: "1",
   SEED_DEMO: "0",
 };

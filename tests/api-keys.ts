@@ -1,5 +1,8 @@
 // Test keys made with the real key material (generateKey: real hashing, never a hand-written
-// hash), inserted straight into a test database. Shared by data-layer and HTTP tests.
+// hash), inserted straight into a test database. For the HTTP tests: Playwright's process cannot
+// import lib/api-keys/store.ts ("server-only" throws outside Next), and some cases (an expired
+// key, a key whose user no longer acts for its owner) are states the store never creates.
+// Data-layer tests make ordinary keys through the store (createApiKey).
 import { randomBytes } from "node:crypto";
 import { generateKey } from "@/lib/api-keys/key-material";
 import type { Db } from "@/lib/create-db";

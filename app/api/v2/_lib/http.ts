@@ -17,11 +17,12 @@ import { db } from "@/lib/db";
 import { MESSAGES, nugetResponse, safeHeaderText } from "@/lib/nuget/responses";
 import { isPackageOwner } from "@/lib/packages/store";
 
-/** The origin the client used (for links in warnings and the service index). */
+/** The origin the client used (for links in warnings and the service index); a TLS proxy in front says https. */
 export function requestOrigin(request: Request): string {
   const url = new URL(request.url);
   const host = request.headers.get("host") ?? url.host;
-  return `${url.protocol}//${safeHeaderText(host, 255).replace(/[^A-Za-z0-9.:[\]-]/g, "")}`;
+  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https:" : url.protocol;
+  return `${proto}//${safeHeaderText(host, 255).replace(/[^A-Za-z0-9.:[\]-]/g, "")}`;
 }
 
 export function keyFailureResponse(request: Request, failure: KeyFailure | ScopeFailure | "not-owner", ctx: Parameters<typeof explainFailure>[1] = {}): Response {

@@ -2,6 +2,7 @@
 // nuget.org), DELETE unlists, POST relists. Id and version arrive as the user typed them
 // (`test.pkg`, `1.0`, `1.0.0+meta`): the id is matched case-insensitively, the version normalised.
 import { createReadStream } from "node:fs";
+import { access } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { touchKey } from "@/lib/api-keys/authenticate";
 import { db } from "@/lib/db";
@@ -26,6 +27,10 @@ export async function GET(_request: Request, { params }: Params): Promise<Respon
   const { id, version } = await params;
   const found = await lookup(id, version);
   if (!found) return nugetResponse(404, { reason: MESSAGES.versionMissing(id, version) });
+  // the store never leaves a row without its file; if someone removed it by hand, say so cleanly
+  if (!(await access(found.filePath).then(() => true, () => false))) {
+    return nugetResponse(404, { reason: MESSAGES.versionMissing(id, version), detail: "The package file is missing from the server's storage." });
+  }
   const file = `${found.packageId.toLowerCase()}.${found.version.toLowerCase()}.nupkg`;
   const stream = Readable.toWeb(createReadStream(found.filePath)) as ReadableStream<Uint8Array>;
   return new Response(stream, {

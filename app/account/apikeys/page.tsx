@@ -1,0 +1,61 @@
+// GET /account/apikeys: nuget.org's classic API Keys page (no Trusted Publishing redirect).
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Alert } from "@/components/ui/alert";
+import { ApiKeysClient } from "@/components/api-keys/api-keys-client";
+import { db } from "@/lib/db";
+import { requireUser } from "@/lib/session";
+import { mailFrom } from "@/lib/mail/mailer";
+import { expiryOptions } from "@/lib/api-keys/rules";
+import { expiredBanner, presentKey, revokedBanner } from "@/lib/api-keys/present";
+import { listApiKeys, listOwners } from "@/lib/api-keys/store";
+
+export const metadata: Metadata = { title: "API Keys" };
+
+export default async function ApiKeysPage() {
+  const user = await requireUser("/account/apikeys");
+  return (
+    <div className="max-w-4xl">
+      <nav aria-label="Breadcrumb" className="mb-4 flex items-center gap-2 text-2xl font-light">
+        <span aria-hidden="true" className="inline-flex h-8 w-8 items-center justify-center rounded bg-nuget-bar text-base text-white">
+          {user.username.slice(0, 1).toUpperCase()}
+        </span>
+        <span>{user.username}</span>
+        <span aria-hidden="true">›</span>
+        <h1 className="text-2xl font-light" aria-current="page">
+          API keys
+        </h1>
+      </nav>
+      <p className="mb-3">
+        An API key is a token that can identify you to NuGet Gallery. The NuGet command-line utility allows you to submit a NuGet
+        package to the gallery using your API key to authenticate.
+      </p>
+      {user.emailConfirmed ? (
+        <ConfirmedContent userId={user.id} />
+      ) : (
+        <Alert tone="warning" role="alert">
+          To get an API Key you will need to <Link href="/account">confirm your account</Link>.
+        </Alert>
+      )}
+    </div>
+  );
+}
+
+async function ConfirmedContent({ userId }: { userId: string }) {
+  const now = new Date();
+  const [keys, owners] = await Promise.all([listApiKeys(db, userId), listOwners(db, userId)]);
+  const rows = keys.map((k) => presentKey(k, now));
+  const revoked = rows.filter((r) => r.state === "revoked").map((r) => r.name);
+  const expired = rows.filter((r) => r.state === "expired").map((r) => r.name);
+  const expiry = expiryOptions();
+  return (
+    <ApiKeysClient
+      rows={rows}
+      owners={owners.map((o) => o.username)}
+      expiryDays={expiry.days}
+      defaultExpiryDays={expiry.defaultDays}
+      revokedBanner={revokedBanner(revoked, mailFrom())}
+      expiredBanner={expiredBanner(expired)}
+    />
+  );
+}

@@ -1,0 +1,143 @@
+"use client";
+// The interactive part of the API Keys page: the Create and Manage sections, the banners, and
+// the just-created/regenerated values. Those values live only in this component's memory
+// (never rendered, never stored); a reload or 10 minutes without activity drops them.
+import { useCallback, useEffect, useState } from "react";
+import type { NewSecret } from "@/app/account/apikeys/actions";
+import { Alert } from "@/components/ui/alert";
+import { Collapsible } from "@/components/ui/collapsible";
+import { useConfirm } from "@/components/ui/confirm-dialog";
+import type { KeyRowData } from "@/lib/api-keys/present";
+import { CreateKeyForm } from "./create-key-form";
+import { KeyRow } from "./key-row";
+
+/** nuget.org's page-api-keys.js idle timeout. */
+export const IDLE_MS = 10 * 60 * 1000;
+const ACTIVITY = ["pointerdown", "keydown", "mousemove", "scroll", "touchstart"] as const;
+
+type Notice = "created" | "regenerated" | null;
+
+export function ApiKeysClient({
+  rows,
+  owners,
+  expiryDays,
+  defaultExpiryDays,
+  revokedBanner,
+  expiredBanner,
+}: {
+  rows: KeyRowData[];
+  owners: string[];
+  expiryDays: number[];
+  defaultExpiryDays: number;
+  revokedBanner: string | null;
+  expiredBanner: string | null;
+}) {
+  const [createOpen, setCreateOpen] = useState(false);
+  const [manageOpen, setManageOpen] = useState(true);
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
+  const [notice, setNotice] = useState<Notice>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dialog, confirm] = useConfirm();
+
+  const holding = Object.keys(secrets).length > 0;
+  useEffect(() => {
+    if (!holding) return;
+    let timer = setTimeout(wipe, IDLE_MS);
+    function wipe() {
+      setSecrets({});
+      setNotice(null);
+    }
+    const reset = () => {
+      clearTimeout(timer);
+      timer = setTimeout(wipe, IDLE_MS);
+    };
+    for (const e of ACTIVITY) window.addEventListener(e, reset, { passive: true });
+    return () => {
+      clearTimeout(timer);
+      for (const e of ACTIVITY) window.removeEventListener(e, reset);
+    };
+  }, [holding]);
+
+  const hold = useCallback((s: NewSecret, kind: Exclude<Notice, null>) => {
+    setSecrets((prev) => ({ ...prev, [s.id]: s.plaintext }));
+    setNotice(kind);
+  }, []);
+
+  return (
+    <>
+      <p className="font-semibold">
+        Always keep your API keys a secret! If an API key is ever exposed, revoke it immediately and generate a new one to
+        maintain security.
+      </p>
+      {error ? (
+        <Alert tone="danger" role="alert" testId="api-keys-error">
+          {error}
+        </Alert>
+      ) : null}
+
+      <Collapsible title="Create" open={createOpen} onToggle={setCreateOpen}>
+        {createOpen ? (
+          <CreateKeyForm
+            owners={owners}
+            expiryDays={expiryDays}
+            defaultExpiryDays={defaultExpiryDays}
+            onCreated={(s) => {
+              hold(s, "created");
+              setCreateOpen(false);
+              setManageOpen(true);
+            }}
+            onCancel={() => setCreateOpen(false)}
+            onError={setError}
+          />
+        ) : null}
+      </Collapsible>
+
+      <Collapsible title="Manage" open={manageOpen} onToggle={setManageOpen}>
+        {revokedBanner ? (
+          <Alert tone="warning" testId="revoked-banner">
+            {revokedBanner}
+          </Alert>
+        ) : null}
+        {expiredBanner ? (
+          <Alert tone="warning" testId="expired-banner">
+            {expiredBanner}
+          </Alert>
+        ) : null}
+        {notice === "created" ? (
+          <Alert tone="warning" role="status" testId="created-banner">
+            A new API key has been created. Make sure to copy your new API key now using the <strong>Copy</strong> button
+            below. You will not be able to do so again.
+          </Alert>
+        ) : null}
+        {notice === "regenerated" ? (
+          <Alert tone="warning" role="status" testId="regenerated-banner">
+            Your API key has been regenerated. Make sure to copy your new API key now using the <strong>Copy</strong> button
+            below. You will not be able to do so again.
+          </Alert>
+        ) : null}
+        {rows.length === 0 ? (
+          <Alert tone="info">You don&apos;t have any API keys.</Alert>
+        ) : (
+          <ul aria-label="API keys">
+            {sortNewFirst(rows, secrets).map((row) => (
+              <KeyRow
+                key={row.id}
+                row={row}
+                secret={secrets[row.id]}
+                confirm={confirm}
+                onRegenerated={(s) => hold(s, "regenerated")}
+                onError={setError}
+              />
+            ))}
+          </ul>
+        )}
+      </Collapsible>
+      {dialog}
+    </>
+  );
+}
+
+/** Server order is newest first; a key holding a fresh value is always on top (nuget.org). */
+function sortNewFirst(rows: KeyRowData[], secrets: Record<string, string>): KeyRowData[] {
+  return [...rows].sort((a, b) => Number(b.id in secrets) - Number(a.id in secrets));
+}

@@ -1,0 +1,233 @@
+"use client";
+// The Create wizard (spec §1.2): Key Name, Expires In, Package Owner, Select Scopes, Select
+// Packages. The same rules as the server (rules.ts) give the same messages before sending.
+import { useState, useTransition } from "react";
+import { createKeyAction, loadOwnerPackagesAction, type NewSecret } from "@/app/account/apikeys/actions";
+import { primaryButton, secondaryButton } from "@/components/ui/button-styles";
+import { subjectsToSend } from "@/lib/api-keys/picker";
+import { MESSAGES, expiryLabel } from "@/lib/api-keys/rules";
+import { ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
+import { PackagePicker, useOwnerPackages } from "./package-picker";
+
+type PushKind = typeof ACTIONS.push | typeof ACTIONS.pushVersion;
+
+export async function loadIds(owner: string): Promise<string[] | null> {
+  const r = await loadOwnerPackagesAction(owner);
+  return r.status === "ok" ? r.data.ids : null;
+}
+
+export const CREATE_ERROR = "An error occurred while creating a new API key. Please try again.";
+
+export function CreateKeyForm({
+  owners,
+  expiryDays,
+  defaultExpiryDays,
+  onCreated,
+  onCancel,
+  onError,
+}: {
+  owners: string[];
+  expiryDays: number[];
+  defaultExpiryDays: number;
+  onCreated: (secret: NewSecret) => void;
+  onCancel: () => void;
+  onError: (message: string | null) => void;
+}) {
+  const [name, setName] = useState("");
+  const [expires, setExpires] = useState(String(defaultExpiryDays));
+  const [owner, setOwner] = useState(owners.length === 1 ? owners[0] : "");
+  // nuget.org: once an owner is chosen, Push with "Push new packages…" is selected
+  const [push, setPush] = useState(owners.length === 1);
+  const [pushKind, setPushKind] = useState<PushKind>(ACTIONS.push);
+  const [unlist, setUnlist] = useState(false);
+  const [glob, setGlob] = useState("");
+  const [ticked, setTicked] = useState<Set<string>>(new Set());
+  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
+  const [pending, startTransition] = useTransition();
+  const { prepared } = useOwnerPackages(owner || null, loadIds);
+
+  const hasScope = push || unlist;
+
+  const changeOwner = (next: string) => {
+    setOwner(next);
+    setTicked(new Set());
+    setErrors((e) => ({ ...e, actions: undefined, subjects: undefined, owner: undefined }));
+    // every action is allowed for the user's own account; nothing selected → the first allowed
+    if (next && !push && !unlist) {
+      setPush(true);
+      setPushKind(ACTIONS.push);
+    }
+  };
+
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    const subjects = prepared ? subjectsToSend(prepared, glob, ticked) : glob.trim() ? [glob.trim()] : [];
+    const found: Record<string, string> = {};
+    if (!name.trim()) found.name = MESSAGES.nameRequired;
+    if (!owner) found.owner = MESSAGES.ownerRequired;
+    if (!hasScope) found.actions = MESSAGES.scopeRequired;
+    // an invalid glob is already shown live under the field; it only blocks here
+    if (!isValidGlob(glob.trim())) found.glob = MESSAGES.globInvalid;
+    else if (subjects.length === 0) found.subjects = MESSAGES.subjectsRequired;
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+
+    const form = new FormData();
+    form.set("name", name);
+    form.set("expiresInDays", expires);
+    form.set("owner", owner);
+    if (push) form.append("actions", pushKind);
+    if (unlist) form.append("actions", ACTIONS.unlist);
+    for (const s of subjects) form.append("subjects", s);
+    startTransition(async () => {
+      try {
+        const result = await createKeyAction(form);
+        if (result.status === "ok") {
+          onError(null);
+          onCreated(result.data);
+        } else if (result.status === "error" && result.fieldErrors) {
+          setErrors(Object.fromEntries(Object.entries(result.fieldErrors).map(([k, v]) => [k, v[0]])));
+        } else {
+          onError(CREATE_ERROR);
+        }
+      } catch {
+        onError(CREATE_ERROR);
+      }
+    });
+  };
+
+  const fieldError = (field: string) => (
+    <p id={`create-${field}-error`} aria-live="polite" className="text-sm text-red-700">
+      {errors[field] ?? ""}
+    </p>
+  );
+
+  return (
+    <form onSubmit={submit} noValidate aria-label="Create API key" className="rounded border border-gray-300 p-4">
+      <div className="grid gap-4 md:grid-cols-[1fr_12rem]">
+        <div>
+          <label htmlFor="create-name" className="block font-semibold">
+            Key Name
+          </label>
+          <input
+            id="create-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-required="true"
+            aria-invalid={!!errors.name}
+            aria-describedby="create-name-error"
+            className="mt-1 w-full rounded border border-gray-400 px-2 py-1"
+          />
+          {fieldError("name")}
+        </div>
+        {expiryDays.length > 0 ? (
+          <div>
+            <label htmlFor="create-expires" className="block font-semibold">
+              Expires In
+            </label>
+            <select
+              id="create-expires"
+              value={expires}
+              onChange={(e) => setExpires(e.target.value)}
+              aria-describedby="create-expiresInDays-error"
+              className="mt-1 w-full rounded border border-gray-400 px-2 py-1"
+            >
+              {expiryDays.map((d) => (
+                <option key={d} value={d}>
+                  {expiryLabel(d)}
+                </option>
+              ))}
+            </select>
+            {fieldError("expiresInDays")}
+          </div>
+        ) : null}
+      </div>
+
+      <div className="mt-3">
+        <label htmlFor="create-owner" className="block font-semibold">
+          Package Owner
+        </label>
+        <select
+          id="create-owner"
+          value={owner}
+          onChange={(e) => changeOwner(e.target.value)}
+          aria-required="true"
+          aria-describedby="create-owner-error"
+          className="mt-1 w-full max-w-sm rounded border border-gray-400 px-2 py-1"
+        >
+          <option value="">Select an owner...</option>
+          {owners.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+        <p id="create-owner-error" aria-live="polite" className="text-sm text-red-700">
+          {owner ? (errors.owner ?? "") : MESSAGES.ownerRequired}
+        </p>
+      </div>
+
+      <fieldset className="mt-4" aria-describedby="create-actions-error">
+        <legend className="text-lg font-semibold">Select Scopes</legend>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={push} onChange={(e) => setPush(e.target.checked)} />
+          Push
+        </label>
+        <div role="radiogroup" aria-label="Push" className="ml-6">
+          {(
+            [
+              [ACTIONS.push, "Push new packages and package versions"],
+              [ACTIONS.pushVersion, "Push only new package versions"],
+            ] as const
+          ).map(([value, label]) => (
+            <label key={value} className={`flex items-center gap-2 ${push ? "" : "text-gray-500"}`}>
+              <input
+                type="radio"
+                name="create-push-kind"
+                value={value}
+                checked={push && pushKind === value}
+                disabled={!push}
+                onChange={() => setPushKind(value)}
+              />
+              {label}
+            </label>
+          ))}
+        </div>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={unlist} onChange={(e) => setUnlist(e.target.checked)} />
+          Unlist or relist package versions
+        </label>
+        <p id="create-actions-error" aria-live="polite" className="text-sm text-red-700">
+          {hasScope ? (errors.actions ?? "") : MESSAGES.scopeRequired}
+        </p>
+      </fieldset>
+
+      {owner ? (
+        <PackagePicker
+          idPrefix="create"
+          prepared={prepared}
+          glob={glob}
+          onGlobChange={(g) => {
+            setGlob(g);
+            setErrors((e) => ({ ...e, subjects: undefined }));
+          }}
+          ticked={ticked}
+          onTickedChange={(t) => {
+            setTicked(t);
+            setErrors((e) => ({ ...e, subjects: undefined }));
+          }}
+          error={errors.subjects}
+        />
+      ) : null}
+
+      <div className="mt-4 flex gap-2">
+        <button type="submit" disabled={!hasScope || pending} className={primaryButton}>
+          Create
+        </button>
+        <button type="button" disabled={!hasScope || pending} onClick={onCancel} className={secondaryButton}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,90 @@
+// How a key reads on the Manage list (page-api-keys.js): state, moment-style relative times,
+// sorted scope descriptions, and the revoked/expired banners. Pure; runs on the server so
+// dayjs never reaches the browser.
+import dayjs from "dayjs";
+import relativeTime from "dayjs/plugin/relativeTime";
+import { ACTION_DESCRIPTIONS, isGlob, type Action } from "./scopes";
+import { joinList } from "./rules";
+
+dayjs.extend(relativeTime); // gives moment's wording: "in a year", "a few seconds ago"
+
+export type KeyState = "active" | "expired" | "revoked";
+
+/** A key row as the browser gets it: strings only, no hash, no value. */
+export interface KeyRowData {
+  id: string;
+  name: string;
+  state: KeyState;
+  /** "Expires in a year" | "Expired" | "Revoked" */
+  statusText: string;
+  scopesText: string;
+  ownerUsername: string;
+  glob: string | null;
+  packageIds: string[];
+  createdText: string;
+  createdIso: string;
+  /** "Never used" or "Last used 3 days ago" */
+  lastUsedText: string;
+}
+
+export interface PresentableKey {
+  id: string;
+  name: string;
+  ownerUsername: string;
+  actions: Action[];
+  subjects: string[];
+  expiresAt: Date;
+  createdAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/** nuget.org: HasExpired = now ≥ expires; a revoked key is shown as revoked, not expired. */
+export function keyState(key: Pick<PresentableKey, "expiresAt" | "revokedAt">, now: Date): KeyState {
+  if (key.revokedAt) return "revoked";
+  return now.getTime() >= key.expiresAt.getTime() ? "expired" : "active";
+}
+
+export function presentKey(key: PresentableKey, now: Date): KeyRowData {
+  const state = keyState(key, now);
+  const n = dayjs(now);
+  return {
+    id: key.id,
+    name: key.name,
+    state,
+    statusText: state === "revoked" ? "Revoked" : state === "expired" ? "Expired" : `Expires ${dayjs(key.expiresAt).from(n)}`,
+    scopesText: key.actions
+      .map((a) => ACTION_DESCRIPTIONS[a] ?? a)
+      .sort((a, b) => a.localeCompare(b))
+      .join(", "),
+    ownerUsername: key.ownerUsername,
+    glob: key.subjects.find(isGlob) ?? null,
+    packageIds: key.subjects.filter((s) => !isGlob(s)),
+    createdText: dayjs(key.createdAt).format("MMM D, YYYY"),
+    createdIso: key.createdAt.toISOString(),
+    lastUsedText: key.lastUsedAt ? `Last used ${dayjs(key.lastUsedAt).from(n)}` : "Never used",
+  };
+}
+
+function quoted(names: string[]): string {
+  return joinList(
+    names.map((n) => `'${n}'`),
+    "and",
+  );
+}
+
+/** nuget.org's revoked banner, singular or plural, names joined with an Oxford comma. */
+export function revokedBanner(names: string[], galleryOwner: string): string | null {
+  if (names.length === 0) return null;
+  const many = names.length > 1;
+  return (
+    `Your API ${many ? "keys" : "key"} ${quoted(names)} ${many ? "have" : "has"} been revoked. ` +
+    `Please check the email from ${galleryOwner} for details, and regenerate or create ${many ? "new API keys" : "a new API key"} to use.`
+  );
+}
+
+export function expiredBanner(names: string[]): string | null {
+  if (names.length === 0) return null;
+  const many = names.length > 1;
+  return `Your API ${many ? "keys" : "key"} ${quoted(names)} ${many ? "have" : "has"} expired.`;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { checkActions, checkSubjects, expiryLabel, expiryOptions, joinList, MESSAGES, resolveExpiry } from "./rules";
+
+describe("expiry options", () => {
+  it("defaults to nuget.org's 1/90/180/270/365 with 365 pre-selected", () => {
+    expect(expiryOptions(undefined)).toEqual({ days: [1, 90, 180, 270, 365], defaultDays: 365, strict: false });
+    expect(expiryOptions("nonsense")).toMatchObject({ days: [1, 90, 180, 270, 365] });
+    expect(expiryLabel(1)).toBe("1 day");
+    expect(expiryLabel(90)).toBe("90 days");
+  });
+
+  it("classic set: missing, 0 or negative = 365; above 365 clamped; other values refused", () => {
+    const o = expiryOptions(undefined);
+    expect(resolveExpiry(undefined, o)).toEqual({ ok: true, value: 365 });
+    expect(resolveExpiry(0, o)).toEqual({ ok: true, value: 365 });
+    expect(resolveExpiry(-3, o)).toEqual({ ok: true, value: 365 });
+    expect(resolveExpiry(9999, o)).toEqual({ ok: true, value: 365 });
+    expect(resolveExpiry(90, o)).toEqual({ ok: true, value: 90 });
+    expect(resolveExpiry(7, o)).toEqual({ ok: false, error: "API key expiration must be 1, 90, 180, 270, or 365 days." });
+  });
+
+  it("restriction set 1,8,30 (RestrictApiKeyExpiration): default 30, anything else refused with nuget.org's text", () => {
+    const o = expiryOptions("30, 1,8");
+    expect(o).toEqual({ days: [1, 8, 30], defaultDays: 30, strict: true });
+    expect(resolveExpiry(undefined, o)).toEqual({ ok: true, value: 30 });
+    expect(resolveExpiry(8, o)).toEqual({ ok: true, value: 8 });
+    for (const bad of [365, 90, 7, 31]) {
+      expect(resolveExpiry(bad, o)).toEqual({ ok: false, error: "API key expiration must be 1, 8, or 30 days." });
+    }
+  });
+
+  it("joins lists with an Oxford comma", () => {
+    expect(joinList(["a"], "and")).toBe("a");
+    expect(joinList(["a", "b"], "and")).toBe("a and b");
+    expect(joinList(["a", "b", "c"], "or")).toBe("a, b, or c");
+  });
+});
+
+describe("scopes and subjects", () => {
+  it("accepts the page's scope choices only", () => {
+    expect(checkActions(["package:unlist", "package:push"])).toEqual({ ok: true, value: ["package:push", "package:unlist"] });
+    expect(checkActions([])).toEqual({ ok: false, error: MESSAGES.scopeRequired });
+    expect(checkActions(["package:delete"]).ok).toBe(false);
+    expect(checkActions(["package:push", "package:pushversion"]).ok).toBe(false);
+  });
+
+  it("one glob plus exact ids, no empties, nuget.org's characters, glob matches dropped", () => {
+    expect(checkSubjects(["Contoso.*", "contoso.lib", "Other", "other"])).toEqual({ ok: true, value: { glob: "Contoso.*", ids: ["Other"] } });
+    expect(checkSubjects([])).toEqual({ ok: false, error: MESSAGES.subjectsRequired });
+    expect(checkSubjects(["a b"])).toEqual({ ok: false, error: MESSAGES.globInvalid });
+    expect(checkSubjects(["a?"])).toEqual({ ok: false, error: MESSAGES.globInvalid });
+    expect(checkSubjects(["a*", "b*"])).toEqual({ ok: false, error: MESSAGES.globTooMany });
+  });
+});

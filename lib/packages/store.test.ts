@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeEach, expect, it } from "vitest";
+import { buildNupkg } from "@/e2e/nupkg";
+import { insertTestUser } from "@/tests/api-keys";
+import { describeEachDb } from "@/tests/databases";
+import { parseVersion } from "@/lib/nuget/version";
+import { addPackageVersion, findRegistration, findVersion, isPackageOwner, packageFilePath, setListed, type NewVersion } from "./store";
+
+describeEachDb("package store", (getDb) => {
+  let dir: string;
+  let owner: { id: string };
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "pkgs-"));
+    owner = await insertTestUser(getDb());
+  });
+
+  function newVersion(id: string, version: string, registrationId: string | null = null): NewVersion {
+    return {
+      registrationId,
+      packageId: id,
+      ownerId: owner.id,
+      version: parseVersion(version)!,
+      bytes: buildNupkg({ id, version }),
+      pushedById: owner.id,
+      pushedByKeyId: null,
+      pushedByKeyName: "ci",
+    };
+  }
+  const tmpFiles = () => (existsSync(path.join(dir, ".tmp")) ? readdirSync(path.join(dir, ".tmp")) : []);
+
+  it("stores a new id: registration owned by the scope owner, version row, file in place", async () => {
+    const input = newVersion(`New.Pkg${Date.now()}`, "1.0");
+    const r = await addPackageVersion(getDb(), input, dir);
+    expect(r.status).toBe("created");
+    const reg = await findRegistration(getDb(), input.packageId.toUpperCase());
+    expect(reg?.packageId).toBe(input.packageId);
+    expect(await isPackageOwner(getDb(), reg!.id, owner.id)).toBe(true);
+    const v = await findVersion(getDb(), reg!.id, "1.0.0", dir);
+    expect(v).toMatchObject({ version: "1.0.0", listed: true, size: input.bytes.byteLength });
+    const file = packageFilePath(dir, input.packageId.toLowerCase(), "1.0.0");
+    expect(v?.filePath).toBe(file);
+    expect(readFileSync(file).equals(Buffer.from(input.bytes))).toBe(true);
+    const row = await getDb().packageVersion.findUniqueOrThrow({ where: { id: v!.id } });
+    expect(row.sha512).toBe(createHash("sha512").update(input.bytes).digest("base64"));
+    expect(row.pushedByKeyName).toBe("ci");
+    expect(tmpFiles()).toEqual([]);
+
+    await setListed(getDb(), v!.id, false);
+    expect((await findVersion(getDb(), reg!.id, "1.0.0", dir))?.listed).toBe(false);
+  });
+
+  it("a push that fails mid-way (after the insert) leaves no row and no file", async () => {
+    const id = `Broken.Pkg${Date.now()}`;
+    // a file where the package's folder must go: mkdir fails inside the transaction, after the inserts
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, id.toLowerCase()), "in the way");
+    await expect(addPackageVersion(getDb(), newVersion(id, "1.0.0"), dir)).rejects.toThrow();
+    expect(await findRegistration(getDb(), id)).toBeNull();
+    expect(await getDb().packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(0);
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it("an existing version answers 'exists' and keeps the first file", async () => {
+    const first = newVersion(`Dup.Pkg${Date.now()}`, "2.0.0");
+    const r = await addPackageVersion(getDb(), first, dir);
+    if (r.status !== "created") throw new Error(r.status);
+    const again = { ...newVersion(first.packageId, "2.0.0.0", r.registrationId), bytes: buildNupkg({ id: first.packageId, version: "2.0.0.0" }) };
+    expect(await addPackageVersion(getDb(), again, dir)).toEqual({ status: "exists" });
+    expect(readFileSync(packageFilePath(dir, first.packageId.toLowerCase(), "2.0.0")).equals(Buffer.from(first.bytes))).toBe(true);
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it("20 concurrent pushes of the same new id+version: exactly one stored, the others exists/id-taken", async () => {
+    const id = `Race.Pkg${Date.now()}`;
+    const results = await Promise.all(Array.from({ length: 20 }, () => addPackageVersion(getDb(), newVersion(id, "1.0.0"), dir)));
+    expect(results.filter((r) => r.status === "created")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "id-taken")).toHaveLength(19);
+    const reg = await findRegistration(getDb(), id);
+    expect(await getDb().packageVersion.count({ where: { registrationId: reg!.id } })).toBe(1);
+    expect(await getDb().packageOwner.count({ where: { registrationId: reg!.id } })).toBe(1);
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it("20 concurrent pushes of the same version of an existing id: exactly one created, 19 exists", async () => {
+    const id = `Race2.Pkg${Date.now()}`;
+    const first = await addPackageVersion(getDb(), newVersion(id, "1.0.0"), dir);
+    if (first.status !== "created") throw new Error(first.status);
+    const results = await Promise.all(Array.from({ length: 20 }, () => addPackageVersion(getDb(), newVersion(id, "3.0.0", first.registrationId), dir)));
+    expect(results.filter((r) => r.status === "created")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "exists")).toHaveLength(19);
+    const file = packageFilePath(dir, id.toLowerCase(), "3.0.0");
+    expect(existsSync(file)).toBe(true);
+    expect(tmpFiles()).toEqual([]);
+  });
+});
