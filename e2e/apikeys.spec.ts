@@ -1,7 +1,7 @@
 // The API Keys page in Chromium: the acceptance checklist of spec §1–§2 (items noted per test).
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type Route } from "@playwright/test";
 import { createUser, e2eDb, signIn, type TestUser } from "./fixtures";
 import { generateKey, parseKey, secretMatches } from "@/lib/api-keys/key-material";
 
@@ -508,4 +508,99 @@ test("error banners: an action on a key that vanished shows nuget.org's generic 
   await row(page, "vanishing").getByRole("button", { name: "Revoke" }).click();
   await confirmDialog(page, "Are you sure you want to revoke the API key?");
   await expect(page.getByTestId("api-keys-error")).toHaveText("An error occurred while revoking the API key. Please try again.");
+});
+
+/**
+ * Rewrites the next server-action POST of this page before it leaves the browser: what a
+ * hand-made request can send. Returns the status of the action's response.
+ */
+async function tamperNextAction(page: Page, rewrite: (body: string) => string): Promise<() => Promise<number>> {
+  let resolveStatus: (n: number) => void;
+  const status = new Promise<number>((r) => (resolveStatus = r));
+  let done = false;
+  const handler = async (route: Route) => {
+    const req = route.request();
+    if (done || req.method() !== "POST" || !req.headers()["next-action"]) return route.continue();
+    done = true;
+    const response = await route.fetch({ postData: rewrite(req.postData() ?? "") });
+    await route.fulfill({ response });
+    resolveStatus(response.status());
+  };
+  await page.route(`**${PAGE}`, handler);
+  return async () => {
+    const s = await status;
+    await page.unroute(`**${PAGE}`, handler);
+    return s;
+  };
+}
+
+/** Replaces the value of a single-valued multipart field whose name ends with `field`. */
+const setField = (field: string, value: string) => (body: string) =>
+  body.replace(new RegExp(`(name="[^"]*${field}"\\r\\n\\r\\n)[^\\r]*`), (_m, head: string) => head + value);
+
+test("bad input: every crafted create request is refused with a clear message, no 500, nothing stored", async ({ page }) => {
+  const stranger = await createUser();
+  await seedPackages(stranger, ["Their.Pkg"]);
+  const user = await signedIn(page, { packages: ["Mine.Pkg"] });
+  const cases: [string, (body: string) => string, string][] = [
+    ["blank name", setField("name", "   "), "The key name is required."],
+    ["overlong name", setField("name", "n".repeat(257)), "The key name must be at most 256 characters."],
+    ["unknown expiry", setField("expiresInDays", "7"), "API key expiration must be 1, 90, 180, 270, or 365 days."],
+    ["someone else as owner", setField("owner", stranger.username), "The current user does not have permission to create an ApiKey with the specified owner or scopes."],
+    ["no scope", (b) => b.replace(/\r\n--[^\r]+\r\nContent-Disposition: form-data; name="[^"]*actions"\r\n\r\n[^\r]*/g, ""), "At least one scope must be selected."],
+    ["a scope that does not exist", (b) => b.replace("package:push", "package:all"), "The current user does not have permission to create an ApiKey with the specified owner or scopes."],
+    ["empty package selection", (b) => b.replace(/\r\n--[^\r]+\r\nContent-Disposition: form-data; name="[^"]*subjects"\r\n\r\n[^\r]*/g, ""), "Either a glob pattern must be specified or at least one package ID must be selected."],
+    ["a glob with other characters", (b) => b.replace("Craft.*", "Cr aft/*"), "Invalid glob pattern. See the example glob patterns below for further details."],
+    ["a package the owner does not own", (b) => b.replace("Mine.Pkg", "Their.Pkg"), "The selected package owner does not own one or more of the selected packages."],
+  ];
+  for (const [what, rewrite, message] of cases) {
+    await test.step(what, async () => {
+      await openCreate(page);
+      await page.getByLabel("Key Name").fill("crafted");
+      await page.getByLabel("Glob Pattern").fill("Craft.*");
+      await page.getByRole("checkbox", { name: "Mine.Pkg" }).check();
+      const status = await tamperNextAction(page, rewrite);
+      await createForm(page).getByRole("button", { name: "Create" }).click();
+      expect(await status()).toBe(200);
+      await expect(createForm(page).getByText(message)).toBeVisible();
+      await toggle(page, "Create").click();
+    });
+  }
+  expect(await e2eDb().apiKey.count({ where: { userId: user.id } })).toBe(0);
+});
+
+test("bad input: a bound key id of someone else's key answers like a missing key and changes nothing", async ({ page }) => {
+  const stranger = await createUser();
+  const theirs = await seedKey(stranger, { name: "not yours" });
+  const user = await signedIn(page);
+  const mine = await seedKey(user, { name: "mine" });
+  await page.reload();
+  const swap = (b: string) => b.split(mine.key.id).join(theirs.key.id);
+  for (const [button, message, error] of [
+    ["Regenerate", "Are you sure you want to regenerate the API key?", "An error occurred while regenerating the API key. Please try again."],
+    ["Revoke", "Are you sure you want to revoke the API key?", "An error occurred while revoking the API key. Please try again."],
+    ["Delete", "Are you sure you want to remove the API key?", "An error occurred while deleting the API key. Please try again."],
+  ] as const) {
+    await test.step(button, async () => {
+      const status = await tamperNextAction(page, swap);
+      await row(page, "mine").getByRole("button", { name: button }).click();
+      await confirmDialog(page, message);
+      expect(await status()).toBe(200);
+      await expect(page.getByTestId("api-keys-error")).toHaveText(error);
+    });
+  }
+  await test.step("Edit", async () => {
+    await row(page, "mine").getByRole("button", { name: "Edit" }).click();
+    const panel = page.getByRole("form", { name: "Edit mine" });
+    await panel.getByLabel("Glob Pattern").fill("Other.*");
+    const status = await tamperNextAction(page, swap);
+    await panel.getByRole("button", { name: "Save" }).click();
+    expect(await status()).toBe(200);
+    await expect(page.getByTestId("api-keys-error")).toHaveText("An error occurred while editing an API key. Please try again.");
+  });
+  const after = await e2eDb().apiKey.findUniqueOrThrow({ where: { id: theirs.key.id }, include: { scopes: true } });
+  expect(after).toMatchObject({ revokedAt: null, secretHash: theirs.key.secretHash });
+  expect(after.scopes.map((s) => s.subject)).toEqual(["*"]);
+  expect(await liveKeyFor(theirs.plaintext)).not.toBeNull();
+  expect(await liveKeyFor(mine.plaintext)).not.toBeNull();
 });

@@ -2,14 +2,17 @@
 // The interactive part of the API Keys page: the Create and Manage sections, the banners, and
 // the just-created/regenerated values. Those values live only in this component's memory
 // (never rendered, never stored); a reload or 10 minutes without activity drops them.
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useState } from "react";
 import type { NewSecret } from "@/app/account/apikeys/actions";
 import { Alert } from "@/components/ui/alert";
 import { Collapsible } from "@/components/ui/collapsible";
 import { useConfirm } from "@/components/ui/confirm-dialog";
 import type { KeyRowData } from "@/lib/api-keys/present";
-import { CreateKeyForm } from "./create-key-form";
 import { KeyRow } from "./key-row";
+
+// The wizard and its package picker load when Create is opened: first-load JS stays small.
+const CreateKeyForm = dynamic(() => import("./create-key-form"), { ssr: false });
 
 /** nuget.org's page-api-keys.js idle timeout. */
 export const IDLE_MS = 10 * 60 * 1000;

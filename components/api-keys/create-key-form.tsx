@@ -2,23 +2,18 @@
 // The Create wizard (spec §1.2): Key Name, Expires In, Package Owner, Select Scopes, Select
 // Packages. The same rules as the server (rules.ts) give the same messages before sending.
 import { useState, useTransition } from "react";
-import { createKeyAction, loadOwnerPackagesAction, type NewSecret } from "@/app/account/apikeys/actions";
+import { createKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
 import { primaryButton, secondaryButton } from "@/components/ui/button-styles";
 import { subjectsToSend } from "@/lib/api-keys/picker";
-import { MESSAGES, expiryLabel } from "@/lib/api-keys/rules";
+import { MESSAGES, NAME_MAX, expiryLabel } from "@/lib/api-keys/rules";
 import { ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
-import { PackagePicker, useOwnerPackages } from "./package-picker";
+import { PackagePicker, loadIds, useOwnerPackages } from "./package-picker";
 
 type PushKind = typeof ACTIONS.push | typeof ACTIONS.pushVersion;
 
-export async function loadIds(owner: string): Promise<string[] | null> {
-  const r = await loadOwnerPackagesAction(owner);
-  return r.status === "ok" ? r.data.ids : null;
-}
+const CREATE_ERROR = "An error occurred while creating a new API key. Please try again.";
 
-export const CREATE_ERROR = "An error occurred while creating a new API key. Please try again.";
-
-export function CreateKeyForm({
+export default function CreateKeyForm({
   owners,
   expiryDays,
   defaultExpiryDays,
@@ -64,6 +59,7 @@ export function CreateKeyForm({
     const subjects = prepared ? subjectsToSend(prepared, glob, ticked) : glob.trim() ? [glob.trim()] : [];
     const found: Record<string, string> = {};
     if (!name.trim()) found.name = MESSAGES.nameRequired;
+    else if (name.trim().length > NAME_MAX) found.name = MESSAGES.nameTooLong;
     if (!owner) found.owner = MESSAGES.ownerRequired;
     if (!hasScope) found.actions = MESSAGES.scopeRequired;
     // an invalid glob is already shown live under the field; it only blocks here

@@ -1,29 +1,16 @@
 "use client";
 // One key on the Manage list (spec §1.3) with Copy / Edit / Regenerate / Delete / Revoke.
 import { useState, useTransition } from "react";
-import {
-  deleteKeyAction,
-  editKeyAction,
-  regenerateKeyAction,
-  revokeKeyAction,
-  type NewSecret,
-} from "@/app/account/apikeys/actions";
-import { linkButton, primaryButton, secondaryButton } from "@/components/ui/button-styles";
+import dynamic from "next/dynamic";
+import { deleteKeyAction, regenerateKeyAction, revokeKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
+import { linkButton } from "@/components/ui/button-styles";
 import type { KeyRowData } from "@/lib/api-keys/present";
-import { subjectsToSend } from "@/lib/api-keys/picker";
-import { MESSAGES } from "@/lib/api-keys/rules";
-import { isValidGlob } from "@/lib/api-keys/scopes";
 import { CopyButton } from "./copy-button";
-import { loadIds } from "./create-key-form";
 import { KeyIcon } from "./key-icon";
-import { PackagePicker, useOwnerPackages } from "./package-picker";
+import { ROW_ERRORS } from "./row-errors";
 
-export const ROW_ERRORS = {
-  edit: "An error occurred while editing an API key. Please try again.",
-  regenerate: "An error occurred while regenerating the API key. Please try again.",
-  delete: "An error occurred while deleting the API key. Please try again.",
-  revoke: "An error occurred while revoking the API key. Please try again.",
-} as const;
+// The picker (and its virtualiser) loads only when a row is edited: first-load JS stays small.
+const EditPanel = dynamic(() => import("./edit-panel"), { ssr: false });
 
 const CONFIRM = {
   regenerate: "Are you sure you want to regenerate the API key?",
@@ -97,9 +84,7 @@ export function KeyRow({
         <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-sm">
           <dt className="sr-only">Status</dt>
           <dd className={`col-span-2 ${row.state === "active" ? "" : "font-semibold text-red-700"}`}>{row.statusText}</dd>
-          <dt>
-            <span aria-hidden="true">👁</span> Scopes:
-          </dt>
+          <dt>Scopes:</dt>
           <dd>{row.scopesText}</dd>
           <dt>Package owner:</dt>
           <dd>{row.ownerUsername}</dd>
@@ -129,8 +114,8 @@ export function KeyRow({
           <dd>
             <time dateTime={row.createdIso}>{row.createdText}</time>
           </dd>
-          <dt className="sr-only">Last used</dt>
-          <dd className="col-span-2 text-gray-600">{row.lastUsedText}</dd>
+          <dt>Last used:</dt>
+          <dd>{row.lastUsedText}</dd>
         </dl>
         {editing ? (
           <EditPanel
@@ -144,72 +129,5 @@ export function KeyRow({
         ) : null}
       </div>
     </li>
-  );
-}
-
-function EditPanel({
-  row,
-  onDone,
-  onCancel,
-  onError,
-}: {
-  row: KeyRowData;
-  onDone: (ok: boolean) => void;
-  onCancel: () => void;
-  onError: (message: string | null) => void;
-}) {
-  const [glob, setGlob] = useState(row.glob ?? "");
-  const [ticked, setTicked] = useState(() => new Set(row.packageIds.map((id) => id.toLowerCase())));
-  const [error, setError] = useState<string | undefined>();
-  const [pending, startTransition] = useTransition();
-  const { prepared } = useOwnerPackages(row.ownerUsername, loadIds);
-
-  const save = (e: React.FormEvent) => {
-    e.preventDefault();
-    if (!isValidGlob(glob.trim())) return;
-    const subjects = prepared ? subjectsToSend(prepared, glob, ticked) : [];
-    if (subjects.length === 0) return setError(MESSAGES.subjectsRequired);
-    const form = new FormData();
-    for (const s of subjects) form.append("subjects", s);
-    startTransition(async () => {
-      try {
-        const result = await editKeyAction.bind(null, row.id)(form);
-        if (result.status === "ok") {
-          onError(null);
-          onDone(true);
-        } else if (result.status === "error" && result.fieldErrors?.subjects) setError(result.fieldErrors.subjects[0]);
-        else onError(ROW_ERRORS.edit);
-      } catch {
-        onError(ROW_ERRORS.edit);
-      }
-    });
-  };
-
-  return (
-    <form onSubmit={save} noValidate aria-label={`Edit ${row.name}`} className="mt-3 rounded border border-gray-300 p-3">
-      <PackagePicker
-        idPrefix={`edit-${row.id}`}
-        prepared={prepared}
-        glob={glob}
-        onGlobChange={(g) => {
-          setGlob(g);
-          setError(undefined);
-        }}
-        ticked={ticked}
-        onTickedChange={(t) => {
-          setTicked(t);
-          setError(undefined);
-        }}
-        error={error}
-      />
-      <div className="mt-3 flex gap-2">
-        <button type="submit" disabled={pending || !prepared} className={primaryButton}>
-          Save
-        </button>
-        <button type="button" disabled={pending} onClick={onCancel} className={secondaryButton}>
-          Cancel
-        </button>
-      </div>
-    </form>
   );
 }

@@ -5,6 +5,7 @@
 // once per keystroke, and the heavy recount runs on a deferred value so typing never waits.
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { loadOwnerPackagesAction } from "@/app/account/apikeys/actions";
 import { computeSelection, prepareIds, type PreparedIds } from "@/lib/api-keys/picker";
 import { MESSAGES } from "@/lib/api-keys/rules";
 import { isValidGlob } from "@/lib/api-keys/scopes";
@@ -149,7 +150,7 @@ export function PackagePicker({ prepared, glob, onGlobChange, ticked, onTickedCh
           <table className="mt-1 w-full">
             <thead>
               <tr>
-                <th className="text-left">Pattern</th>
+                <th className="pr-2 text-left">Pattern</th>
                 <th className="text-left">Result</th>
               </tr>
             </thead>
@@ -170,6 +171,11 @@ export function PackagePicker({ prepared, glob, onGlobChange, ticked, onTickedCh
       </div>
     </fieldset>
   );
+}
+
+export async function loadIds(owner: string): Promise<string[] | null> {
+  const r = await loadOwnerPackagesAction(owner);
+  return r.status === "ok" ? r.data.ids : null;
 }
 
 /** Loads the owner's package ids through the server action (lower-cased once, here). */

@@ -25,7 +25,7 @@ describe("key rows", () => {
       createdText: "Jun 1, 2026",
       lastUsedText: "Never used",
     });
-    expect(presentKey({ ...key, lastUsedAt: new Date("2026-05-29T00:00:00Z") }, now).lastUsedText).toBe("Last used 3 days ago");
+    expect(presentKey({ ...key, lastUsedAt: new Date("2026-05-29T00:00:00Z") }, now).lastUsedText).toBe("3 days ago");
   });
 
   it("expired at the expiry instant; revoked wins over expired", () => {

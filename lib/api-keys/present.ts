@@ -23,7 +23,7 @@ export interface KeyRowData {
   packageIds: string[];
   createdText: string;
   createdIso: string;
-  /** "Never used" or "Last used 3 days ago" */
+  /** "Never used" or "3 days ago" */
   lastUsedText: string;
 }
 
@@ -62,7 +62,7 @@ export function presentKey(key: PresentableKey, now: Date): KeyRowData {
     packageIds: key.subjects.filter((s) => !isGlob(s)),
     createdText: dayjs(key.createdAt).format("MMM D, YYYY"),
     createdIso: key.createdAt.toISOString(),
-    lastUsedText: key.lastUsedAt ? `Last used ${dayjs(key.lastUsedAt).from(n)}` : "Never used",
+    lastUsedText: key.lastUsedAt ? dayjs(key.lastUsedAt).from(n) : "Never used",
   };
 }
 

@@ -40,8 +40,14 @@ function list(form: FormData, name: string): string[] {
   return form.getAll(name).filter((v): v is string => typeof v === "string");
 }
 
+/** An action argument is client input: anything but FormData reads as an empty form. */
+function asForm(input: unknown): FormData {
+  return input instanceof FormData ? input : new FormData();
+}
+
 /** The create request as the page sends it: name, expiresInDays, owner, actions[], subjects[]. */
-export function readCreateForm(form: FormData) {
+export function readCreateForm(input: unknown) {
+  const form = asForm(input);
   return {
     name: text(form, "name"),
     expiresInDays: text(form, "expiresInDays"),
@@ -51,6 +57,6 @@ export function readCreateForm(form: FormData) {
   };
 }
 
-export function readEditForm(form: FormData) {
-  return { subjects: list(form, "subjects") };
+export function readEditForm(input: unknown) {
+  return { subjects: list(asForm(input), "subjects") };
 }

@@ -212,6 +212,20 @@ describeEachDb("api-keys store", (getDb, provider) => {
     expect(await db.apiKeyScope.count({ where: { apiKey: { userId: user.id } } })).toBe(2);
   });
 
+  it("edits racing a delete never fail: each either edits or answers 'not found'", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const res = await createApiKey(db, user.id, base(user.id));
+    if (!res.ok) throw new Error(res.error);
+    const outcomes = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => editApiKey(db, user.id, res.key.id, [`E${i}*`])),
+      deleteApiKey(db, user.id, res.key.id),
+    ]);
+    for (const o of outcomes.slice(0, 10)) expect(o === true || o === false || o.ok || o.error === MESSAGES.keyNotFound).toBe(true);
+    expect(outcomes[10]).toBe(true);
+    expect(await db.apiKeyScope.count({ where: { apiKeyId: res.key.id } })).toBe(0);
+  });
+
   it("100 parallel creates give 100 keys", async () => {
     const db = getDb();
     const user = await makeUser(db);

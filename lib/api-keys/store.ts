@@ -268,7 +268,10 @@ export async function editApiKey(db: Db, userId: string, keyId: string, subjects
   if (!checked.ok) return checked;
   const ip = await requestIp();
   return db.$transaction(async (tx) => {
-    const current = await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect });
+    // a no-op write first: it locks the row, so a concurrent delete or regenerate waits for
+    // us (or we see 0 rows) instead of our new scope rows hitting a vanished key
+    const { count } = await tx.apiKey.updateMany({ where: { id: keyId, userId, type: KEY_TYPE }, data: { type: KEY_TYPE } });
+    const current = count === 1 ? await tx.apiKey.findFirst({ where: { id: keyId, userId }, select: viewSelect }) : null;
     if (!current) return { ok: false, error: MESSAGES.keyNotFound };
     const stored = await ownedSubjects(tx, current.ownerId, checked.value);
     if (!stored) return { ok: false, error: MESSAGES.packageNotOwned };

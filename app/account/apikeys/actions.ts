@@ -53,7 +53,7 @@ async function confirmedUser() {
   return user.emailConfirmed ? user : null;
 }
 
-export async function createKeyAction(form: FormData): Promise<ActionState<NewSecret>> {
+export async function createKeyAction(form: unknown): Promise<ActionState<NewSecret>> {
   const user = await confirmedUser();
   if (!user) return fail(UNCONFIRMED);
   const parsed = createKeySchema.safeParse(readCreateForm(form));
@@ -83,7 +83,7 @@ export async function loadOwnerPackagesAction(ownerName: unknown): Promise<Actio
   return { status: "ok", data: { ids } };
 }
 
-export async function editKeyAction(keyId: unknown, form: FormData): Promise<ActionState> {
+export async function editKeyAction(keyId: unknown, form: unknown): Promise<ActionState> {
   const user = await confirmedUser();
   if (!user) return fail(UNCONFIRMED);
   const id = keyIdOf(keyId);

@@ -54,7 +54,7 @@ async function ConfirmedContent({ userId }: { userId: string }) {
       owners={owners.map((o) => o.username)}
       expiryDays={expiry.days}
       defaultExpiryDays={expiry.defaultDays}
-      revokedBanner={revokedBanner(revoked, mailFrom())}
+      revokedBanner={revokedBanner(revoked, mailFrom().replace(/"/g, ""))}
       expiredBanner={expiredBanner(expired)}
     />
   );
