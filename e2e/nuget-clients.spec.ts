@@ -137,6 +137,26 @@ for (const client of NUGET_CLIENTS) {
       expectOk(await push(client, await pack(inside, "1.0.0"), { source: V2, apiKey: key.plaintext }), "Your package was pushed.");
     });
 
+    test(`${client}: an id owned by another account is refused with 403, and the attempt is audited`, async () => {
+      const { key: theirKey } = await pushKeyUser();
+      const id = newId(short(client));
+      expectOk(await push(client, await pack(id, "1.0.0"), { source: V2, apiKey: theirKey.plaintext }), "Your package was pushed.");
+      const { user: me, key: myKey } = await pushKeyUser();
+      expectRejected(client, await push(client, await pack(id, "1.1.0"), { source: V2, apiKey: myKey.plaintext }), 403, INVALID);
+      expect(await findVersion(id, "1.1.0")).toBeNull();
+      const audit = await e2eDb().auditRecord.findFirst({ where: { actorId: me.id, action: "PackagePushAttemptByNonOwner" } });
+      expect(audit?.target).toBe(id);
+      expect(audit?.details).not.toContain(myKey.plaintext);
+    });
+
+    test(`${client}: nuget delete of a version that does not exist prints 404 with nuget.org's reason`, async () => {
+      const { user, key } = await pushKeyUser();
+      const unlistKey = await makeKey(user, { name: "unlister", actions: ["package:unlist"], subjects: ["*"] });
+      const id = newId(short(client));
+      expectOk(await push(client, await pack(id, "1.0.0"), { source: V2, apiKey: key.plaintext }), "Your package was pushed.");
+      expectRejected(client, await del(client, id, "9.9.9", { source: V2, apiKey: unlistKey.plaintext }), 404, `A package with ID '${id}' and version '9.9.9' does not exist.`);
+    });
+
     test(`${client}: an expired key, a revoked key and a regenerated key's old secret are refused with 403`, async () => {
       const user = await createUser();
       const expired = await makeKey(user, { name: "expired", actions: ["package:push"], subjects: ["*"], expiresInDays: 1, createdDaysAgo: 2 });
