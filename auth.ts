@@ -1,36 +1,95 @@
 // Auth.js (next-auth v5): password sign-in, and GitHub / Microsoft Entra ID when configured.
 // JWT sessions: Credentials cannot use database sessions.
-import NextAuth from "next-auth";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import type { Provider } from "next-auth/providers";
 import Credentials from "next-auth/providers/credentials";
-import { z } from "zod";
-import { verifyCredentials } from "@/lib/accounts/sign-in";
+import GitHub from "next-auth/providers/github";
+import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
+import { db } from "@/lib/db";
+import { attemptSignIn } from "@/lib/accounts/sign-in";
+import { clientIp } from "@/lib/accounts/throttle";
+import { signInSchema } from "@/lib/accounts/validation";
+import { enabledOAuthProviders, findOrCreateOAuthUser, githubProfile, identityFrom } from "@/lib/accounts/oauth";
+import { writeAudit } from "@/lib/audit";
+import { secureCookies } from "@/lib/accounts/cookies";
 import { authSecret } from "@/lib/secrets";
 
-const credentialsSchema = z.object({
-  login: z.string().min(1).max(256),
-  password: z.string().min(1).max(1024),
-});
+/** Sign-in refused although the password may be right: too many failures. */
+export class ThrottledSignIn extends CredentialsSignin {
+  code = "throttled";
+  constructor(public retryAfterMinutes: number) {
+    super();
+  }
+}
+export class LockedSignIn extends CredentialsSignin {
+  code = "locked";
+}
+
+function oauthProviders(): Provider[] {
+  const list: Provider[] = [];
+  for (const p of enabledOAuthProviders()) {
+    if (p.id === "github") {
+      list.push(
+        GitHub({
+          clientId: process.env.AUTH_GITHUB_ID,
+          clientSecret: process.env.AUTH_GITHUB_SECRET,
+          userinfo: {
+            url: "https://api.github.com/user",
+            request: ({ tokens }: { tokens: { access_token?: string } }) => githubProfile(tokens.access_token ?? ""),
+          },
+        }),
+      );
+    } else {
+      list.push(
+        MicrosoftEntraID({
+          clientId: process.env.AUTH_MICROSOFT_ENTRA_ID_ID,
+          clientSecret: process.env.AUTH_MICROSOFT_ENTRA_ID_SECRET,
+          issuer: process.env.AUTH_MICROSOFT_ENTRA_ID_ISSUER || undefined,
+        }),
+      );
+    }
+  }
+  return list;
+}
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: authSecret(),
   trustHost: true,
+  useSecureCookies: secureCookies(),
   session: { strategy: "jwt" },
-  pages: { signIn: "/users/account/LogOn" },
-  logger: { error: () => {} }, // failed sign-ins are expected; never log credentials
+  pages: { signIn: "/users/account/LogOn", error: "/users/account/LogOn" },
+  logger: { error: () => {}, warn: () => {} }, // failed sign-ins are expected; never log credentials
   providers: [
     Credentials({
       credentials: { login: {}, password: {} },
-      async authorize(raw) {
-        const parsed = credentialsSchema.safeParse(raw);
+      async authorize(raw, request) {
+        const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const user = await verifyCredentials(parsed.data.login, parsed.data.password);
-        return user ? { id: user.id, name: user.username, email: user.email } : null;
+        const result = await attemptSignIn(db, parsed.data.login, parsed.data.password, clientIp(request?.headers));
+        if (result.ok) return { id: result.user.id, name: result.user.username, email: result.user.email };
+        if (result.reason === "throttled") throw new ThrottledSignIn(result.retryAfterMinutes);
+        if (result.reason === "locked") throw new LockedSignIn();
+        return null;
       },
     }),
+    ...oauthProviders(),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.uid = user.id;
+    async signIn({ account, profile }) {
+      if (!account || account.type === "credentials") return true;
+      const result = await findOrCreateOAuthUser(db, identityFrom(account, profile as Record<string, unknown> | undefined));
+      if (!result.ok) return `/users/account/LogOn?error=OAuth&reason=${result.reason}`;
+      await writeAudit(db, { actorId: result.userId, action: result.created ? "user:register" : "user:signin", details: { method: account.provider } });
+      return true;
+    },
+    async jwt({ token, user, account, profile }) {
+      if (account && account.type !== "credentials") {
+        // linked (or created) by the signIn callback just before
+        const result = await findOrCreateOAuthUser(db, identityFrom(account, profile as Record<string, unknown> | undefined));
+        if (result.ok) token.uid = result.userId;
+      } else if (user?.id) {
+        token.uid = user.id;
+      }
       return token;
     },
     session({ session, token }) {

@@ -99,7 +99,7 @@ async function confirmDialog(page: Page, text: string) {
   await expect(dialog).toBeHidden();
 }
 
-test("1: anonymous visitors are sent to sign-in and come back", async ({ page }) => {
+test("1: anonymous visitors are sent to sign-in with a returnUrl", async ({ page }) => {
   await page.goto(PAGE);
   await expect(page).toHaveURL(/\/users\/account\/LogOn\?returnUrl=%2Faccount%2Fapikeys$/);
 });
@@ -107,7 +107,7 @@ test("1: anonymous visitors are sent to sign-in and come back", async ({ page })
 test("3: an unconfirmed user sees the confirm message and no Create or Manage", async ({ page }) => {
   await signedIn(page, { confirmed: false });
   await expect(page.getByText("To get an API Key you will need to confirm your account.")).toBeVisible();
-  await expect(page.getByRole("link", { name: "confirm your account" })).toHaveAttribute("href", "/account");
+  await expect(page.getByRole("link", { name: "confirm your account" })).toHaveAttribute("href", "/account/confirm");
   await expect(page.getByRole("heading", { name: "Create" })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Manage" })).toHaveCount(0);
 });
@@ -240,6 +240,11 @@ test("16, 18: glob preview ticks and greys matches (case-insensitive), counter, 
 });
 
 test("19–25, 56: create, show once, copy, never stored; mail and audit", async ({ page }) => {
+  const consoleErrors: string[] = [];
+  // (the browser's own favicon request 404s on this branch: not the page's doing)
+  page.on("console", (m) => void (m.type() === "error" && !m.text().startsWith("Failed to load resource") && consoleErrors.push(m.text())));
+  page.on("pageerror", (e) => consoleErrors.push(e.message));
+  page.on("response", (r) => void (r.status() === 404 && consoleErrors.push(`404 ${r.url()}`)));
   const user = await signedIn(page, { packages: ["My.Package"] });
   await seedKey(user, { name: "older key", createdAt: new Date(Date.now() - 5 * DAY) });
   await page.reload();
@@ -301,6 +306,7 @@ test("19–25, 56: create, show once, copy, never stored; mail and audit", async
   await expect(row(page, "ci key")).toBeVisible();
   await expect(page.getByRole("button", { name: "Copy" })).toHaveCount(0);
   await expect(page.getByTestId("created-banner")).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
 });
 
 test("21: ten idle minutes drop the value and the banner", async ({ page }) => {
@@ -481,16 +487,20 @@ test("32, 56: delete asks, removes the row and the scopes, mails", async ({ page
     .toBe(true);
 });
 
-test("33, 56: revoke asks, the row stays Revoked with the banner, mail, key dead", async ({ page }) => {
+test("33, 56: revoke asks, the row stays Revoked (moved to the top) with the banner, mail, key dead", async ({ page }) => {
   const user = await createUser();
-  const { key, plaintext } = await seedKey(user, { name: "leaky" });
+  const { key, plaintext } = await seedKey(user, { name: "leaky", createdAt: new Date(Date.now() - DAY) });
+  await seedKey(user, { name: "newer" });
   await signIn(page, user, PAGE);
+  const names = page.getByRole("list", { name: "API keys" }).getByRole("heading");
+  await expect(names).toHaveText(["newer", "leaky"]);
   const r = row(page, "leaky");
   await r.getByRole("button", { name: "Revoke" }).click();
   await confirmDialog(page, "Are you sure you want to revoke the API key?");
   await expect(r).toContainText("Revoked");
   await expect(r.getByRole("img", { name: "Revoked API key" })).toBeVisible();
   await expect(r.getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  await expect(names).toHaveText(["leaky", "newer"]);
   await expect(page.getByTestId("revoked-banner")).toContainText("Your API key 'leaky' has been revoked. Please check the email from");
   expect(await liveKeyFor(plaintext)).toBeNull();
   const audit = await e2eDb().auditRecord.findFirstOrThrow({ where: { target: key.id, action: "RevokeCredential" } });

@@ -4,12 +4,13 @@ import "server-only";
 import { cache } from "react";
 import { redirect } from "next/navigation";
 import { auth } from "@/auth";
+import { db } from "@/lib/db";
 import { findSessionUser, type SessionUser } from "@/lib/accounts/users";
 
 export const getOptionalUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
-  return id ? findSessionUser(id) : null;
+  return id ? findSessionUser(db, id) : null;
 });
 
 /** The signed-in user, or a redirect to sign-in that comes back to `returnUrl`. */

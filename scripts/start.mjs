@@ -3,13 +3,14 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, statSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { ensureDeps } from "./ensure-deps.mjs";
+import { prepareDb } from "./prepare-db.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 ensureDeps();
 mkdirSync(".data", { recursive: true });
 
 console.log("> preparing the database (prisma migrate deploy) …");
-execFileSync("node_modules/.bin/prisma", ["migrate", "deploy"], { stdio: ["ignore", "ignore", "inherit"] });
+await prepareDb({ quiet: true });
 
 // First start on the embedded default: a confirmed demo account and sample packages.
 execFileSync("node_modules/.bin/tsx", ["prisma/seed.ts"], { stdio: "inherit" });

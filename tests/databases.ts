@@ -9,21 +9,28 @@ import { withDatabase } from "./global-setup";
 
 export type GetDb = () => Db;
 
-export function describeEachDb(title: string, suite: (getDb: GetDb, provider: "sqlite" | "postgresql") => void) {
+/** `getUrl` lets a test open a second client on the same database (a "restart"). */
+export function describeEachDb(
+  title: string,
+  suite: (getDb: GetDb, provider: "sqlite" | "postgresql", getUrl: () => string) => void,
+) {
   describe(`${title} [sqlite]`, () => {
     let db: Db;
+    let url = "";
     beforeAll(() => {
       const file = inject("sqliteTemplate").replace(/template\.db$/, `s_${randomBytes(6).toString("hex")}.db`);
       copyFileSync(inject("sqliteTemplate"), file);
-      db = createDb(`file:${file}`);
+      url = `file:${file}`;
+      db = createDb(url);
     });
     afterAll(async () => db?.$disconnect());
-    suite(() => db, "sqlite");
+    suite(() => db, "sqlite", () => url);
   });
 
   const template = inject("pgTemplate");
   describe.skipIf(!template)(`${title} [postgresql]`, () => {
     let db: Db;
+    let url = "";
     beforeAll(async () => {
       const admin = new pg.Client({ connectionString: inject("pgAdminUrl") });
       await admin.connect();
@@ -31,9 +38,10 @@ export function describeEachDb(title: string, suite: (getDb: GetDb, provider: "s
       const name = `nk_s_${inject("pgRunId")}_${randomBytes(6).toString("hex")}`;
       await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
       await admin.end();
-      db = createDb(withDatabase(inject("pgAdminUrl"), name));
+      url = withDatabase(inject("pgAdminUrl"), name);
+      db = createDb(url);
     });
     afterAll(async () => db?.$disconnect());
-    suite(() => db, "postgresql");
+    suite(() => db, "postgresql", () => url);
   });
 }

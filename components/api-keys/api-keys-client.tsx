@@ -40,6 +40,9 @@ export function ApiKeysClient({
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<Notice>(null);
   const [error, setError] = useState<string | null>(null);
+  // keys created, regenerated or revoked in this visit, latest first: they lead the list
+  const [touched, setTouched] = useState<string[]>([]);
+  const bump = useCallback((id: string) => setTouched((t) => [id, ...t.filter((x) => x !== id)]), []);
   const [dialog, confirm] = useConfirm();
 
   const holding = Object.keys(secrets).length > 0;
@@ -61,10 +64,15 @@ export function ApiKeysClient({
     };
   }, [holding]);
 
-  const hold = useCallback((s: NewSecret, kind: Exclude<Notice, null>) => {
-    setSecrets((prev) => ({ ...prev, [s.id]: s.plaintext }));
+  const hold = useCallback((s: NewSecret, kind: Exclude<Notice, null>, replaces?: string) => {
+    setSecrets((prev) => {
+      const next = { ...prev, [s.id]: s.plaintext };
+      if (replaces) delete next[replaces]; // the regenerated key's old value is dead anyway
+      return next;
+    });
     setNotice(kind);
-  }, []);
+    bump(s.id);
+  }, [bump]);
 
   return (
     <>
@@ -122,13 +130,14 @@ export function ApiKeysClient({
           <Alert tone="info">You don&apos;t have any API keys.</Alert>
         ) : (
           <ul aria-label="API keys">
-            {sortNewFirst(rows, secrets).map((row) => (
+            {touchedFirst(rows, touched).map((row) => (
               <KeyRow
                 key={row.id}
                 row={row}
                 secret={secrets[row.id]}
                 confirm={confirm}
-                onRegenerated={(s) => hold(s, "regenerated")}
+                onRegenerated={(s) => hold(s, "regenerated", row.id)}
+                onRevoked={() => bump(row.id)}
                 onError={setError}
               />
             ))}
@@ -140,7 +149,14 @@ export function ApiKeysClient({
   );
 }
 
-/** Server order is newest first; a key holding a fresh value is always on top (nuget.org). */
-function sortNewFirst(rows: KeyRowData[], secrets: Record<string, string>): KeyRowData[] {
-  return [...rows].sort((a, b) => Number(b.id in secrets) - Number(a.id in secrets));
+/**
+ * Server order is newest first, then by name; like nuget.org's page, a key created,
+ * regenerated or revoked during this visit moves to the top.
+ */
+function touchedFirst(rows: KeyRowData[], touched: string[]): KeyRowData[] {
+  const rank = (id: string) => {
+    const i = touched.indexOf(id);
+    return i === -1 ? touched.length : i;
+  };
+  return [...rows].sort((a, b) => rank(a.id) - rank(b.id));
 }

@@ -4,6 +4,7 @@
 import { useState, useTransition } from "react";
 import { createKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
 import { primaryButton, secondaryButton } from "@/components/ui/button-styles";
+import { Field, inputClass } from "@/components/ui/field";
 import { subjectsToSend } from "@/lib/api-keys/picker";
 import { MESSAGES, NAME_MAX, expiryLabel } from "@/lib/api-keys/rules";
 import { ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
@@ -39,7 +40,7 @@ export default function CreateKeyForm({
   const [ticked, setTicked] = useState<Set<string>>(new Set());
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
   const [pending, startTransition] = useTransition();
-  const { prepared } = useOwnerPackages(owner || null, loadIds);
+  const { prepared, failed } = useOwnerPackages(owner || null, loadIds);
 
   const hasScope = push || unlist;
 
@@ -92,19 +93,10 @@ export default function CreateKeyForm({
     });
   };
 
-  const fieldError = (field: string) => (
-    <p id={`create-${field}-error`} aria-live="polite" className="text-sm text-red-700">
-      {errors[field] ?? ""}
-    </p>
-  );
-
   return (
     <form onSubmit={submit} noValidate aria-label="Create API key" className="rounded border border-gray-300 p-4">
       <div className="grid gap-4 md:grid-cols-[1fr_12rem]">
-        <div>
-          <label htmlFor="create-name" className="block font-semibold">
-            Key Name
-          </label>
+        <Field id="create-name" label="Key Name" message={errors.name}>
           <input
             id="create-name"
             value={name}
@@ -112,21 +104,17 @@ export default function CreateKeyForm({
             aria-required="true"
             aria-invalid={!!errors.name}
             aria-describedby="create-name-error"
-            className="mt-1 w-full rounded border border-gray-400 px-2 py-1"
+            className={inputClass}
           />
-          {fieldError("name")}
-        </div>
+        </Field>
         {expiryDays.length > 0 ? (
-          <div>
-            <label htmlFor="create-expires" className="block font-semibold">
-              Expires In
-            </label>
+          <Field id="create-expires" label="Expires In" message={errors.expiresInDays}>
             <select
               id="create-expires"
               value={expires}
               onChange={(e) => setExpires(e.target.value)}
-              aria-describedby="create-expiresInDays-error"
-              className="mt-1 w-full rounded border border-gray-400 px-2 py-1"
+              aria-describedby="create-expires-error"
+              className={inputClass}
             >
               {expiryDays.map((d) => (
                 <option key={d} value={d}>
@@ -134,22 +122,23 @@ export default function CreateKeyForm({
                 </option>
               ))}
             </select>
-            {fieldError("expiresInDays")}
-          </div>
+          </Field>
         ) : null}
       </div>
 
-      <div className="mt-3">
-        <label htmlFor="create-owner" className="block font-semibold">
-          Package Owner
-        </label>
+      <Field
+        id="create-owner"
+        label="Package Owner"
+        message={owner ? errors.owner : MESSAGES.ownerRequired}
+        className="mt-3 max-w-sm"
+      >
         <select
           id="create-owner"
           value={owner}
           onChange={(e) => changeOwner(e.target.value)}
           aria-required="true"
           aria-describedby="create-owner-error"
-          className="mt-1 w-full max-w-sm rounded border border-gray-400 px-2 py-1"
+          className={inputClass}
         >
           <option value="">Select an owner...</option>
           {owners.map((o) => (
@@ -158,10 +147,7 @@ export default function CreateKeyForm({
             </option>
           ))}
         </select>
-        <p id="create-owner-error" aria-live="polite" className="text-sm text-red-700">
-          {owner ? (errors.owner ?? "") : MESSAGES.ownerRequired}
-        </p>
-      </div>
+      </Field>
 
       <fieldset className="mt-4" aria-describedby="create-actions-error">
         <legend className="text-lg font-semibold">Select Scopes</legend>
@@ -202,6 +188,7 @@ export default function CreateKeyForm({
         <PackagePicker
           idPrefix="create"
           prepared={prepared}
+          failed={failed}
           glob={glob}
           onGlobChange={(g) => {
             setGlob(g);

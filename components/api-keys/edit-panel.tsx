@@ -25,7 +25,7 @@ export default function EditPanel({
   const [ticked, setTicked] = useState(() => new Set(row.packageIds.map((id) => id.toLowerCase())));
   const [error, setError] = useState<string | undefined>();
   const [pending, startTransition] = useTransition();
-  const { prepared } = useOwnerPackages(row.ownerUsername, loadIds);
+  const { prepared, failed } = useOwnerPackages(row.ownerUsername, loadIds);
 
   const save = (e: React.FormEvent) => {
     e.preventDefault();
@@ -53,6 +53,7 @@ export default function EditPanel({
       <PackagePicker
         idPrefix={`edit-${row.id}`}
         prepared={prepared}
+        failed={failed}
         glob={glob}
         onGlobChange={(g) => {
           setGlob(g);

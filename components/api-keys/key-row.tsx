@@ -23,12 +23,14 @@ export function KeyRow({
   secret,
   confirm,
   onRegenerated,
+  onRevoked,
   onError,
 }: {
   row: KeyRowData;
   secret: string | undefined;
   confirm: (message: string) => Promise<boolean>;
   onRegenerated: (secret: NewSecret) => void;
+  onRevoked: () => void;
   onError: (message: string | null) => void;
 }) {
   const [showAll, setShowAll] = useState(false);
@@ -48,6 +50,7 @@ export function KeyRow({
         }
         const result = await (kind === "delete" ? deleteKeyAction : revokeKeyAction).bind(null, row.id)();
         onError(result.status === "ok" ? null : ROW_ERRORS[kind]);
+        if (result.status === "ok" && kind === "revoke") onRevoked();
       } catch {
         onError(ROW_ERRORS[kind]);
       }

@@ -15,6 +15,8 @@ const ROW_HEIGHT = 26;
 export interface PickerProps {
   /** null while the owner's packages load */
   prepared: PreparedIds | null;
+  /** the owner's packages could not be loaded */
+  failed?: boolean;
   glob: string;
   onGlobChange: (glob: string) => void;
   /** lower-cased ids ticked by hand */
@@ -25,7 +27,7 @@ export interface PickerProps {
   idPrefix: string;
 }
 
-export function PackagePicker({ prepared, glob, onGlobChange, ticked, onTickedChange, error, idPrefix }: PickerProps) {
+export function PackagePicker({ prepared, failed, glob, onGlobChange, ticked, onTickedChange, error, idPrefix }: PickerProps) {
   const deferredGlob = useDeferredValue(glob);
   const [filter, setFilter] = useState("");
   const deferredFilter = useDeferredValue(filter);
@@ -108,7 +110,11 @@ export function PackagePicker({ prepared, glob, onGlobChange, ticked, onTickedCh
             aria-labelledby={`${idPrefix}-available`}
             className="mt-1 h-56 overflow-auto rounded border border-gray-400"
           >
-            {!prepared ? (
+            {failed ? (
+              <p role="alert" className="p-2 text-sm text-red-700">
+                The packages of this owner could not be loaded. Please reload the page.
+              </p>
+            ) : !prepared ? (
               <p className="p-2 text-sm text-gray-600">Loading packages…</p>
             ) : total === 0 ? (
               <p className="p-2 text-sm text-gray-600">This owner has no packages yet. Use a glob pattern to cover future package IDs.</p>

@@ -1,15 +1,58 @@
-// Password sign-in: look the account up by username or email and check the password.
+// Password sign-in: throttle check, account lookup by username or email, argon2id check,
+// failure bookkeeping. The answer never says whether the username or the password was wrong.
 import "server-only";
-import { db } from "@/lib/db";
-import { verifyPassword } from "./passwords";
+import type { Db } from "@/lib/create-db";
+import { writeAudit } from "@/lib/audit";
+import { hashPassword, verifyPassword } from "./passwords";
+import { accountBucket, checkThrottle, clearAccountFailures, ipBucket, recordFailure, throttleLimits, type ThrottleLimits } from "./throttle";
 
-export async function verifyCredentials(login: string, password: string): Promise<{ id: string; username: string; email: string } | null> {
+export interface SignedInUser {
+  id: string;
+  username: string;
+  email: string;
+}
+
+export type SignInResult =
+  | { ok: true; user: SignedInUser }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; retryAfterMinutes: number }
+  | { ok: false; reason: "locked" };
+
+// A hash to verify against when the account does not exist, so both cases take as long.
+let dummyHash: Promise<string> | undefined;
+
+export async function attemptSignIn(
+  db: Db,
+  login: string,
+  password: string,
+  ip: string | null,
+  limits: ThrottleLimits = throttleLimits(),
+): Promise<SignInResult> {
   const key = login.trim().toLowerCase();
   const user = await db.user.findFirst({
     where: { OR: [{ usernameKey: key }, { email: key }], isOrganization: false },
-    select: { id: true, username: true, email: true, passwordHash: true },
+    select: { id: true, username: true, usernameKey: true, email: true, passwordHash: true, locked: true },
   });
-  if (!user?.passwordHash) return null;
-  if (!(await verifyPassword(user.passwordHash, password))) return null;
-  return { id: user.id, username: user.username, email: user.email };
+  // unknown names are counted too (under the name typed), so the answers do not tell them apart
+  const buckets = { account: accountBucket(user?.usernameKey ?? key), ip: ip ? ipBucket(ip) : null };
+
+  const state = await checkThrottle(db, buckets, limits);
+  if (state.blocked) return { ok: false, reason: "throttled", retryAfterMinutes: state.retryAfterMinutes };
+
+  const ok = user?.passwordHash
+    ? await verifyPassword(user.passwordHash, password)
+    : (await verifyPassword(await (dummyHash ??= hashPassword("not-a-password-of-anyone")), password), false);
+
+  if (!user || !ok) {
+    await recordFailure(db, buckets, limits);
+    await writeAudit(db, { actorId: user?.id ?? null, action: "user:signin-failed", target: user?.username, ip });
+    return { ok: false, reason: "invalid" };
+  }
+  if (user.locked) return { ok: false, reason: "locked" };
+  await clearAccountFailures(db, buckets.account);
+  await writeAudit(db, { actorId: user.id, action: "user:signin", target: user.username, details: { method: "password" }, ip });
+  return { ok: true, user: { id: user.id, username: user.username, email: user.email } };
 }
+
+export const INVALID_CREDENTIALS_MESSAGE = "The username or password provided is incorrect.";
+export const LOCKED_MESSAGE = "This account is locked. Please contact support.";

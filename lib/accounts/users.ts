@@ -1,7 +1,7 @@
-// Reading users for sign-in and sessions. (Registration, confirmation, throttling: see the
-// other modules of lib/accounts.)
+// Reading users for sessions. (Registration, confirmation, throttling, settings: see the other
+// modules of lib/accounts.)
 import "server-only";
-import { db } from "@/lib/db";
+import type { Db } from "@/lib/create-db";
 
 export interface SessionUser {
   id: string;
@@ -10,11 +10,12 @@ export interface SessionUser {
   emailConfirmed: boolean;
 }
 
-export async function findSessionUser(id: string): Promise<SessionUser | null> {
+/** The session's user; null for a missing, locked or organization account (the session ends). */
+export async function findSessionUser(db: Db, id: string): Promise<SessionUser | null> {
   const u = await db.user.findUnique({
     where: { id },
     select: { id: true, username: true, email: true, emailConfirmedAt: true, isOrganization: true, locked: true },
   });
-  if (!u || u.isOrganization) return null;
+  if (!u || u.isOrganization || u.locked) return null;
   return { id: u.id, username: u.username, email: u.email, emailConfirmed: u.emailConfirmedAt !== null };
 }

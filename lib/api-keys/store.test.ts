@@ -195,6 +195,11 @@ describeEachDb("api-keys store", (getDb, provider) => {
     await revokeApiKey(db, user.id, regen!.key.id);
     const again = await regenerateApiKey(db, user.id, regen!.key.id);
     expect(again?.key.revokedAt).toBeNull();
+    // a locked account gets no new secret (nor a new key)
+    await db.user.update({ where: { id: user.id }, data: { locked: true } });
+    expect(await regenerateApiKey(db, user.id, again!.key.id)).toBeNull();
+    expect(await createApiKey(db, user.id, base(user.id))).toEqual({ ok: false, error: MESSAGES.userLocked });
+    expect((await listApiKeys(db, user.id)).map((k) => k.id)).toEqual([again!.key.id]);
   });
 
   it("20 parallel regenerates of one key leave exactly one live key and the original secret dead", async () => {

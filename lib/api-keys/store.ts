@@ -18,7 +18,7 @@
 //     New key with the same name, owner, actions, subjects and duration from now; the old row is
 //     deleted in the same transaction, and deleting 0 rows aborts it, so of N concurrent
 //     regenerates of one id exactly one succeeds. AddCredential + RemoveCredential audits; no mail.
-//     Works on expired and revoked keys (nuget.org).
+//     Works on expired and revoked keys (nuget.org); null for a locked account too.
 //   revokeApiKey(db, userId, keyId, source = "User", now?) → ApiKeyView | null
 //     Only an active key (not expired, not revoked): sets revokedAt/expiresAt to now and the
 //     source; RevokeCredential audit; "API Key '{name}' Revoked" mail.
@@ -90,18 +90,9 @@ const viewSelect = {
   scopes: { select: { action: true, subject: true } },
 } as const;
 
-type KeyRow = {
-  id: string;
-  name: string;
-  type: string;
-  ownerId: string;
+/** What viewSelect returns: the view's columns with the owner and scope rows still nested. */
+type KeyRow = Omit<ApiKeyView, "ownerUsername" | "actions" | "subjects"> & {
   owner: { username: string };
-  expiresInDays: number;
-  expiresAt: Date;
-  createdAt: Date;
-  revokedAt: Date | null;
-  revocationSource: string | null;
-  lastUsedAt: Date | null;
   scopes: { action: string; subject: string }[];
 };
 
@@ -299,6 +290,9 @@ export async function regenerateApiKey(
   keyId: string,
   now = new Date(),
 ): Promise<{ key: ApiKeyView; plaintext: string } | null> {
+  // nuget.org refuses a locked account a new secret
+  const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { locked: true } });
+  if (!user || user.locked) return null;
   const material = generateKey();
   const ip = await requestIp();
   try {

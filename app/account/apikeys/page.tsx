@@ -34,7 +34,7 @@ export default async function ApiKeysPage() {
         <ConfirmedContent userId={user.id} />
       ) : (
         <Alert tone="warning" role="alert">
-          To get an API Key you will need to <Link href="/account">confirm your account</Link>.
+          To get an API Key you will need to <Link href="/account/confirm">confirm your account</Link>.
         </Alert>
       )}
     </div>

@@ -1,22 +1,20 @@
 "use client";
 import { useActionState } from "react";
-import { signInAction, type SignInState } from "./actions";
+import { idle } from "@/lib/action-state";
+import { Field, FormMessage } from "../_components/field";
+import { SubmitButton } from "../_components/submit-button";
+import { signInAction } from "./actions";
 
 export function SignInForm({ returnUrl }: { returnUrl: string }) {
-  const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});
+  const [state, action] = useActionState(signInAction, idle);
+  const error = state.status === "error" ? state : undefined;
   return (
-    <form action={action} className="space-y-3">
+    <form action={action} className="space-y-3" noValidate>
+      <FormMessage error={error?.message} />
       <input type="hidden" name="returnUrl" value={returnUrl} />
-      <div>
-        <label htmlFor="login" className="block font-semibold">Username or email</label>
-        <input id="login" name="login" defaultValue={state.login} required className="w-full rounded border border-gray-400 px-2 py-1" />
-      </div>
-      <div>
-        <label htmlFor="password" className="block font-semibold">Password</label>
-        <input id="password" name="password" type="password" required className="w-full rounded border border-gray-400 px-2 py-1" />
-      </div>
-      {state.error ? <p role="alert" className="text-red-700">{state.error}</p> : null}
-      <button type="submit" disabled={pending} className="rounded bg-nuget-blue px-4 py-1.5 text-white">Sign in</button>
+      <Field label="Username or email" name="login" autoComplete="username" defaultValue={error?.values?.login} errors={error?.fieldErrors?.login} />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" errors={error?.fieldErrors?.password} />
+      <SubmitButton>Sign in</SubmitButton>
     </form>
   );
 }

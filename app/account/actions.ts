@@ -1,0 +1,39 @@
+"use server";
+// Account Settings actions. Each one re-checks the session and acts on the session user only.
+import { headers } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { fail, fromZodError, type ActionState } from "@/lib/action-state";
+import { writeAudit } from "@/lib/audit";
+import { mailConfirmationLink } from "@/lib/accounts/confirmation";
+import { resendAllowed } from "@/lib/accounts/email-tokens";
+import { appOrigin } from "@/lib/accounts/mails";
+import { changePassword } from "@/lib/accounts/settings";
+import { clientIp } from "@/lib/accounts/throttle";
+import { changePasswordSchema, formText } from "@/lib/accounts/validation";
+import { db } from "@/lib/db";
+import { requireUser } from "@/lib/session";
+
+export async function changePasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const user = await requireUser("/account");
+  const parsed = changePasswordSchema.safeParse({
+    currentPassword: formText(form, "currentPassword"),
+    newPassword: formText(form, "newPassword"),
+    confirmPassword: formText(form, "confirmPassword"),
+  });
+  if (!parsed.success) return fromZodError(parsed.error);
+  const result = await changePassword(db, user.id, parsed.data.currentPassword, parsed.data.newPassword);
+  if (!result.ok) return { status: "error", fieldErrors: { [result.field]: [result.message] } };
+  await writeAudit(db, { actorId: user.id, action: "user:password-changed", target: user.username, ip: clientIp(await headers()) });
+  return { status: "ok", data: undefined, message: "Your password has been changed." };
+}
+
+export async function resendConfirmationAction(_prev: ActionState): Promise<ActionState> {
+  const user = await requireUser("/account");
+  const allowed = await resendAllowed(db, user.id);
+  if (!allowed.ok) {
+    return fail(allowed.reason === "confirmed" ? "Your email address is already confirmed." : "A confirmation mail was sent less than a minute ago. Please check your inbox, or try again in a minute.");
+  }
+  await mailConfirmationLink(db, user, appOrigin(await headers()), "resend");
+  revalidatePath("/account");
+  return { status: "ok", data: undefined, message: `A confirmation mail has been sent to ${user.email}.` };
+}

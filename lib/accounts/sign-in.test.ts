@@ -1,0 +1,75 @@
+import { expect, it } from "vitest";
+import { createDb, type Db } from "@/lib/create-db";
+import { describeEachDb } from "@/tests/databases";
+import { hashPassword } from "./passwords";
+import { attemptSignIn } from "./sign-in";
+import { checkThrottle, ipBucket, throttleLimits, type ThrottleLimits } from "./throttle";
+
+let n = 0;
+async function makeUser(db: Db, password = "right-password") {
+  const username = `si${Date.now().toString(36)}${n++}`;
+  await db.user.create({ data: { username, usernameKey: username, email: `${username}@example.test`, passwordHash: await hashPassword(password) } });
+  return { username, email: `${username}@example.test`, password };
+}
+const ip = () => `10.0.${n++ % 250}.${Math.floor(Math.random() * 250)}`;
+const limits: ThrottleLimits = { maxPerAccount: 10, maxPerIp: 100, windowMs: 15 * 60_000 };
+
+describeEachDb("password sign-in and throttling", (getDb, _provider, getUrl) => {
+  it("signs in by username or email in any case, and says only 'invalid' otherwise", async () => {
+    const u = await makeUser(getDb());
+    expect((await attemptSignIn(getDb(), u.username.toUpperCase(), u.password, ip(), limits)).ok).toBe(true);
+    expect((await attemptSignIn(getDb(), u.email.toUpperCase(), u.password, ip(), limits)).ok).toBe(true);
+    expect(await attemptSignIn(getDb(), u.username, "wrong-password", ip(), limits)).toEqual({ ok: false, reason: "invalid" });
+    expect(await attemptSignIn(getDb(), `nobody-${u.username}`, u.password, ip(), limits)).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("refuses even the right password after 10 failures per account, across addresses", async () => {
+    const u = await makeUser(getDb());
+    for (let i = 0; i < 10; i++) expect((await attemptSignIn(getDb(), u.username, `wrong-${i}`, ip(), limits)).ok).toBe(false);
+    expect(await attemptSignIn(getDb(), u.username, u.password, ip(), limits)).toEqual({ ok: false, reason: "throttled", retryAfterMinutes: 15 });
+    // by email too: the bucket is the account, not the text typed
+    expect(await attemptSignIn(getDb(), u.email, u.password, ip(), limits)).toMatchObject({ reason: "throttled" });
+  });
+
+  it("keeps counting after a restart (a new client on the same database)", async () => {
+    const u = await makeUser(getDb());
+    for (let i = 0; i < 9; i++) await attemptSignIn(getDb(), u.username, "wrong", ip(), limits);
+    const restarted = createDb(getUrl());
+    try {
+      expect((await attemptSignIn(restarted, u.username, "wrong", ip(), limits)).ok).toBe(false);
+      expect(await attemptSignIn(restarted, u.username, u.password, ip(), limits)).toMatchObject({ ok: false, reason: "throttled" });
+    } finally {
+      await restarted.$disconnect();
+    }
+  });
+
+  it("throttles one address that fails against many accounts, while other addresses still sign in", async () => {
+    const small: ThrottleLimits = { ...limits, maxPerIp: 5 };
+    const attacker = ip();
+    const victim = await makeUser(getDb());
+    for (let i = 0; i < 5; i++) await attemptSignIn(getDb(), `guess-${i}-${victim.username}`, "wrong", attacker, small);
+    expect(await checkThrottle(getDb(), { ip: ipBucket(attacker) }, small)).toEqual({ blocked: true, retryAfterMinutes: 15 });
+    expect(await attemptSignIn(getDb(), victim.username, victim.password, attacker, small)).toMatchObject({ reason: "throttled" });
+    expect((await attemptSignIn(getDb(), victim.username, victim.password, ip(), small)).ok).toBe(true);
+  });
+
+  it("lets failures age out of the window, and forgives the account on success", async () => {
+    const u = await makeUser(getDb());
+    const old = new Date(Date.now() - 16 * 60_000);
+    await getDb().loginFailure.createMany({ data: Array.from({ length: 10 }, () => ({ bucket: `user:${u.username}`, at: old })) });
+    expect((await attemptSignIn(getDb(), u.username, u.password, ip(), limits)).ok).toBe(true);
+    for (let i = 0; i < 9; i++) await attemptSignIn(getDb(), u.username, "wrong", ip(), limits);
+    expect((await attemptSignIn(getDb(), u.username, u.password, ip(), limits)).ok).toBe(true);
+    expect(await getDb().loginFailure.count({ where: { bucket: `user:${u.username}` } })).toBe(0);
+  });
+
+  it("reads its limits from LOGIN_MAX_FAILURES and LOGIN_WINDOW_MINUTES", () => {
+    expect(throttleLimits({})).toEqual({ maxPerAccount: 10, maxPerIp: 100, windowMs: 15 * 60_000 });
+    expect(throttleLimits({ LOGIN_MAX_FAILURES: "3", LOGIN_WINDOW_MINUTES: "2", LOGIN_MAX_FAILURES_PER_IP: "7" })).toEqual({
+      maxPerAccount: 3,
+      maxPerIp: 7,
+      windowMs: 120_000,
+    });
+    expect(throttleLimits({ LOGIN_MAX_FAILURES: "zero", LOGIN_WINDOW_MINUTES: "-1" }).maxPerAccount).toBe(10);
+  });
+});

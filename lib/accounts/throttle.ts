@@ -1,0 +1,105 @@
+// Throttling of failed sign-ins, per account and per client address, in the LoginFailure table
+// so it survives a restart. A sliding window: over the limit, even the right password is
+// refused until enough failures have aged out. Refused attempts are not counted, so an
+// attacker cannot keep an account locked for longer than one window.
+import "server-only";
+import type { Db } from "@/lib/create-db";
+
+export interface ThrottleLimits {
+  /** failures per account within the window */
+  maxPerAccount: number;
+  /** failures per client address within the window (higher: offices share one address) */
+  maxPerIp: number;
+  windowMs: number;
+}
+
+function positiveInt(v: string | undefined, fallback: number): number {
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+export function throttleLimits(env: Record<string, string | undefined> = process.env): ThrottleLimits {
+  return {
+    maxPerAccount: positiveInt(env.LOGIN_MAX_FAILURES, 10),
+    maxPerIp: positiveInt(env.LOGIN_MAX_FAILURES_PER_IP, 100),
+    windowMs: positiveInt(env.LOGIN_WINDOW_MINUTES, 15) * 60_000,
+  };
+}
+
+export function accountBucket(usernameKey: string): string {
+  return `user:${usernameKey.toLowerCase()}`;
+}
+
+export function ipBucket(ip: string): string {
+  return `ip:${ip}`;
+}
+
+/**
+ * The client address from the request headers: the right-most X-Forwarded-For entry (the one
+ * the nearest proxy added; Next sets it from the socket when no proxy did), else X-Real-IP.
+ */
+export function clientIp(headers: Headers | null | undefined): string | null {
+  const xff = headers?.get("x-forwarded-for");
+  const last = xff?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+  const ip = last || headers?.get("x-real-ip")?.trim() || null;
+  return ip ? ip.slice(0, 64) : null;
+}
+
+export interface ThrottleState {
+  blocked: boolean;
+  /** whole minutes until the next attempt is allowed (0 when not blocked) */
+  retryAfterMinutes: number;
+}
+
+async function bucketState(db: Db, bucket: string, max: number, windowMs: number, now: Date): Promise<number> {
+  const since = new Date(now.getTime() - windowMs);
+  const recent = await db.loginFailure.findMany({
+    where: { bucket, at: { gt: since } },
+    orderBy: { at: "desc" },
+    take: max,
+    select: { at: true },
+  });
+  if (recent.length < max) return 0;
+  // blocked until the oldest of the last `max` failures leaves the window
+  const oldest = recent[recent.length - 1].at.getTime();
+  return Math.max(1, oldest + windowMs - now.getTime());
+}
+
+export async function checkThrottle(
+  db: Db,
+  buckets: { account?: string | null; ip?: string | null },
+  limits = throttleLimits(),
+  now = new Date(),
+): Promise<ThrottleState> {
+  const waits = await Promise.all([
+    buckets.account ? bucketState(db, buckets.account, limits.maxPerAccount, limits.windowMs, now) : 0,
+    buckets.ip ? bucketState(db, buckets.ip, limits.maxPerIp, limits.windowMs, now) : 0,
+  ]);
+  const wait = Math.max(...waits);
+  return { blocked: wait > 0, retryAfterMinutes: wait > 0 ? Math.ceil(wait / 60_000) : 0 };
+}
+
+export async function recordFailure(
+  db: Db,
+  buckets: { account?: string | null; ip?: string | null },
+  limits = throttleLimits(),
+  now = new Date(),
+): Promise<void> {
+  const list = [buckets.account, buckets.ip].filter((b): b is string => !!b);
+  if (list.length === 0) return;
+  const expired = new Date(now.getTime() - limits.windowMs);
+  await db.$transaction([
+    db.loginFailure.createMany({ data: list.map((bucket) => ({ bucket, at: now })) }),
+    // keep the table small: what left the window no longer counts
+    db.loginFailure.deleteMany({ where: { bucket: { in: list }, at: { lte: expired } } }),
+  ]);
+}
+
+/** After a successful sign-in the account's count starts again (the address's does not). */
+export async function clearAccountFailures(db: Db, account: string): Promise<void> {
+  await db.loginFailure.deleteMany({ where: { bucket: account } });
+}
+
+export function throttleMessage(minutes: number): string {
+  return `Too many failed sign-in attempts. Please try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}
