@@ -1,0 +1,233 @@
+// Push API benchmark, three ratios measured in one run against the production build:
+//   1. requests/s of an authenticated no-op API call relative to the same call without a key
+//      (target >= 0.75). The call is GET /api/v2/verifykey/{id}/1.0.0 for a package that does
+//      not exist: with a push key it authenticates (parse, checksum, one indexed lookup, hash
+//      compare, scope filter) and answers 404 without writing; without a key it answers 401.
+//      Measured for a valid missing id (plus one registration lookup) and for an invalid id
+//      (the key check alone).
+//   2. CPU cost of our key check relative to nuget.org's PBKDF2 at 10,000 iterations
+//      (target >= 1000x cheaper; bench/key-check.ts).
+//   3. time to push a 1 MB package over HTTP relative to writing 1 MB to disk plus one
+//      database insert (target <= 2x), with the transport and in-process parts shown apart.
+// It builds nothing: run `npx next build` first. It starts `next start` on a fresh SQLite
+// database under .data/bench and seeds a user and a key through the data layer.
+//   npx tsx bench/push-api.ts
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { createRequire, register } from "node:module";
+import net from "node:net";
+import path from "node:path";
+import { createDb } from "@/lib/create-db";
+import { buildNupkg, multipartNuGet58 } from "@/e2e/nupkg";
+import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
+import { readNupkg } from "@/lib/nuget/nupkg";
+import { measureKeyCheck, printKeyCheck } from "./key-check";
+
+register(new URL("../e2e/nuget/server-only-hook.mjs", import.meta.url));
+const { createApiKey } = await import("@/lib/api-keys/store");
+const { addPackageVersion } = await import("@/lib/packages/store");
+
+interface AutocannonResult {
+  requests: { total: number; average: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+const autocannon = createRequire(import.meta.url)("autocannon") as (opts: object) => Promise<AutocannonResult>;
+
+const root = path.resolve(import.meta.dirname, "..");
+const dir = path.join(root, ".data/bench");
+const MB = 1024 * 1024;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitFor(url: string, server: ChildProcess) {
+  for (let i = 0; i < 120; i++) {
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server did not answer ${url}`);
+}
+
+async function main() {
+  if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
+    console.error("No production build: run `npx next build` first (this benchmark builds nothing).");
+    process.exit(2);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, "baseline"), { recursive: true });
+  const env = {
+    ...process.env,
+    DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
+    PACKAGES_DIR: path.join(dir, "packages"),
+    MAIL_DIR: path.join(dir, "mail"),
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    NEXT_TELEMETRY_DISABLED: "1",
+    SEED_DEMO: "0",
+    NODE_ENV: "production" as const,
+  };
+  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: "pipe" });
+  // the in-process data-layer calls below use the same database, mail and package folders
+  process.env.DATABASE_URL = env.DATABASE_URL;
+  process.env.MAIL_DIR = env.MAIL_DIR;
+  process.env.PACKAGES_DIR = env.PACKAGES_DIR;
+  const db = createDb(env.DATABASE_URL);
+
+  const username = `bench_${randomBytes(3).toString("hex")}`;
+  const user = await db.user.create({ data: { username, usernameKey: username, email: `${username}@example.test`, emailConfirmedAt: new Date() } });
+  const created = await createApiKey(db, user.id, { name: "bench push key", expiresInDays: 365, ownerId: user.id, actions: ["package:push"], subjects: ["*"] });
+  if (!created.ok) throw new Error(created.error);
+  const apiKey = created.plaintext;
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: "ignore", detached: true });
+  const stop = () => {
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  process.on("SIGINT", () => {
+    stop();
+    process.exit(130);
+  });
+  try {
+    await waitFor(`${base}/api/health`, server);
+    console.log(`production server on ${base}, database ${env.DATABASE_URL}\n`);
+
+    // 1. authenticated no-op vs the same call without a key. Two calls, measured alike:
+    //    "missing": a valid id that does not exist: the key check plus one registration lookup;
+    //    "auth only": an id that cannot exist (invalid characters): the key check and nothing else.
+    const calls = {
+      missing: `${base}/api/v2/verifykey/No.Such.Package.${randomBytes(3).toString("hex")}/1.0.0`,
+      authOnly: `${base}/api/v2/verifykey/no%20such%20id/1.0.0`,
+    };
+    const run = (url: string, withKey: boolean, duration: number) =>
+      autocannon({ url, connections: 10, duration, headers: withKey ? { "X-NuGet-ApiKey": apiKey } : {} });
+    const rps: Record<string, { requests: number; seconds: number }> = {};
+    for (const [name, url] of Object.entries(calls)) {
+      const probe = [await fetch(url, { headers: { "X-NuGet-ApiKey": apiKey } }), await fetch(url)];
+      if (probe[0].status !== 404 || probe[1].status !== 401) throw new Error(`${name}: expected 404 with the key and 401 without, got ${probe[0].status}/${probe[1].status}`);
+      await run(url, false, 1);
+      await run(url, true, 1);
+    }
+    // alternate, so a noisy neighbour on the shared cores hits every side alike
+    for (let round = 0; round < 3; round++) {
+      for (const [name, url] of Object.entries(calls)) {
+        for (const withKey of [false, true]) {
+          const r = await run(url, withKey, 4);
+          const expected = withKey ? "404" : "401";
+          const other = Object.entries(r.statusCodeStats).filter(([code]) => code !== expected);
+          if (other.length || r.errors || r.timeouts) throw new Error(`unexpected answers: ${JSON.stringify(r.statusCodeStats)} errors=${r.errors}`);
+          const side = (rps[`${name}:${withKey}`] ??= { requests: 0, seconds: 0 });
+          side.requests += r.requests.total;
+          side.seconds += r.duration;
+        }
+      }
+    }
+    const rate = (name: string, withKey: boolean) => rps[`${name}:${withKey}`].requests / rps[`${name}:${withKey}`].seconds;
+    const [rpsKey, rpsNone] = [rate("missing", true), rate("missing", false)];
+    const [rpsAuthOnly, rpsAuthOnlyNone] = [rate("authOnly", true), rate("authOnly", false)];
+    const authRatio = rpsKey / rpsNone;
+    const authOnlyRatio = rpsAuthOnly / rpsAuthOnlyNone;
+
+    // 2. key check CPU
+    const keyCheck = measureKeyCheck();
+
+    // 3. push 1 MB vs write 1 MB + one insert. The four measurements are interleaved, so a busy
+    // neighbour on the shared cores slows each of them alike.
+    const N = 20;
+    const WARM = 3;
+    const bodies = Array.from({ length: N + WARM }, (_, i) => multipartNuGet58(buildNupkg({ id: "Bench.Package", version: `1.0.${i}`, contentBytes: MB })));
+    const [pushMs, transportMs, inProcessMs, baselineMs]: number[][] = [[], [], [], []];
+    let inProcessRegistration: string | null = null;
+    for (let i = 0; i < bodies.length; i++) {
+      const { body, contentType } = bodies[i];
+      const keep = i >= WARM;
+      let t = performance.now();
+      const res = await fetch(`${base}/api/v2/package/`, { method: "PUT", headers: { "X-NuGet-ApiKey": apiKey, "Content-Type": contentType }, body: new Uint8Array(body) });
+      await res.arrayBuffer();
+      if (res.status !== 201) throw new Error(`push ${i} answered ${res.status} ${res.statusText}`);
+      if (keep) pushMs.push(performance.now() - t);
+
+      // the same bytes over the same HTTP path without a key: transport only, refused with 401
+      t = performance.now();
+      const refused = await fetch(`${base}/api/v2/package/`, { method: "PUT", headers: { "Content-Type": contentType }, body: new Uint8Array(body) });
+      await refused.arrayBuffer();
+      if (keep) transportMs.push(performance.now() - t);
+
+      // the push's own work without HTTP: multipart, nuspec, file + rows (the data layer)
+      t = performance.now();
+      const part = extractFirstPart(body, multipartBoundary(contentType)!)!;
+      const pkg = readNupkg(part);
+      if (!pkg.ok) throw new Error(pkg.reason);
+      const added = await addPackageVersion(db, {
+        registrationId: inProcessRegistration,
+        packageId: "Bench.InProcess",
+        ownerId: user.id,
+        version: pkg.version,
+        bytes: part,
+        pushedById: user.id,
+        pushedByKeyId: created.key.id,
+        pushedByKeyName: created.key.name,
+      });
+      if (added.status !== "created") throw new Error(`in-process push ${i}: ${added.status}`);
+      inProcessRegistration = added.registrationId;
+      if (keep) inProcessMs.push(performance.now() - t);
+
+      const bytes = randomBytes(MB);
+      t = performance.now();
+      await writeFile(path.join(dir, "baseline", `${i}.bin`), bytes);
+      await db.auditRecord.create({ data: { actorId: user.id, action: "BenchInsert", target: `1.0.${i}`, details: "{}" } });
+      if (keep) baselineMs.push(performance.now() - t);
+    }
+    const pushRatio = median(pushMs) / median(baselineMs);
+
+    console.log("1. authenticated no-op API call vs the same call without a key (10 connections, 3 alternating rounds of 4 s)");
+    console.log(`   GET /api/v2/verifykey/{missing id}/1.0.0 (key check + one registration lookup):`);
+    console.log(`     with a push key (404): ${rpsKey.toFixed(0)} req/s; without a key (401): ${rpsNone.toFixed(0)} req/s`);
+    console.log(`     => ratio ${authRatio.toFixed(2)} (target >= 0.75) ${authRatio >= 0.75 ? "OK" : "BELOW TARGET"}`);
+    console.log(`   GET /api/v2/verifykey/{invalid id}/1.0.0 (the key check alone):`);
+    console.log(`     with a push key (404): ${rpsAuthOnly.toFixed(0)} req/s; without a key (401): ${rpsAuthOnlyNone.toFixed(0)} req/s`);
+    console.log(`     => ratio ${authOnlyRatio.toFixed(2)} (target >= 0.75) ${authOnlyRatio >= 0.75 ? "OK" : "BELOW TARGET"}\n`);
+    process.stdout.write("2. ");
+    printKeyCheck(keyCheck);
+    console.log("");
+    console.log(`3. push of a 1 MB package vs writing 1 MB to disk plus one insert (medians of ${N}, interleaved)`);
+    console.log(`   push over HTTP (201):              ${median(pushMs).toFixed(1)} ms  (body ${(bodies[0].body.length / MB).toFixed(2)} MB with multipart framing)`);
+    console.log(`   the same body refused (401):       ${median(transportMs).toFixed(1)} ms  (HTTP transport and body drain only)`);
+    console.log(`   the push's work in-process:        ${median(inProcessMs).toFixed(1)} ms  (multipart + nuspec + addPackageVersion, no HTTP)`);
+    console.log(`   write 1 MB + one insert:           ${median(baselineMs).toFixed(1)} ms`);
+    console.log(`   => ratio ${pushRatio.toFixed(2)} (target <= 2) ${pushRatio <= 2 ? "OK" : "ABOVE TARGET"}\n`);
+    console.log(`ratios: auth ${authRatio.toFixed(2)} (key check alone ${authOnlyRatio.toFixed(2)}) | key check ${Math.round(keyCheck.ratio)}x | push ${pushRatio.toFixed(2)}x`);
+    await db.$disconnect();
+  } finally {
+    stop();
+  }
+}
+
+await main();
