@@ -6,7 +6,7 @@
 //   24 secret     (120 random bits, stored only as a hash)
 //    6 checksum   (30 bits of SHA-256 over the rest: a typo or invented key is refused
 //                  before any database access; nuget.org's keys have no checksum)
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const KEY_PREFIX = "oy2";
 const LOOKUP_CHARS = 13;
@@ -25,9 +25,8 @@ function randomBase32(chars: number): string {
 }
 
 function checksum(body: string): string {
-  const digest = createHash("sha256").update(body).digest();
-  // first 30 bits of the digest as 6 base32 characters
-  const bits = digest.readUInt32BE(0) >>> 2;
+  // first 30 bits of the digest as 6 base32 characters (one-shot crypto.hash: the check runs on every push)
+  const bits = parseInt(hash("sha256", body, "hex").slice(0, 8), 16) >>> 2;
   let out = "";
   for (let i = CHECKSUM_CHARS - 1; i >= 0; i--) out += ALPHABET[(bits >>> (i * 5)) & 31];
   return out;
@@ -40,7 +39,7 @@ function checksum(body: string): string {
  * is mixed in so a hash is bound to its row.
  */
 export function hashSecret(lookupId: string, secret: string): string {
-  return createHash("sha256").update(`${lookupId}:${secret}`).digest("hex");
+  return hash("sha256", `${lookupId}:${secret}`, "hex");
 }
 
 export interface NewKey {
