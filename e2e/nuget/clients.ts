@@ -106,6 +106,8 @@ function spawnCapped(cmd: string, args: string[], cwd: string, env: Record<strin
   });
 }
 
+const MONO_CRASH = /Native Crash Reporting|mono-threads\.c:\d+, condition/;
+
 interface RunOptions {
   /** files to place in the empty working directory, by relative name */
   files?: Record<string, Uint8Array>;
@@ -123,7 +125,11 @@ export async function runNuget(client: NugetClient, args: string[], opts: RunOpt
   try {
     for (const [name, bytes] of Object.entries(opts.files ?? {})) await writeFile(path.join(box.cwd, name), bytes);
     const [cmd, pre] = command(client);
-    return await spawnCapped(cmd, [...pre, ...args, "-ConfigFile", box.configFile, "-NonInteractive"], box.cwd, box.env, opts.timeoutSeconds ?? TIMEOUT_SECONDS);
+    const run = () => spawnCapped(cmd, [...pre, ...args, "-ConfigFile", box.configFile, "-NonInteractive"], box.cwd, box.env, opts.timeoutSeconds ?? TIMEOUT_SECONDS);
+    const first = await run();
+    // Debian's Mono 6.8 now and then aborts in its own thread code under load ("Native Crash
+    // Reporting", SIGABRT). That is the client's runtime, not the server: run the command once more.
+    return MONO_CRASH.test(first.output) ? await run() : first;
   } finally {
     if (!opts.box) await box.dispose();
   }
