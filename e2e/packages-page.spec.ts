@@ -107,3 +107,13 @@ test("10,000 owned packages are paged and searchable", async ({ page }) => {
   await page.goto("/account/Packages?page=99999&filter=bogus");
   await expect(page.getByRole("status")).toHaveText("Showing 9,951–10,000 of 10,000 packages");
 });
+
+test("a package id nobody has pushed to yet says so instead of 'Unlisted'", async ({ page }) => {
+  const user = await createUser();
+  const id = `Empty.${randomBytes(3).toString("hex")}`;
+  await e2eDb().packageRegistration.create({ data: { packageId: id, idKey: id.toLowerCase(), owners: { create: { userId: user.id } } } });
+  await signIn(page, user, "/account/Packages");
+  const card = packageCard(page, id);
+  await expect(card.getByRole("heading")).toContainText("No versions yet");
+  await expect(card.getByRole("heading")).not.toContainText("Unlisted");
+});

@@ -16,10 +16,12 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }
 
-function StatusBadge({ listed }: { listed: boolean }) {
+function StatusBadge({ listed, empty = false }: { listed: boolean; empty?: boolean }) {
+  // a registration nobody has pushed to yet (the demo's sample ids) is not "unlisted"
+  const label = empty ? "No versions yet" : listed ? "Listed" : "Unlisted";
   return (
     <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${listed ? "bg-green-100 text-green-900" : "bg-gray-200 text-gray-800"}`}>
-      {listed ? "Listed" : "Unlisted"}
+      {label}
     </span>
   );
 }
@@ -33,7 +35,7 @@ export function PackageCard({ pkg, now }: { pkg: PackageRow; now: Date }) {
         <div className="min-w-0 flex-1 space-y-1">
           <h2 className="flex flex-wrap items-center gap-2 text-lg font-semibold break-all">
             <span id={headingId}>{pkg.packageId}</span>
-            <StatusBadge listed={pkg.listed} />
+            <StatusBadge listed={pkg.listed} empty={pkg.versionCount === 0} />
           </h2>
           <p>
             <span className="font-semibold">Owners:</span> {pkg.owners.join(", ")}
