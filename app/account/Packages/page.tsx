@@ -2,6 +2,7 @@
 // with what nuget.org does not show: who pushed each version with which key, and which of the
 // user's keys can push each package today. Server-rendered and paged (50 a page), so an
 // account with 10,000 packages gets a page as light as one with 5 (NuGetGallery#4604).
+import { AccountBreadcrumb } from "@/components/layout/account-breadcrumb";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { headers } from "next/headers";
@@ -25,22 +26,14 @@ export default async function ManagePackagesPage({ searchParams }: { searchParam
 
   return (
     <div className="max-w-5xl">
-      <nav aria-label="Breadcrumb" className="mb-4 flex flex-wrap items-center gap-2 text-2xl font-light">
-        <span aria-hidden="true" className="inline-flex h-8 w-8 items-center justify-center rounded bg-nuget-bar text-base text-white">
-          {user.username.slice(0, 1).toUpperCase()}
-        </span>
-        <span>{user.username}</span>
-        <span aria-hidden="true">›</span>
-        <h1 className="text-2xl font-light" aria-current="page">
-          Manage Packages
-        </h1>
+      <AccountBreadcrumb username={user.username} title="Manage Packages">
         <span aria-hidden="true" className="text-gray-400">
           |
         </span>
         <Link href="/packages/manage/upload" className="text-base">
           + Add new
         </Link>
-      </nav>
+      </AccountBreadcrumb>
 
       {owned === 0 && !query.q ? (
         <NoPackages />

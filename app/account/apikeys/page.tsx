@@ -1,4 +1,5 @@
 // GET /account/apikeys: nuget.org's classic API Keys page (no Trusted Publishing redirect).
+import { AccountBreadcrumb } from "@/components/layout/account-breadcrumb";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
@@ -16,16 +17,7 @@ export default async function ApiKeysPage() {
   const user = await requireUser("/account/apikeys");
   return (
     <div className="max-w-4xl">
-      <nav aria-label="Breadcrumb" className="mb-4 flex items-center gap-2 text-2xl font-light">
-        <span aria-hidden="true" className="inline-flex h-8 w-8 items-center justify-center rounded bg-nuget-bar text-base text-white">
-          {user.username.slice(0, 1).toUpperCase()}
-        </span>
-        <span>{user.username}</span>
-        <span aria-hidden="true">›</span>
-        <h1 className="text-2xl font-light" aria-current="page">
-          API keys
-        </h1>
-      </nav>
+      <AccountBreadcrumb username={user.username} title="API keys" />
       <p className="mb-3">
         An API key is a token that can identify you to NuGet Gallery. The NuGet command-line utility allows you to submit a NuGet
         package to the gallery using your API key to authenticate.
