@@ -31,6 +31,7 @@ Object.assign(process.env, { ...e2eEnv, E2E_BASE_URL: `http://127.0.0.1:${port}`
 
 export default defineConfig({
   testDir: "e2e",
+  globalTeardown: "./e2e/global-teardown.ts",
   fullyParallel: true,
   workers: 2,
   retries: 0,

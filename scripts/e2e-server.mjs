@@ -1,6 +1,6 @@
 // Playwright's web server: a fresh e2e database, then the production build on the given port.
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { prepareDb } from "./prepare-db.mjs";
 
 const port = process.argv[2];
@@ -12,6 +12,11 @@ if (!url.startsWith("file:") && !/@(127\.0\.0\.1|localhost)[:/]/.test(url)) {
 rmSync(".data/e2e", { recursive: true, force: true });
 mkdirSync(".data/e2e", { recursive: true });
 await prepareDb({ quiet: true });
-const child = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", "127.0.0.1"], { stdio: "inherit" });
+const child = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", "127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"] });
+// Everything the server prints is also kept in a file: e2e/global-teardown.ts checks that no
+// key or password the tests used ever reached the log.
+const log = createWriteStream(".data/e2e/server.log");
+child.stdout.on("data", (d) => (process.stdout.write(d), log.write(d)));
+child.stderr.on("data", (d) => (process.stderr.write(d), log.write(d)));
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));
