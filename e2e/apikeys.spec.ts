@@ -615,3 +615,13 @@ test("bad input: a bound key id of someone else's key answers like a missing key
   expect(await liveKeyFor(theirs.plaintext)).not.toBeNull();
   expect(await liveKeyFor(mine.plaintext)).not.toBeNull();
 });
+
+test("beyond nuget.org: the page names this feed's package source, and that source is a working service index", async ({ page, request }) => {
+  await signedIn(page);
+  const section = page.getByRole("region", { name: "Using your API key" });
+  const source = `${new URL(page.url()).origin}/v3/index.json`;
+  await expect(section).toContainText(`Package source: ${source}`);
+  await expect(section).toContainText(`dotnet nuget push MyPackage.1.0.0.nupkg --api-key <your key> --source ${source}`);
+  const index = await (await request.get(source)).json();
+  expect(index.resources.some((r: { "@type": string }) => r["@type"] === "PackagePublish/2.0.0")).toBe(true);
+});

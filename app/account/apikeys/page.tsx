@@ -10,6 +10,8 @@ import { mailFrom } from "@/lib/mail/mailer";
 import { expiryOptions } from "@/lib/api-keys/rules";
 import { expiredBanner, presentKey, revokedBanner } from "@/lib/api-keys/present";
 import { listApiKeys, listOwners } from "@/lib/api-keys/store";
+import { appOrigin } from "@/lib/accounts/mails";
+import { headers } from "next/headers";
 
 export const metadata: Metadata = { title: "API Keys" };
 
@@ -40,14 +42,38 @@ async function ConfirmedContent({ userId }: { userId: string }) {
   const revoked = rows.filter((r) => r.state === "revoked").map((r) => r.name);
   const expired = rows.filter((r) => r.state === "expired").map((r) => r.name);
   const expiry = expiryOptions();
+  const source = `${appOrigin(await headers())}/v3/index.json`;
   return (
-    <ApiKeysClient
-      rows={rows}
-      owners={owners.map((o) => o.username)}
-      expiryDays={expiry.days}
-      defaultExpiryDays={expiry.defaultDays}
-      revokedBanner={revokedBanner(revoked, mailFrom().replace(/"/g, ""))}
-      expiredBanner={expiredBanner(expired)}
-    />
+    <>
+      <ApiKeysClient
+        rows={rows}
+        owners={owners.map((o) => o.username)}
+        expiryDays={expiry.days}
+        defaultExpiryDays={expiry.defaultDays}
+        revokedBanner={revokedBanner(revoked, mailFrom().replace(/"/g, ""))}
+        expiredBanner={expiredBanner(expired)}
+      />
+      <UsingKeys source={source} />
+    </>
+  );
+}
+
+/**
+ * Beyond nuget.org (NuGetGallery#5907 asks for the push URL and command on this page): how to
+ * use a key against this feed, with the key itself left as a placeholder.
+ */
+function UsingKeys({ source }: { source: string }) {
+  return (
+    <section aria-labelledby="using-keys" className="mt-8 border-t border-gray-200 pt-4 text-sm">
+      <h2 id="using-keys" className="mb-2 text-lg font-light">
+        Using your API key
+      </h2>
+      <p className="mb-2">
+        Package source: <code className="break-all">{source}</code>
+      </p>
+      <pre className="overflow-x-auto rounded bg-gray-100 p-3">
+        {`dotnet nuget push MyPackage.1.0.0.nupkg --api-key <your key> --source ${source}\nnuget push MyPackage.1.0.0.nupkg -ApiKey <your key> -Source ${source}`}
+      </pre>
+    </section>
   );
 }
