@@ -14,8 +14,8 @@ import {
   type AuthenticatedKey,
 } from "./authenticate";
 import { generateKey } from "./key-material";
-import { createApiKey, revokeApiKey } from "./store";
-import type { Db } from "@/lib/create-db";
+import { createApiKey, deleteApiKey, regenerateApiKey, revokeApiKey } from "./store";
+import { createDb, type Db } from "@/lib/create-db";
 import { ACTIONS } from "./scopes";
 import { VERIFY_KEY_TYPE } from "./verification-keys";
 
@@ -106,7 +106,7 @@ async function storeKey(db: Db, userId: string, actions: string[], subjects: str
   return { id: r.key.id, name: r.key.name, plaintext: r.plaintext };
 }
 
-describeEachDb("authenticate", (getDb) => {
+describeEachDb("authenticate", (getDb, _provider, getUrl) => {
   it("refuses a missing or empty header as 'missing' (401)", async () => {
     expect(await authenticate(getDb(), null)).toEqual({ ok: false, failure: "missing" });
     expect(await authenticate(getDb(), "  ")).toEqual({ ok: false, failure: "missing" });
@@ -149,6 +149,40 @@ describeEachDb("authenticate", (getDb) => {
     expect(await revokeApiKey(getDb(), user.id, revoked.id, "User", new Date(now.getTime() - 1000))).not.toBeNull();
     expect(await authenticate(getDb(), expired.plaintext, now)).toEqual({ ok: false, failure: "expired", keyName: expired.name });
     expect(await authenticate(getDb(), revoked.plaintext, now)).toEqual({ ok: false, failure: "revoked", keyName: revoked.name });
+  });
+
+  it("sees revocation, deletion, regeneration and the owner's state changed by another client at once", async () => {
+    // another connection (another process or app instance): nothing may be cached between checks
+    const other = createDb(getUrl());
+    try {
+      const user = await insertTestUser(getDb());
+      const [revoked, deleted, regenerated] = [
+        await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]),
+        await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]),
+        await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]),
+      ];
+      for (const k of [revoked, deleted, regenerated]) expect(await authenticate(getDb(), k.plaintext)).toMatchObject({ ok: true, key: { ownerConfirmed: true, ownerLocked: false } });
+
+      expect(await revokeApiKey(other, user.id, revoked.id)).not.toBeNull();
+      expect(await deleteApiKey(other, user.id, deleted.id)).toBe(true);
+      const fresh = await regenerateApiKey(other, user.id, regenerated.id);
+      await other.user.update({ where: { id: user.id }, data: { emailConfirmedAt: null, locked: true } });
+
+      expect(await authenticate(getDb(), revoked.plaintext)).toEqual({ ok: false, failure: "revoked", keyName: revoked.name });
+      expect(await authenticate(getDb(), deleted.plaintext)).toEqual({ ok: false, failure: "not-found" });
+      expect(await authenticate(getDb(), regenerated.plaintext)).toEqual({ ok: false, failure: "not-found" });
+      expect(await authenticate(getDb(), fresh!.plaintext)).toMatchObject({ ok: true, key: { ownerConfirmed: false, ownerLocked: true } });
+    } finally {
+      await other.$disconnect();
+    }
+  });
+
+  it("reads a key with no scopes as an empty list, and its expiry to the millisecond", async () => {
+    const user = await insertTestUser(getDb());
+    const expiresAt = new Date("2031-02-03T04:05:06.789Z");
+    const k = await insertTestKey(getDb(), { userId: user.id, actions: [], expiresAt });
+    expect(await authenticate(getDb(), k.plaintext, new Date(expiresAt.getTime() - 1))).toMatchObject({ ok: true, key: { scopes: [], expiresAt } });
+    expect(await authenticate(getDb(), k.plaintext, expiresAt)).toMatchObject({ ok: false, failure: "expired" });
   });
 
   it("refuses a key whose user no longer matches its owner scope", async () => {

@@ -6,7 +6,7 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Db } from "@/lib/create-db";
+import { hotReader, type Db, type HotSql } from "@/lib/create-db";
 import { packageIdKey } from "@/lib/nuget/package-id";
 import type { NuGetVersion } from "@/lib/nuget/version";
 
@@ -24,11 +24,15 @@ export interface Registration {
   packageId: string;
 }
 
+const REGISTRATION_BY_ID_KEY: HotSql = {
+  name: "find_registration",
+  sqlite: `SELECT id, packageId FROM PackageRegistration WHERE idKey = ?`,
+  postgresql: `SELECT id, "packageId" FROM "PackageRegistration" WHERE "idKey" = $1`,
+};
+
+/** On every push, verify and unlist: a driver read (see hotReader), not Prisma. */
 export async function findRegistration(db: Db, packageId: string): Promise<Registration | null> {
-  return db.packageRegistration.findUnique({
-    where: { idKey: packageIdKey(packageId) },
-    select: { id: true, packageId: true },
-  });
+  return (await hotReader(db).one<Registration>(REGISTRATION_BY_ID_KEY, [packageIdKey(packageId)])) ?? null;
 }
 
 export async function isPackageOwner(db: Db, registrationId: string, userId: string): Promise<boolean> {
