@@ -30,6 +30,7 @@ function key(scopes: [string, string][], extra: Partial<AuthenticatedKey> = {}):
     ownerConfirmed: true,
     ownerLocked: false,
     expiresAt: new Date(Date.now() + 100 * 86_400_000),
+    lastUsedAt: null,
     scopes: scopes.map(([action, subject]) => ({ action, subject })),
     ...extra,
   };
@@ -193,15 +194,29 @@ describeEachDb("authenticate", (getDb, _provider, getUrl) => {
     expect(await authenticate(getDb(), k.plaintext)).toMatchObject({ ok: false, failure: "owner-mismatch" });
   });
 
-  it("updates lastUsedAt at most once a minute", async () => {
+  it("updates lastUsedAt at most once a minute, without a query within the minute the key check read", async () => {
     const user = await insertTestUser(getDb());
     const k = await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]);
     const t0 = new Date("2026-03-01T10:00:00Z");
-    await touchKey(getDb(), k.id, t0);
-    await touchKey(getDb(), k.id, new Date(t0.getTime() + 30_000));
+    await touchKey(getDb(), { id: k.id, lastUsedAt: null }, t0);
+    // a stale read (another request, another instance): the update's own condition holds it back
+    await touchKey(getDb(), { id: k.id, lastUsedAt: null }, new Date(t0.getTime() + 30_000));
     const read = async () => (await getDb().apiKey.findUniqueOrThrow({ where: { id: k.id } })).lastUsedAt?.getTime();
     expect(await read()).toBe(t0.getTime());
-    await touchKey(getDb(), k.id, new Date(t0.getTime() + 61_000));
+    const auth = await authenticate(getDb(), k.plaintext, new Date(t0.getTime() + 30_000));
+    expect(auth.ok && auth.key.lastUsedAt).toEqual(t0);
+
+    const queries: string[] = [];
+    const spyDb = new Proxy(getDb(), {
+      get(target, prop) {
+        queries.push(String(prop));
+        return Reflect.get(target, prop);
+      },
+    });
+    await touchKey(spyDb, auth.ok ? auth.key : { id: k.id, lastUsedAt: null }, new Date(t0.getTime() + 59_999));
+    expect(queries).toEqual([]);
+    await touchKey(spyDb, auth.ok ? auth.key : { id: k.id, lastUsedAt: null }, new Date(t0.getTime() + 61_000));
+    expect(queries).not.toEqual([]);
     expect(await read()).toBe(t0.getTime() + 61_000);
   });
 

@@ -17,6 +17,8 @@ export interface AuthenticatedKey {
   ownerConfirmed: boolean;
   ownerLocked: boolean;
   expiresAt: Date;
+  /** as read by authenticate(): lets touchKey skip its write within the minute */
+  lastUsedAt: Date | null;
   scopes: { action: string; subject: string }[];
 }
 
@@ -32,6 +34,7 @@ interface KeyRow {
   ownerId: string;
   secretHash: string;
   expiresAt: Date;
+  lastUsedAt: Date | null;
   revoked: boolean;
   userIsOrganization: boolean;
   ownerUsername: string;
@@ -43,7 +46,7 @@ interface KeyRow {
 /** The key, its user's and owner's flags and its scopes in one round trip (see hotReader for why not Prisma). */
 const KEY_ROW: HotSql = {
   name: "authenticate_key_row",
-  sqlite: `SELECT k.id, k.type, k.name, k.userId, k.ownerId, k.secretHash, k.expiresAt,
+  sqlite: `SELECT k.id, k.type, k.name, k.userId, k.ownerId, k.secretHash, k.expiresAt, k.lastUsedAt,
       k.revokedAt IS NOT NULL AS revoked, u.isOrganization AS userIsOrganization,
       o.username AS ownerUsername, o.emailConfirmedAt IS NOT NULL AS ownerConfirmed, o.locked AS ownerLocked,
       (SELECT json_group_array(json_object('action', s.action, 'subject', s.subject)) FROM ApiKeyScope s WHERE s.apiKeyId = k.id) AS scopes
@@ -51,6 +54,7 @@ const KEY_ROW: HotSql = {
     WHERE k.lookupId = ?`,
   postgresql: `SELECT k.id, k.type, k.name, k."userId", k."ownerId", k."secretHash",
       (extract(epoch FROM k."expiresAt") * 1000)::float8 AS "expiresAt",
+      (extract(epoch FROM k."lastUsedAt") * 1000)::float8 AS "lastUsedAt",
       k."revokedAt" IS NOT NULL AS revoked, u."isOrganization" AS "userIsOrganization",
       o.username AS "ownerUsername", o."emailConfirmedAt" IS NOT NULL AS "ownerConfirmed", o.locked AS "ownerLocked",
       (SELECT coalesce(json_agg(json_build_object('action', s.action, 'subject', s.subject)), '[]'::json) FROM "ApiKeyScope" s WHERE s."apiKeyId" = k.id) AS scopes
@@ -58,9 +62,10 @@ const KEY_ROW: HotSql = {
     WHERE k."lookupId" = $1`,
 };
 
-type RawKeyRow = Omit<KeyRow, "expiresAt" | "revoked" | "userIsOrganization" | "ownerConfirmed" | "ownerLocked" | "scopes"> & {
+type RawKeyRow = Omit<KeyRow, "expiresAt" | "lastUsedAt" | "revoked" | "userIsOrganization" | "ownerConfirmed" | "ownerLocked" | "scopes"> & {
   // SQLite: ISO text (the Prisma adapter's format), 0/1 flags and JSON text; PostgreSQL: epoch ms, booleans, parsed JSON
   expiresAt: string | number;
+  lastUsedAt: string | number | null;
   revoked: number | boolean;
   userIsOrganization: number | boolean;
   ownerConfirmed: number | boolean;
@@ -77,6 +82,7 @@ async function findKeyRow(db: Db, lookupId: string): Promise<KeyRow | null> {
   return {
     ...raw,
     expiresAt,
+    lastUsedAt: raw.lastUsedAt === null ? null : new Date(raw.lastUsedAt),
     revoked: Boolean(raw.revoked),
     userIsOrganization: Boolean(raw.userIsOrganization),
     ownerConfirmed: Boolean(raw.ownerConfirmed),
@@ -122,6 +128,7 @@ export async function authenticate(db: Db, header: string | null, now = new Date
       ownerConfirmed: row.ownerConfirmed,
       ownerLocked: row.ownerLocked,
       expiresAt: row.expiresAt,
+      lastUsedAt: row.lastUsedAt,
       scopes: row.scopes,
     },
   };
@@ -216,10 +223,17 @@ export function explainFailure(
   }
 }
 
-/** Records a successful use, at most once a minute per key so the hot path stays one cheap no-op update. */
-export async function touchKey(db: Db, keyId: string, now = new Date()): Promise<void> {
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Records a successful use, at most once a minute per key. Within the minute of the use the
+ * key check just read, no query at all; otherwise the condition in the update keeps concurrent
+ * requests (and other app instances) to one write a minute.
+ */
+export async function touchKey(db: Db, key: Pick<AuthenticatedKey, "id" | "lastUsedAt">, now = new Date()): Promise<void> {
+  if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < TOUCH_EVERY_MS) return;
   await db.apiKey.updateMany({
-    where: { id: keyId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - 60_000) } }] },
+    where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - TOUCH_EVERY_MS) } }] },
     data: { lastUsedAt: now },
   });
 }

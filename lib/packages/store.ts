@@ -35,12 +35,14 @@ export async function findRegistration(db: Db, packageId: string): Promise<Regis
   return (await hotReader(db).one<Registration>(REGISTRATION_BY_ID_KEY, [packageIdKey(packageId)])) ?? null;
 }
 
+const OWNER: HotSql = {
+  name: "is_package_owner",
+  sqlite: `SELECT 1 AS owner FROM PackageOwner WHERE registrationId = ? AND userId = ?`,
+  postgresql: `SELECT 1 AS owner FROM "PackageOwner" WHERE "registrationId" = $1 AND "userId" = $2`,
+};
+
 export async function isPackageOwner(db: Db, registrationId: string, userId: string): Promise<boolean> {
-  const row = await db.packageOwner.findUnique({
-    where: { registrationId_userId: { registrationId, userId } },
-    select: { userId: true },
-  });
-  return row !== null;
+  return (await hotReader(db).one(OWNER, [registrationId, userId])) !== undefined;
 }
 
 export interface StoredVersion {
@@ -53,20 +55,31 @@ export interface StoredVersion {
   filePath: string;
 }
 
+const VERSION: HotSql = {
+  name: "find_version",
+  sqlite: `SELECT v.id, v.version, v.listed, v.size, r.packageId, r.idKey
+    FROM PackageVersion v JOIN PackageRegistration r ON r.id = v.registrationId
+    WHERE v.registrationId = ? AND v.versionKey = ?`,
+  postgresql: `SELECT v.id, v.version, v.listed, v.size, r."packageId", r."idKey"
+    FROM "PackageVersion" v JOIN "PackageRegistration" r ON r.id = v."registrationId"
+    WHERE v."registrationId" = $1 AND v."versionKey" = $2`,
+};
+
 export async function findVersion(db: Db, registrationId: string, versionKey: string, dir = packagesDir()): Promise<StoredVersion | null> {
-  const row = await db.packageVersion.findUnique({
-    where: { registrationId_versionKey: { registrationId, versionKey } },
-    select: { id: true, version: true, listed: true, size: true, registration: { select: { packageId: true, idKey: true } } },
-  });
+  const row = await hotReader(db).one<{ id: string; version: string; listed: number | boolean; size: number; packageId: string; idKey: string }>(VERSION, [
+    registrationId,
+    versionKey,
+  ]);
   if (!row) return null;
   return {
     id: row.id,
     registrationId,
-    packageId: row.registration.packageId,
+    packageId: row.packageId,
     version: row.version,
-    listed: row.listed,
-    size: row.size,
-    filePath: packageFilePath(dir, row.registration.idKey, versionKey),
+    // SQLite answers 0/1
+    listed: Boolean(row.listed),
+    size: Number(row.size),
+    filePath: packageFilePath(dir, row.idKey, versionKey),
   };
 }
 
@@ -98,13 +111,25 @@ function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
 }
 
+/** Runs `op`; when a parent folder is missing, makes it and runs `op` again (one mkdir per new folder, not one per push). */
+async function withParent<T>(file: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    await mkdir(path.dirname(file), { recursive: true });
+    return op();
+  }
+}
+
 export async function addPackageVersion(db: Db, input: NewVersion, dir = packagesDir()): Promise<AddVersionResult> {
   const idKey = packageIdKey(input.packageId);
   const finalPath = packageFilePath(dir, idKey, input.version.key);
-  const tmpDir = path.join(dir, ".tmp");
-  await mkdir(tmpDir, { recursive: true });
-  const tmpPath = path.join(tmpDir, `${randomUUID()}.nupkg`);
-  await writeFile(tmpPath, input.bytes, { flag: "wx" });
+  const tmpPath = path.join(dir, ".tmp", `${randomUUID()}.nupkg`);
+  const written = withParent(tmpPath, () => writeFile(tmpPath, input.bytes, { flag: "wx" }));
+  // hashed on this thread while the write runs on libuv's (the bytes are not changed meanwhile)
+  const sha512 = createHash("sha512").update(input.bytes).digest("base64");
+  await written;
   // the inode survives the rename: lets clean-up remove our file and never a concurrent winner's
   const { ino } = await stat(tmpPath);
   let renamed = false;
@@ -125,15 +150,14 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
             version: input.version.normalized,
             versionKey: input.version.key,
             size: input.bytes.byteLength,
-            sha512: createHash("sha512").update(input.bytes).digest("base64"),
+            sha512,
             pushedById: input.pushedById,
             pushedByKeyId: input.pushedByKeyId,
             pushedByKeyName: input.pushedByKeyName,
           },
           select: { id: true },
         });
-        await mkdir(path.dirname(finalPath), { recursive: true });
-        await rename(tmpPath, finalPath);
+        await withParent(finalPath, () => rename(tmpPath, finalPath));
         renamed = true;
         return { versionId: version.id, registrationId };
       },
