@@ -3,8 +3,8 @@
 // and the file is renamed into place as the transaction's last step. Any failure rolls the
 // rows back and removes the file: never a row without a file or a file without a row.
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { randomUUID, webcrypto } from "node:crypto";
+import { mkdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hotReader, type Db, type HotSql } from "@/lib/create-db";
 import { packageIdKey } from "@/lib/nuget/package-id";
@@ -126,14 +126,23 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
   const idKey = packageIdKey(input.packageId);
   const finalPath = packageFilePath(dir, idKey, input.version.key);
   const tmpPath = path.join(dir, ".tmp", `${randomUUID()}.nupkg`);
-  const written = withParent(tmpPath, () => writeFile(tmpPath, input.bytes, { flag: "wx" }));
-  // hashed on this thread while the write runs on libuv's (the bytes are not changed meanwhile)
-  const sha512 = createHash("sha512").update(input.bytes).digest("base64");
-  await written;
-  // the inode survives the rename: lets clean-up remove our file and never a concurrent winner's
-  const { ino } = await stat(tmpPath);
+  // Three independent pieces at once, all on libuv's threads (WebCrypto's digest runs there too,
+  // unlike createHash): the hash, the temp file and the version's folder. The folder may stay
+  // empty if the push fails; it is removed then, unless a concurrent winner's file is in it.
+  const versionDir = path.dirname(finalPath);
+  let ino = 0;
   let renamed = false;
   try {
+    // settled, not Promise.all: clean-up must not race a piece still running
+    const [digest, ...done] = await Promise.allSettled([
+      webcrypto.subtle.digest("SHA-512", input.bytes),
+      withParent(tmpPath, () => writeFile(tmpPath, input.bytes, { flag: "wx" })),
+      mkdir(versionDir, { recursive: true }),
+    ]);
+    for (const piece of [digest, ...done]) if (piece.status === "rejected") throw piece.reason;
+    const sha512 = Buffer.from((digest as PromiseFulfilledResult<ArrayBuffer>).value).toString("base64");
+    // the inode survives the rename: lets clean-up remove our file and never a concurrent winner's
+    ({ ino } = await stat(tmpPath));
     const created = await db.$transaction(
       async (tx) => {
         const registrationId =
@@ -168,8 +177,20 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
   } catch (e) {
     if (renamed) await removeIfOurs(finalPath, ino);
     else await rm(tmpPath, { force: true });
+    await removeIfEmpty(versionDir);
     if (isUniqueViolation(e)) return input.registrationId === null ? { status: "id-taken" } : { status: "exists" };
     throw e;
+  }
+}
+
+/** The version's folder and then the id's, each only if empty (rmdir refuses a folder with a file in it). */
+async function removeIfEmpty(versionDir: string): Promise<void> {
+  for (const folder of [versionDir, path.dirname(versionDir)]) {
+    try {
+      await rmdir(folder);
+    } catch {
+      return; // not empty (a concurrent winner's file), or already gone
+    }
   }
 }
 
