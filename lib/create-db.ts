@@ -31,17 +31,20 @@ export interface HotSql {
 
 /**
  * Single-row reads on the API's per-request path, straight through the driver. Prisma costs
- * about 0.3 ms of CPU for even a bare indexed lookup (0.9 ms with relations), more than the
- * whole keyless request (bench/key-lookup-options.ts); the driver costs about 10 µs. These
- * reads see every committed write at once, from any process: nothing is cached but the
- * statement. Only data-layer modules use it, through `hotReader(db)`.
+ * about 0.3 ms of CPU for even a bare indexed lookup on SQLite (0.9 ms with the key check's
+ * relations, 1.3 ms on PostgreSQL), more than the whole keyless request; the driver costs
+ * about 10 µs on SQLite and 0.2 ms on PostgreSQL (bench/key-lookup-options.ts). These reads
+ * see every committed write at once, from any process: nothing is cached but the statement.
+ * Only data-layer modules use it, through `hotReader(db)`.
  */
 export interface HotReader {
   provider: "sqlite" | "postgresql";
   one<T>(sql: HotSql, params: readonly (string | number)[]): Promise<T | undefined>;
 }
 
-const readers = new WeakMap<Db, HotReader>();
+// On globalThis, as lib/db.ts keeps its client: `next dev` may evaluate this module again
+const globalForReaders = globalThis as unknown as { nugetKeysHotReaders?: WeakMap<Db, HotReader> };
+const readers = (globalForReaders.nugetKeysHotReaders ??= new WeakMap());
 
 /** The hot-path reader of a client made by createDb (the same database, read-only use). */
 export function hotReader(db: Db): HotReader {
