@@ -9,9 +9,13 @@
 //      (target >= 1000x cheaper; bench/key-check.ts).
 //   3. time to push a 1 MB package over HTTP relative to writing 1 MB to disk plus one
 //      database insert (target <= 2x), with the transport and in-process parts shown apart.
+//      The HTTP transport of the 1 MB body alone (the same PUT refused with 401) already costs
+//      about 3x the baseline, so over HTTP the target cannot be met; the in-process ratio (the
+//      route's whole work, same data layer, no HTTP) is printed beside it.
 // It builds nothing: run `npx next build` first. It starts `next start` on a fresh SQLite
 // database under .data/bench and seeds a user and a key through the data layer.
 //   npx tsx bench/push-api.ts
+import Database from "better-sqlite3";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
@@ -27,7 +31,8 @@ import { measureKeyCheck, printKeyCheck } from "./key-check";
 
 register(new URL("../e2e/nuget/server-only-hook.mjs", import.meta.url));
 const { createApiKey } = await import("@/lib/api-keys/store");
-const { addPackageVersion } = await import("@/lib/packages/store");
+const { addPackageVersion, findRegistration, findVersion, isPackageOwner } = await import("@/lib/packages/store");
+const { authenticate, touchKey } = await import("@/lib/api-keys/authenticate");
 
 interface AutocannonResult {
   requests: { total: number; average: number };
@@ -89,6 +94,11 @@ async function main() {
     NODE_ENV: "production" as const,
   };
   execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: "pipe" });
+  // WAL, as `npm start` runs it (scripts/prepare-db.mjs): the baseline's insert and the push's
+  // transaction then commit alike, as in production
+  const sqlite = new Database(path.join(dir, "bench.db"));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.close();
   // the in-process data-layer calls below use the same database, mail and package folders
   process.env.DATABASE_URL = env.DATABASE_URL;
   process.env.MAIL_DIR = env.MAIL_DIR;
@@ -164,7 +174,6 @@ async function main() {
     const WARM = 3;
     const bodies = Array.from({ length: N + WARM }, (_, i) => multipartNuGet58(buildNupkg({ id: "Bench.Package", version: `1.0.${i}`, contentBytes: MB })));
     const [pushMs, transportMs, inProcessMs, baselineMs]: number[][] = [[], [], [], []];
-    let inProcessRegistration: string | null = null;
     for (let i = 0; i < bodies.length; i++) {
       const { body, contentType } = bodies[i];
       const keep = i >= WARM;
@@ -180,13 +189,19 @@ async function main() {
       await refused.arrayBuffer();
       if (keep) transportMs.push(performance.now() - t);
 
-      // the push's own work without HTTP: multipart, nuspec, file + rows (the data layer)
+      // the push's own work without HTTP, the route's steps in its order: key check, multipart,
+      // nuspec, registration + ownership + version lookups, file + rows, lastUsedAt
       t = performance.now();
+      const auth = await authenticate(db, apiKey);
+      if (!auth.ok) throw new Error(`in-process key check: ${auth.failure}`);
       const part = extractFirstPart(body, multipartBoundary(contentType)!)!;
       const pkg = readNupkg(part);
       if (!pkg.ok) throw new Error(pkg.reason);
+      const registration = await findRegistration(db, "Bench.InProcess");
+      if (registration && !(await isPackageOwner(db, registration.id, user.id))) throw new Error("in-process push: not the owner");
+      if (registration && (await findVersion(db, registration.id, pkg.version.key))) throw new Error("in-process push: version exists");
       const added = await addPackageVersion(db, {
-        registrationId: inProcessRegistration,
+        registrationId: registration?.id ?? null,
         packageId: "Bench.InProcess",
         ownerId: user.id,
         version: pkg.version,
@@ -196,7 +211,7 @@ async function main() {
         pushedByKeyName: created.key.name,
       });
       if (added.status !== "created") throw new Error(`in-process push ${i}: ${added.status}`);
-      inProcessRegistration = added.registrationId;
+      await touchKey(db, auth.key);
       if (keep) inProcessMs.push(performance.now() - t);
 
       const bytes = randomBytes(MB);
@@ -206,6 +221,7 @@ async function main() {
       if (keep) baselineMs.push(performance.now() - t);
     }
     const pushRatio = median(pushMs) / median(baselineMs);
+    const inProcessRatio = median(inProcessMs) / median(baselineMs);
 
     console.log("1. authenticated no-op API call vs the same call without a key (10 connections, 3 alternating rounds of 4 s)");
     console.log(`   GET /api/v2/verifykey/{missing id}/1.0.0 (key check + one registration lookup):`);
@@ -220,10 +236,15 @@ async function main() {
     console.log(`3. push of a 1 MB package vs writing 1 MB to disk plus one insert (medians of ${N}, interleaved)`);
     console.log(`   push over HTTP (201):              ${median(pushMs).toFixed(1)} ms  (body ${(bodies[0].body.length / MB).toFixed(2)} MB with multipart framing)`);
     console.log(`   the same body refused (401):       ${median(transportMs).toFixed(1)} ms  (HTTP transport and body drain only)`);
-    console.log(`   the push's work in-process:        ${median(inProcessMs).toFixed(1)} ms  (multipart + nuspec + addPackageVersion, no HTTP)`);
+    console.log(`   the push's work in-process:        ${median(inProcessMs).toFixed(1)} ms  (key check, multipart, nuspec, lookups, addPackageVersion, touch; no HTTP)`);
     console.log(`   write 1 MB + one insert:           ${median(baselineMs).toFixed(1)} ms`);
-    console.log(`   => ratio ${pushRatio.toFixed(2)} (target <= 2) ${pushRatio <= 2 ? "OK" : "ABOVE TARGET"}\n`);
-    console.log(`ratios: auth ${authRatio.toFixed(2)} (key check alone ${authOnlyRatio.toFixed(2)}) | key check ${Math.round(keyCheck.ratio)}x | push ${pushRatio.toFixed(2)}x`);
+    console.log(`   => ratio ${pushRatio.toFixed(2)} over HTTP (target <= 2) ${pushRatio <= 2 ? "OK" : "ABOVE TARGET"}`);
+    // the 401 above already costs more than the target allows, so over HTTP the target cannot be met
+    console.log(`      (the 401 alone is ${(median(transportMs) / median(baselineMs)).toFixed(2)}x the baseline: HTTP transport of 1 MB, before any push work)`);
+    console.log(`   => ratio ${inProcessRatio.toFixed(2)} in-process, without HTTP (target <= 2) ${inProcessRatio <= 2 ? "OK" : "ABOVE TARGET"}\n`);
+    console.log(
+      `ratios: auth ${authRatio.toFixed(2)} (key check alone ${authOnlyRatio.toFixed(2)}) | key check ${Math.round(keyCheck.ratio)}x | push ${pushRatio.toFixed(2)}x over HTTP, ${inProcessRatio.toFixed(2)}x in-process`,
+    );
     await db.$disconnect();
   } finally {
     stop();

@@ -14,8 +14,8 @@ import {
   type AuthenticatedKey,
 } from "./authenticate";
 import { generateKey } from "./key-material";
-import { createApiKey, revokeApiKey } from "./store";
-import type { Db } from "@/lib/create-db";
+import { createApiKey, deleteApiKey, regenerateApiKey, revokeApiKey } from "./store";
+import { createDb, type Db } from "@/lib/create-db";
 import { ACTIONS } from "./scopes";
 import { VERIFY_KEY_TYPE } from "./verification-keys";
 
@@ -30,6 +30,7 @@ function key(scopes: [string, string][], extra: Partial<AuthenticatedKey> = {}):
     ownerConfirmed: true,
     ownerLocked: false,
     expiresAt: new Date(Date.now() + 100 * 86_400_000),
+    lastUsedAt: null,
     scopes: scopes.map(([action, subject]) => ({ action, subject })),
     ...extra,
   };
@@ -106,7 +107,7 @@ async function storeKey(db: Db, userId: string, actions: string[], subjects: str
   return { id: r.key.id, name: r.key.name, plaintext: r.plaintext };
 }
 
-describeEachDb("authenticate", (getDb) => {
+describeEachDb("authenticate", (getDb, _provider, getUrl) => {
   it("refuses a missing or empty header as 'missing' (401)", async () => {
     expect(await authenticate(getDb(), null)).toEqual({ ok: false, failure: "missing" });
     expect(await authenticate(getDb(), "  ")).toEqual({ ok: false, failure: "missing" });
@@ -151,6 +152,40 @@ describeEachDb("authenticate", (getDb) => {
     expect(await authenticate(getDb(), revoked.plaintext, now)).toEqual({ ok: false, failure: "revoked", keyName: revoked.name });
   });
 
+  it("sees revocation, deletion, regeneration and the owner's state changed by another client at once", async () => {
+    // another connection (another process or app instance): nothing may be cached between checks
+    const other = createDb(getUrl());
+    try {
+      const user = await insertTestUser(getDb());
+      const [revoked, deleted, regenerated] = [
+        await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]),
+        await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]),
+        await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]),
+      ];
+      for (const k of [revoked, deleted, regenerated]) expect(await authenticate(getDb(), k.plaintext)).toMatchObject({ ok: true, key: { ownerConfirmed: true, ownerLocked: false } });
+
+      expect(await revokeApiKey(other, user.id, revoked.id)).not.toBeNull();
+      expect(await deleteApiKey(other, user.id, deleted.id)).toBe(true);
+      const fresh = await regenerateApiKey(other, user.id, regenerated.id);
+      await other.user.update({ where: { id: user.id }, data: { emailConfirmedAt: null, locked: true } });
+
+      expect(await authenticate(getDb(), revoked.plaintext)).toEqual({ ok: false, failure: "revoked", keyName: revoked.name });
+      expect(await authenticate(getDb(), deleted.plaintext)).toEqual({ ok: false, failure: "not-found" });
+      expect(await authenticate(getDb(), regenerated.plaintext)).toEqual({ ok: false, failure: "not-found" });
+      expect(await authenticate(getDb(), fresh!.plaintext)).toMatchObject({ ok: true, key: { ownerConfirmed: false, ownerLocked: true } });
+    } finally {
+      await other.$disconnect();
+    }
+  });
+
+  it("reads a key with no scopes as an empty list, and its expiry to the millisecond", async () => {
+    const user = await insertTestUser(getDb());
+    const expiresAt = new Date("2031-02-03T04:05:06.789Z");
+    const k = await insertTestKey(getDb(), { userId: user.id, actions: [], expiresAt });
+    expect(await authenticate(getDb(), k.plaintext, new Date(expiresAt.getTime() - 1))).toMatchObject({ ok: true, key: { scopes: [], expiresAt } });
+    expect(await authenticate(getDb(), k.plaintext, expiresAt)).toMatchObject({ ok: false, failure: "expired" });
+  });
+
   it("refuses a key whose user no longer matches its owner scope", async () => {
     const user = await insertTestUser(getDb());
     const other = await insertTestUser(getDb());
@@ -159,15 +194,29 @@ describeEachDb("authenticate", (getDb) => {
     expect(await authenticate(getDb(), k.plaintext)).toMatchObject({ ok: false, failure: "owner-mismatch" });
   });
 
-  it("updates lastUsedAt at most once a minute", async () => {
+  it("updates lastUsedAt at most once a minute, without a query within the minute the key check read", async () => {
     const user = await insertTestUser(getDb());
     const k = await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]);
     const t0 = new Date("2026-03-01T10:00:00Z");
-    await touchKey(getDb(), k.id, t0);
-    await touchKey(getDb(), k.id, new Date(t0.getTime() + 30_000));
+    await touchKey(getDb(), { id: k.id, lastUsedAt: null }, t0);
+    // a stale read (another request, another instance): the update's own condition holds it back
+    await touchKey(getDb(), { id: k.id, lastUsedAt: null }, new Date(t0.getTime() + 30_000));
     const read = async () => (await getDb().apiKey.findUniqueOrThrow({ where: { id: k.id } })).lastUsedAt?.getTime();
     expect(await read()).toBe(t0.getTime());
-    await touchKey(getDb(), k.id, new Date(t0.getTime() + 61_000));
+    const auth = await authenticate(getDb(), k.plaintext, new Date(t0.getTime() + 30_000));
+    expect(auth.ok && auth.key.lastUsedAt).toEqual(t0);
+
+    const queries: string[] = [];
+    const spyDb = new Proxy(getDb(), {
+      get(target, prop) {
+        queries.push(String(prop));
+        return Reflect.get(target, prop);
+      },
+    });
+    await touchKey(spyDb, auth.ok ? auth.key : { id: k.id, lastUsedAt: null }, new Date(t0.getTime() + 59_999));
+    expect(queries).toEqual([]);
+    await touchKey(spyDb, auth.ok ? auth.key : { id: k.id, lastUsedAt: null }, new Date(t0.getTime() + 61_000));
+    expect(queries).not.toEqual([]);
     expect(await read()).toBe(t0.getTime() + 61_000);
   });
 

@@ -28,6 +28,8 @@ describe("nugetResponse", () => {
     expect(r.status).toBe(404);
     expect(r.statusText).toBe("A package with ID 'A' and version '1.0 '' does not exist.");
     expect(r.headers.get("x-nuget-warning")).toBe("d?tail");
+    // no-transform: Next's compression leaves these small answers alone
+    expect(r.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(await r.text()).toBe("A package with ID 'A' and version '1.0\r\n’' does not exist.\ndétail\n");
   });
   it("builds nuget.org's texts", () => {

@@ -52,14 +52,35 @@ describeEachDb("package store", (getDb) => {
     expect((await findVersion(getDb(), reg!.id, "1.0.0", dir))?.listed).toBe(false);
   });
 
-  it("a push that fails mid-way (after the insert) leaves no row and no file", async () => {
-    const id = `Broken.Pkg${Date.now()}`;
-    // a file where the package's folder must go: mkdir fails inside the transaction, after the inserts
+  it("a push that fails before the transaction (its folder cannot be made) leaves no row and no file", async () => {
+    const id = `Blocked.Pkg${Date.now()}`;
+    // a file where the package's folder must go
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, id.toLowerCase()), "in the way");
     await expect(addPackageVersion(getDb(), newVersion(id, "1.0.0"), dir)).rejects.toThrow();
     expect(await findRegistration(getDb(), id)).toBeNull();
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it("a push that fails mid-way (the rename, after the inserts) leaves no row and no file", async () => {
+    const id = `Broken.Pkg${Date.now()}`;
+    // a non-empty folder where the .nupkg must go: the rename inside the transaction fails
+    const file = packageFilePath(dir, id.toLowerCase(), "1.0.0");
+    mkdirSync(file, { recursive: true });
+    writeFileSync(path.join(file, "keep"), "in the way");
+    await expect(addPackageVersion(getDb(), newVersion(id, "1.0.0"), dir)).rejects.toThrow();
+    expect(await findRegistration(getDb(), id)).toBeNull();
     expect(await getDb().packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(0);
+    expect(tmpFiles()).toEqual([]);
+    expect(readdirSync(file)).toEqual(["keep"]);
+  });
+
+  it("a push refused by the database leaves no empty package folders behind", async () => {
+    const id = `Orphan.Pkg${Date.now()}`;
+    // an owner that does not exist: the registration's insert fails (foreign key)
+    await expect(addPackageVersion(getDb(), { ...newVersion(id, "1.0.0"), ownerId: "no-such-user" }, dir)).rejects.toThrow();
+    expect(await findRegistration(getDb(), id)).toBeNull();
+    expect(existsSync(path.join(dir, id.toLowerCase()))).toBe(false);
     expect(tmpFiles()).toEqual([]);
   });
 

@@ -74,7 +74,7 @@ export async function PUT(request: Request): Promise<Response> {
     });
     if (result.status === "exists") return exists;
     if (result.status === "created") {
-      await touchKey(db, key.id);
+      await touchKey(db, key);
       return nugetResponse(201, { reason: "Created", warnings: successWarnings(request, key) });
     }
   }

@@ -53,7 +53,7 @@ async function changeListing(request: Request, { params }: Params, listed: boole
   const refusal = await packageRefusal(request, key, "unlist", found.packageId, found.registrationId);
   if (refusal) return refusal;
   if (found.listed !== listed) await setListed(db, found.id, listed);
-  await touchKey(db, key.id);
+  await touchKey(db, key);
   return nugetResponse(200, { reason: "OK", warnings: successWarnings(request, key) });
 }
 

@@ -30,7 +30,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     }
     const refusal = await packageRefusal(request, key, "verify", registration.packageId, registration.id);
     if (refusal) return refusal;
-    if (key.type !== VERIFY_KEY_TYPE) await touchKey(db, key.id);
+    if (key.type !== VERIFY_KEY_TYPE) await touchKey(db, key);
     return nugetResponse(200, { reason: "OK", warnings: key.type === VERIFY_KEY_TYPE ? [] : successWarnings(request, key) });
   } finally {
     await consumeVerificationKey(db, key);

@@ -16,7 +16,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const { id } = await params;
   if (!isValidPackageId(id)) return nugetResponse(400, { reason: "The package id is not valid." });
   const { plaintext, expiresAt } = await createVerificationKey(db, key, id);
-  await touchKey(db, key.id);
+  await touchKey(db, key);
   const headers = new Headers({ "Cache-Control": "no-store" });
   for (const w of successWarnings(request, key)) headers.append("X-NuGet-Warning", w);
   return Response.json({ Key: plaintext, Expires: expiresAt.toISOString() }, { headers });
