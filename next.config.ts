@@ -17,8 +17,6 @@ const csp = [
 ].join("; ");
 
 const nextConfig: NextConfig = {
-  // A separate build folder per worktree or parallel run (default .next).
-  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   // NuGet clients PUT to /api/v2/package/ (trailing slash); Next's default 308 to the slash-less
   // URL would turn a push into a redirect that NuGet 2.8.7 does not follow with its body.
