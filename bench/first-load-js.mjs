@@ -11,7 +11,7 @@ import { gzipSync } from "node:zlib";
 const args = process.argv.slice(2);
 const route = args.find((a) => a.startsWith("/")) ?? "/users/account/LogOn";
 const urlFlag = args.indexOf("--url");
-const dist = process.env.NEXT_DIST_DIR || ".next";
+const dist = ".next";
 
 async function chunksFromHtml(base) {
   const html = await (await fetch(new URL(route, base))).text();
