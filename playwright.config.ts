@@ -1,18 +1,8 @@
 // E2E in Debian's Chromium against the production build (`next build` runs first in npm test),
 // and the real NuGet client tests against the same server.
 import { defineConfig } from "@playwright/test";
-import net from "node:net";
+import { freePort } from "./tests/free-port";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 // Chosen once; workers re-read this file but inherit process.env.
 process.env.E2E_PORT ??= String(await freePort());

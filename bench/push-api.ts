@@ -21,7 +21,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createRequire, register } from "node:module";
-import net from "node:net";
+import { freePort } from "../tests/free-port";
 import path from "node:path";
 import { createDb } from "@/lib/create-db";
 import { buildNupkg, multipartNuGet58 } from "@/e2e/nupkg";
@@ -52,16 +52,6 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 async function waitFor(url: string, server: ChildProcess) {
   for (let i = 0; i < 120; i++) {
