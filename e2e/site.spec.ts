@@ -1,15 +1,7 @@
 // The site frame: nuget.org's bar and nav, placeholders that answer, the menu for a signed-in user.
 import { expect, test } from "@playwright/test";
-
-// nuget.org's nav, in its order (kept in step with components/layout/site-header.tsx)
-const NAV = [
-  { href: "/packages", label: "Packages" },
-  { href: "/packages/manage/upload", label: "Upload" },
-  { href: "/stats", label: "Statistics" },
-  { href: "/docs", label: "Documentation" },
-  { href: "/downloads", label: "Downloads" },
-  { href: "/blog", label: "Blog" },
-];
+import { NAV } from "@/components/layout/nav";
+import { createUser, signIn } from "./fixtures";
 
 test("the bar shows the nuget mark, the nav and Sign in; every nav entry answers", async ({ page }) => {
   await page.goto("/");
@@ -43,4 +35,36 @@ test("the frame fits a phone screen without sideways scrolling", async ({ page }
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" })).toBeVisible();
+});
+
+test("signed in, the bar shows the user's menu in nuget.org's order; pages that do not exist yet are disabled", async ({ page }) => {
+  const user = await createUser();
+  await signIn(page, user, "/");
+  const bar = page.getByRole("navigation", { name: "Main" });
+  await expect(bar.getByRole("link", { name: "Sign in" })).toHaveCount(0);
+  await bar.getByRole("button", { name: user.username }).click();
+  const menu = page.getByRole("menu", { name: "User menu" });
+  await expect(menu.getByRole("menuitem")).toHaveText([
+    "View Profile",
+    "Account Settings",
+    "API Keys",
+    "Manage Organizations",
+    "Manage Packages",
+    "Upload Package",
+    "Sign Out",
+  ]);
+  for (const disabled of ["View Profile", "Manage Organizations", "Upload Package"]) {
+    await expect(menu.getByRole("menuitem", { name: disabled })).toHaveAttribute("aria-disabled", "true");
+  }
+  // every enabled entry leads to a page that answers
+  for (const [name, path] of [["Account Settings", "/account"], ["API Keys", "/account/apikeys"], ["Manage Packages", "/account/Packages"]]) {
+    await expect(menu.getByRole("menuitem", { name })).toHaveAttribute("href", path);
+    expect((await page.request.get(path)).status(), path).toBe(200);
+  }
+  // Escape closes it, from the keyboard
+  await page.keyboard.press("Escape");
+  await expect(menu).toHaveCount(0);
+  await bar.getByRole("button", { name: user.username }).click();
+  await page.getByRole("menuitem", { name: "Sign Out" }).click();
+  await expect(bar.getByRole("link", { name: "Sign in" })).toBeVisible();
 });

@@ -2,16 +2,9 @@
 import Link from "next/link";
 import { getOptionalUser } from "@/lib/session";
 import { NugetLogo } from "./nuget-logo";
+import { NAV } from "./nav";
 import { UserMenu } from "./user-menu";
 
-export const NAV = [
-  { href: "/packages", label: "Packages" },
-  { href: "/packages/manage/upload", label: "Upload" },
-  { href: "/stats", label: "Statistics" },
-  { href: "/docs", label: "Documentation" },
-  { href: "/downloads", label: "Downloads" },
-  { href: "/blog", label: "Blog" },
-] as const;
 
 export async function SiteHeader() {
   const user = await getOptionalUser();
