@@ -1,6 +1,6 @@
 // The package picker's selection maths, kept pure and allocation-light so a keystroke in the
 // glob box stays well under a frame for accounts with 10,000+ ids (NuGetGallery#4604).
-import { isValidGlob } from "./scopes";
+import { isValidGlob, lowerGlobMatcher } from "./scopes";
 
 export interface PreparedIds {
   ids: readonly string[];
@@ -16,10 +16,7 @@ export function prepareIds(ids: readonly string[]): PreparedIds {
 export function lowerMatcher(glob: string): ((lowerId: string) => boolean) | null {
   const g = glob.trim().toLowerCase();
   if (!g || !isValidGlob(g)) return null;
-  if (!g.includes("*")) return (id) => id === g;
-  if (g === "*") return () => true;
-  const re = new RegExp(`^${g.split("*").map((p) => p.replace(/[.\\-]/g, "\\$&")).join(".*")}$`);
-  return (id) => re.test(id);
+  return lowerGlobMatcher(g);
 }
 
 export interface Selection {

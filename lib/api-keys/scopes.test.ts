@@ -26,3 +26,31 @@ describe("glob subjects (nuget.org semantics)", () => {
     for (const bad of ["a b", "a?", "a/b", "é*", "a+b", "[a]"]) expect(isValidGlob(bad)).toBe(false);
   });
 });
+
+describe("glob matching is linear (no ReDoS)", () => {
+  it("answers a pathological glob against a long id at once (a backtracking RegExp took minutes)", () => {
+    const id = "a".repeat(5000);
+    expect(subjectAllows("*a*a*a*a*a*a*a*a*a*a*a*a*b", id)).toBe(false);
+    expect(subjectAllows("*a*a*a*a*a*a*a*a*a*a*a*a*a", id)).toBe(true);
+  });
+
+  it("agrees with an anchored RegExp on every small glob and id over a two-letter alphabet", () => {
+    const words = (max: number, alphabet: string): string[] => {
+      const out = [""];
+      for (let len = 1; len <= max; len++) {
+        for (let n = 0; n < alphabet.length ** len; n++) {
+          let w = "";
+          for (let k = 0, m = n; k < len; k++, m = Math.floor(m / alphabet.length)) w += alphabet[m % alphabet.length];
+          out.push(w);
+        }
+      }
+      return out;
+    };
+    const globs = words(5, "a*b").filter((g) => g.includes("*"));
+    const ids = words(6, "ab");
+    for (const glob of globs) {
+      const reference = new RegExp(`^${glob.split("*").join(".*")}$`, "i");
+      for (const id of ids) expect(subjectAllows(glob, id), `${glob} vs ${id}`).toBe(reference.test(id));
+    }
+  });
+});
