@@ -195,7 +195,7 @@ export function checkOwnerState(key: AuthenticatedKey): "owner-unconfirmed" | "o
  * NuGetGallery#10774). Speaks only of the caller's own key and owner, never of other accounts.
  */
 export function explainFailure(
-  failure: KeyFailure | ScopeFailure | "not-owner",
+  failure: KeyFailure | ScopeFailure | "not-owner" | "gone-during-upload",
   ctx: { keyName?: string; packageId?: string; ownerUsername?: string; op?: Operation },
 ): string {
   const key = ctx.keyName ? `The API key '${ctx.keyName}'` : "The API key";
@@ -218,6 +218,8 @@ export function explainFailure(
       return `${key} is not scoped to package '${ctx.packageId}': none of its package ids or glob patterns matches it.`;
     case "new-id-needs-push":
       return `Package '${ctx.packageId}' does not exist yet, and pushing a new package id needs the scope '${ACTION_DESCRIPTIONS[ACTIONS.push]}'; ${key.replace(/^The/, "the")} has only '${ACTION_DESCRIPTIONS[ACTIONS.pushVersion]}'.`;
+    case "gone-during-upload":
+      return `${key} was revoked, deleted, regenerated or expired while the package was uploading; nothing was stored.`;
     case "not-owner":
       return `The owner of this API key ('${ctx.ownerUsername}') does not own package '${ctx.packageId}'.`;
   }

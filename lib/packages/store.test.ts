@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, expect, it } from "vitest";
 import { buildNupkg } from "@/e2e/nupkg";
-import { insertTestUser } from "@/tests/api-keys";
+import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
 import { addPackageVersion, findRegistration, findVersion, isPackageOwner, packageFilePath, setListed, type NewVersion } from "./store";
@@ -50,6 +50,27 @@ describeEachDb("package store", (getDb) => {
 
     await setListed(getDb(), v!.id, false);
     expect((await findVersion(getDb(), reg!.id, "1.0.0", dir))?.listed).toBe(false);
+  });
+
+  it("a key revoked, expired or deleted while the body uploaded stores nothing (key-gone), a live one stores", async () => {
+    const db = getDb();
+    const cases: [string, (id: string) => Promise<unknown>][] = [
+      ["revoked", (id) => db.apiKey.update({ where: { id }, data: { revokedAt: new Date(), expiresAt: new Date(), revocationSource: "User" } })],
+      ["expired", (id) => db.apiKey.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 1000) } })],
+      ["deleted", (id) => db.apiKey.delete({ where: { id } })],
+    ];
+    for (const [label, makeDead] of cases) {
+      const key = await insertTestKey(db, { userId: owner.id, actions: ["package:push"], subjects: ["*"] });
+      await makeDead(key.id);
+      const input = { ...newVersion(`Gone.${label}${Date.now()}`, "1.0.0"), pushedByKeyId: key.id };
+      expect(await addPackageVersion(db, input, dir), label).toEqual({ status: "key-gone" });
+      expect(await findRegistration(db, input.packageId), label).toBeNull();
+      expect(existsSync(packageFilePath(dir, input.packageId.toLowerCase(), "1.0.0")), label).toBe(false);
+    }
+    expect(tmpFiles()).toEqual([]);
+    const live = await insertTestKey(db, { userId: owner.id, actions: ["package:push"], subjects: ["*"] });
+    const ok = await addPackageVersion(db, { ...newVersion(`Live.Key${Date.now()}`, "1.0.0"), pushedByKeyId: live.id }, dir);
+    expect(ok.status).toBe("created");
   });
 
   it("a push that fails before the transaction (its folder cannot be made) leaves no row and no file", async () => {

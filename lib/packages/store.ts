@@ -106,7 +106,12 @@ export type AddVersionResult =
   /** the version is already there (409) */
   | { status: "exists" }
   /** someone registered the id meanwhile: look it up again and re-check ownership */
-  | { status: "id-taken" };
+  | { status: "id-taken" }
+  /** the pushing key was revoked, deleted, regenerated or expired while the body was uploading */
+  | { status: "key-gone" };
+
+/** Thrown inside the transaction to roll it back when the pushing key is no longer live. */
+class KeyGone extends Error {}
 
 function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
@@ -162,6 +167,12 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
     ino = temp.ino;
     const created = await db.$transaction(
       async (tx) => {
+        // The key was checked before the upload began, which may have taken minutes: a key
+        // revoked meanwhile must not land the package (nuget.org checks once; we check again).
+        if (input.pushedByKeyId) {
+          const live = await tx.apiKey.count({ where: { id: input.pushedByKeyId, revokedAt: null, expiresAt: { gt: new Date() } } });
+          if (live === 0) throw new KeyGone();
+        }
         const registrationId =
           input.registrationId ??
           (
@@ -196,6 +207,12 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
     else await rm(tmpPath, { force: true });
     await removeIfEmpty(versionDir);
     if (isUniqueViolation(e)) return input.registrationId === null ? { status: "id-taken" } : { status: "exists" };
+    if (e instanceof KeyGone) return { status: "key-gone" };
+    // a foreign key failed: the key row may have gone between the check above and the insert
+    // (deleted or regenerated); any other foreign key failing is a real error
+    if ((e as { code?: string } | null)?.code === "P2003" && input.pushedByKeyId && (await db.apiKey.count({ where: { id: input.pushedByKeyId } })) === 0) {
+      return { status: "key-gone" };
+    }
     throw e;
   }
 }

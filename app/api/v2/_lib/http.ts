@@ -25,7 +25,7 @@ export function requestOrigin(request: Request): string {
   return `${proto}//${safeHeaderText(host, 255).replace(/[^A-Za-z0-9.:[\]-]/g, "")}`;
 }
 
-export function keyFailureResponse(request: Request, failure: KeyFailure | ScopeFailure | "not-owner", ctx: Parameters<typeof explainFailure>[1] = {}): Response {
+export function keyFailureResponse(request: Request, failure: Parameters<typeof explainFailure>[0], ctx: Parameters<typeof explainFailure>[1] = {}): Response {
   const detail = explainFailure(failure, ctx);
   if (failure === "missing") {
     const realm = new URL(requestOrigin(request)).host;

@@ -8,7 +8,7 @@ import { readNupkg } from "@/lib/nuget/nupkg";
 import { drainBody, maxPackageBytes, readBody } from "@/lib/nuget/read-body";
 import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
 import { addPackageVersion, findRegistration, findVersion } from "@/lib/packages/store";
-import { keyFor, packageRefusal, successWarnings } from "../_lib/http";
+import { keyFailureResponse, keyFor, packageRefusal, successWarnings } from "../_lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -73,6 +73,7 @@ export async function PUT(request: Request): Promise<Response> {
       pushedByKeyName: key.name,
     });
     if (result.status === "exists") return exists;
+    if (result.status === "key-gone") return keyFailureResponse(request, "gone-during-upload", { keyName: key.name });
     if (result.status === "created") {
       await touchKey(db, key);
       return nugetResponse(201, { reason: "Created", warnings: successWarnings(request, key) });
