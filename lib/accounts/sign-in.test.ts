@@ -31,6 +31,24 @@ describeEachDb("password sign-in and throttling", (getDb, _provider, getUrl) => 
     expect(await attemptSignIn(getDb(), u.email, u.password, ip(), limits)).toMatchObject({ reason: "throttled" });
   });
 
+  it("parallel wrong passwords cannot get past the limit: at most 10 are ever checked", async () => {
+    const u = await makeUser(getDb());
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => attemptSignIn(getDb(), u.username, `wrong-${i}`, ip(), limits)));
+    const checked = results.filter((r) => !r.ok && r.reason === "invalid").length;
+    expect(checked).toBeLessThanOrEqual(10);
+    expect(results.filter((r) => !r.ok && r.reason === "throttled").length).toBe(40 - checked);
+    expect(await getDb().loginFailure.count({ where: { bucket: `user:${u.username}` } })).toBe(checked);
+    // and the right password afterwards is refused once 10 failures stand
+    if (checked === 10) expect(await attemptSignIn(getDb(), u.username, u.password, ip(), limits)).toMatchObject({ reason: "throttled" });
+  });
+
+  it("a successful sign-in leaves no failure row behind for its account or address", async () => {
+    const u = await makeUser(getDb());
+    const addr = ip();
+    expect((await attemptSignIn(getDb(), u.username, u.password, addr, limits)).ok).toBe(true);
+    expect(await getDb().loginFailure.count({ where: { bucket: { in: [`user:${u.username}`, ipBucket(addr)] } } })).toBe(0);
+  });
+
   it("keeps counting after a restart (a new client on the same database)", async () => {
     const u = await makeUser(getDb());
     for (let i = 0; i < 9; i++) await attemptSignIn(getDb(), u.username, "wrong", ip(), limits);

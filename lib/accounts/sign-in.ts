@@ -4,7 +4,7 @@ import "server-only";
 import type { Db } from "@/lib/create-db";
 import { writeAudit } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "./passwords";
-import { accountBucket, checkThrottle, clearAccountFailures, ipBucket, recordFailure, throttleLimits, type ThrottleLimits } from "./throttle";
+import { accountBucket, checkThrottle, clearAccountFailures, ipBucket, pruneFailures, releaseAttempt, reserveAttempt, throttleLimits, type ThrottleLimits } from "./throttle";
 
 export interface SignedInUser {
   id: string;
@@ -38,16 +38,20 @@ export async function attemptSignIn(
 
   const state = await checkThrottle(db, buckets, limits);
   if (state.blocked) return { ok: false, reason: "throttled", retryAfterMinutes: state.retryAfterMinutes };
+  const attempt = await reserveAttempt(db, buckets, limits);
+  if (attempt.blocked) return { ok: false, reason: "throttled", retryAfterMinutes: attempt.retryAfterMinutes };
 
   const ok = user?.passwordHash
     ? await verifyPassword(user.passwordHash, password)
     : (await verifyPassword(await (dummyHash ??= hashPassword("not-a-password-of-anyone")), password), false);
 
   if (!user || !ok) {
-    await recordFailure(db, buckets, limits);
+    // the reserved rows are this failure's record
+    await pruneFailures(db, buckets, limits);
     await writeAudit(db, { actorId: user?.id ?? null, action: "user:signin-failed", target: user?.username, ip });
     return { ok: false, reason: "invalid" };
   }
+  await releaseAttempt(db, attempt.ids);
   if (user.locked) return { ok: false, reason: "locked" };
   await clearAccountFailures(db, buckets.account);
   await writeAudit(db, { actorId: user.id, action: "user:signin", target: user.username, details: { method: "password" }, ip });

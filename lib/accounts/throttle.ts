@@ -2,6 +2,7 @@
 // so it survives a restart. A sliding window: over the limit, even the right password is
 // refused until enough failures have aged out. Refused attempts are not counted, so an
 // attacker cannot keep an account locked for longer than one window.
+import { randomUUID } from "node:crypto";
 import "server-only";
 import type { Db } from "@/lib/create-db";
 
@@ -79,7 +80,8 @@ export async function checkThrottle(
   return { blocked: wait > 0, retryAfterMinutes: wait > 0 ? Math.ceil(wait / 60_000) : 0 };
 }
 
-export async function recordFailure(
+/** Keeps the table small: failures that left the window no longer count. */
+export async function pruneFailures(
   db: Db,
   buckets: { account?: string | null; ip?: string | null },
   limits = throttleLimits(),
@@ -87,12 +89,36 @@ export async function recordFailure(
 ): Promise<void> {
   const list = [buckets.account, buckets.ip].filter((b): b is string => !!b);
   if (list.length === 0) return;
-  const expired = new Date(now.getTime() - limits.windowMs);
-  await db.$transaction([
-    db.loginFailure.createMany({ data: list.map((bucket) => ({ bucket, at: now })) }),
-    // keep the table small: what left the window no longer counts
-    db.loginFailure.deleteMany({ where: { bucket: { in: list }, at: { lte: expired } } }),
-  ]);
+  await db.loginFailure.deleteMany({ where: { bucket: { in: list }, at: { lte: new Date(now.getTime() - limits.windowMs) } } });
+}
+
+/**
+ * Reserves one attempt before the password is checked: the failure rows are written first and
+ * counted after, so parallel attempts cannot all pass a check made before any of them was
+ * recorded (60 parallel wrong passwords used to all get through a limit of 10). Over the limit,
+ * the reservation is taken back and the attempt refused unverified. The caller keeps the rows
+ * when the password was wrong, and releases them when it was right.
+ */
+export async function reserveAttempt(
+  db: Db,
+  buckets: { account?: string | null; ip?: string | null },
+  limits = throttleLimits(),
+  now = new Date(),
+): Promise<{ ids: string[] } & ThrottleState> {
+  const list = [buckets.account, buckets.ip].filter((b): b is string => !!b);
+  const ids = list.map(() => randomUUID());
+  await db.loginFailure.createMany({ data: list.map((bucket, i) => ({ id: ids[i], bucket, at: now })) });
+  const since = new Date(now.getTime() - limits.windowMs);
+  const counts = await Promise.all(list.map((bucket) => db.loginFailure.count({ where: { bucket, at: { gt: since } } })));
+  const over = list.some((bucket, i) => counts[i] > (bucket === buckets.account ? limits.maxPerAccount : limits.maxPerIp));
+  if (!over) return { ids, blocked: false, retryAfterMinutes: 0 };
+  await releaseAttempt(db, ids);
+  const state = await checkThrottle(db, buckets, limits, now);
+  return { ids: [], blocked: true, retryAfterMinutes: Math.max(1, state.retryAfterMinutes) };
+}
+
+export async function releaseAttempt(db: Db, ids: string[]): Promise<void> {
+  if (ids.length) await db.loginFailure.deleteMany({ where: { id: { in: ids } } });
 }
 
 /** After a successful sign-in the account's count starts again (the address's does not). */
