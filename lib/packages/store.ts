@@ -167,12 +167,6 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
     ino = temp.ino;
     const created = await db.$transaction(
       async (tx) => {
-        // The key was checked before the upload began, which may have taken minutes: a key
-        // revoked meanwhile must not land the package (nuget.org checks once; we check again).
-        if (input.pushedByKeyId) {
-          const live = await tx.apiKey.count({ where: { id: input.pushedByKeyId, revokedAt: null, expiresAt: { gt: new Date() } } });
-          if (live === 0) throw new KeyGone();
-        }
         const registrationId =
           input.registrationId ??
           (
@@ -194,6 +188,14 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
           },
           select: { id: true },
         });
+        // The key was checked before the upload began, which may have taken minutes: a key
+        // revoked meanwhile must not land the package (nuget.org checks once; we check again).
+        // After the inserts on purpose: on SQLite a transaction that reads first and writes
+        // later fails at once (SQLITE_BUSY) if another connection wrote in between.
+        if (input.pushedByKeyId) {
+          const live = await tx.apiKey.count({ where: { id: input.pushedByKeyId, revokedAt: null, expiresAt: { gt: new Date() } } });
+          if (live === 0) throw new KeyGone();
+        }
         await renameIntoPlace(tmpPath, finalPath);
         renamed = true;
         return { versionId: version.id, registrationId };
