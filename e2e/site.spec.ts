@@ -68,3 +68,13 @@ test("signed in, the bar shows the user's menu in nuget.org's order; pages that 
   await page.getByRole("menuitem", { name: "Sign Out" }).click();
   await expect(bar.getByRole("link", { name: "Sign in" })).toBeVisible();
 });
+
+test("account pages never re-issue the session cookie, so a prefetch in flight cannot undo a sign-out", async ({ page }) => {
+  const user = await createUser();
+  await signIn(page, user, "/account");
+  for (const path of ["/account", "/account/apikeys", "/account/Packages", "/users/account/LogOn"]) {
+    const res = await page.request.get(path, { maxRedirects: 0 });
+    const setCookies = res.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+    expect(setCookies.filter((c) => /authjs\.session-token/.test(c)), path).toEqual([]);
+  }
+});
