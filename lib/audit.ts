@@ -27,11 +27,23 @@ export async function writeAudit(tx: AuditWriter, entry: AuditEntry): Promise<vo
   });
 }
 
-/** The client's address as the proxy in front of us says, else unknown. */
+/**
+ * The client address from the request headers: the right-most X-Forwarded-For entry (the one
+ * the nearest proxy added), else X-Real-IP. Next fills the header from the socket only when
+ * the request has none, so without a reverse proxy in front that sets it, a client can choose
+ * its own address here (README: deploy behind one).
+ */
+export function clientIp(headers: Headers | null | undefined): string | null {
+  const xff = headers?.get("x-forwarded-for");
+  const last = xff?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+  const ip = last || headers?.get("x-real-ip")?.trim() || null;
+  return ip ? ip.slice(0, 64) : null;
+}
+
+/** The client's address for the request being handled (see clientIp), else unknown. */
 export async function requestIp(): Promise<string | null> {
   try {
-    const h = await headers();
-    return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || null;
+    return clientIp(await headers());
   } catch {
     return null; // outside a request (scripts, tests)
   }

@@ -35,16 +35,8 @@ export function ipBucket(ip: string): string {
   return `ip:${ip}`;
 }
 
-/**
- * The client address from the request headers: the right-most X-Forwarded-For entry (the one
- * the nearest proxy added; Next sets it from the socket when no proxy did), else X-Real-IP.
- */
-export function clientIp(headers: Headers | null | undefined): string | null {
-  const xff = headers?.get("x-forwarded-for");
-  const last = xff?.split(",").map((s) => s.trim()).filter(Boolean).pop();
-  const ip = last || headers?.get("x-real-ip")?.trim() || null;
-  return ip ? ip.slice(0, 64) : null;
-}
+// one rule for the client address, shared with the audit log
+export { clientIp } from "@/lib/audit";
 
 export interface ThrottleState {
   blocked: boolean;
