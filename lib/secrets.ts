@@ -4,15 +4,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-export function dataDir(): string {
-  return process.env.DATA_DIR || path.join(process.cwd(), ".data");
-}
+const DATA_DIR = path.join(process.cwd(), ".data");
 
 export function authSecret(): string {
   if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
-  const file = path.join(dataDir(), "auth-secret");
+  const file = path.join(DATA_DIR, "auth-secret");
   if (!existsSync(file)) {
-    mkdirSync(dataDir(), { recursive: true });
+    mkdirSync(DATA_DIR, { recursive: true });
     try {
       writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
     } catch (e) {

@@ -58,9 +58,16 @@ async function bucketState(db: Db, bucket: string, max: number, windowMs: number
   return Math.max(1, oldest + windowMs - now.getTime());
 }
 
+/** The two buckets an attempt counts in; either may be unknown. */
+export type Buckets = { account?: string | null; ip?: string | null };
+
+function bucketList(buckets: Buckets): string[] {
+  return [buckets.account, buckets.ip].filter((b): b is string => !!b);
+}
+
 export async function checkThrottle(
   db: Db,
-  buckets: { account?: string | null; ip?: string | null },
+  buckets: Buckets,
   limits = throttleLimits(),
   now = new Date(),
 ): Promise<ThrottleState> {
@@ -75,11 +82,11 @@ export async function checkThrottle(
 /** Keeps the table small: failures that left the window no longer count. */
 export async function pruneFailures(
   db: Db,
-  buckets: { account?: string | null; ip?: string | null },
+  buckets: Buckets,
   limits = throttleLimits(),
   now = new Date(),
 ): Promise<void> {
-  const list = [buckets.account, buckets.ip].filter((b): b is string => !!b);
+  const list = bucketList(buckets);
   if (list.length === 0) return;
   await db.loginFailure.deleteMany({ where: { bucket: { in: list }, at: { lte: new Date(now.getTime() - limits.windowMs) } } });
 }
@@ -93,11 +100,11 @@ export async function pruneFailures(
  */
 export async function reserveAttempt(
   db: Db,
-  buckets: { account?: string | null; ip?: string | null },
+  buckets: Buckets,
   limits = throttleLimits(),
   now = new Date(),
 ): Promise<{ ids: string[] } & ThrottleState> {
-  const list = [buckets.account, buckets.ip].filter((b): b is string => !!b);
+  const list = bucketList(buckets);
   const ids = list.map(() => randomUUID());
   await db.loginFailure.createMany({ data: list.map((bucket, i) => ({ id: ids[i], bucket, at: now })) });
   const since = new Date(now.getTime() - limits.windowMs);
