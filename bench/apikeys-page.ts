@@ -1,5 +1,5 @@
 // Benchmark of the API Keys page for a big account (NuGetGallery#4604): 10,000 owned packages
-// and 200 keys against an empty account, on the production build (run `npx next build` first).
+// and 200 keys against an empty account, on the production server (run `npm run build` first).
 //   npx tsx bench/apikeys-page.ts
 // Prints: server render time (median of N, big vs empty account), time per glob keystroke in
 // the picker's selection function over 10,000 ids, and the page's first-load JavaScript (gzip).
@@ -146,9 +146,9 @@ async function main() {
   const { empty, big, ids } = await seed();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const server = spawn(process.execPath, ["dist/server.mjs"], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: dbUrl, AUTH_SECRET: SECRET, MAIL_DIR: path.join(dir, "mail"), NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", DATABASE_URL: dbUrl, AUTH_SECRET: SECRET, MAIL_DIR: path.join(dir, "mail"), NEXT_TELEMETRY_DISABLED: "1" },
     stdio: "ignore",
     detached: true,
   });

@@ -2,6 +2,7 @@
 // (checklist 37–47 and 52), with nuget.org's reason phrases checked on the raw status line.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { ACTIONS } from "@/lib/api-keys/scopes";
@@ -27,13 +28,14 @@ async function keyFor(actions: string[], opts: { subjects?: string[]; expiresAt?
 function push(apiKey: string | null, pkg: NupkgOptions | Uint8Array, client: "2.8.7" | "5.8" = "5.8", extra: Partial<RawRequest> = {}) {
   const bytes = pkg instanceof Uint8Array ? pkg : buildNupkg(pkg);
   const form = client === "2.8.7" ? multipartNuGet287(bytes) : multipartNuGet58(bytes);
+  const { headers, ...rest } = extra;
   return rawRequest(BASE, {
     method: "PUT",
     path: "/api/v2/package/",
     mode: client === "2.8.7" ? "http1.0" : "chunked",
-    headers: { "Content-Type": form.contentType, ...(apiKey !== null ? { "X-NuGet-ApiKey": apiKey } : {}) },
+    headers: { "Content-Type": form.contentType, ...(apiKey !== null ? { "X-NuGet-ApiKey": apiKey } : {}), ...headers },
     body: form.body,
-    ...extra,
+    ...rest,
   });
 }
 
@@ -159,7 +161,8 @@ test.describe("NuGet push API", () => {
     const alice = await keyFor([ACTIONS.push]);
     const mallory = await keyFor([ACTIONS.push, ACTIONS.unlist]);
     expect((await push(alice.plaintext, { id, version: "1.0.0" })).status).toBe(201);
-    const r = await push(mallory.plaintext, { id, version: "1.0.1" }, "2.8.7");
+    // a client naming its own address is not believed (no TRUST_PROXY): the audit keeps the socket's
+    const r = await push(mallory.plaintext, { id, version: "1.0.1" }, "2.8.7", { headers: { "X-Forwarded-For": "203.0.113.9" } });
     expect(r.statusLine).toBe(`HTTP/1.1 403 ${INVALID}`);
     const warning = r.headers["x-nuget-warning"];
     expect(warning).toBe(`The owner of this API key ('${mallory.user.username}') does not own package '${id}'.`);
@@ -167,6 +170,7 @@ test.describe("NuGet push API", () => {
     expect(await storedVersion(id, "1.0.1")).toBeNull();
     const audit = await e2eDb().auditRecord.findFirst({ where: { action: "PackagePushAttemptByNonOwner", actorId: mallory.user.id } });
     expect(audit?.target).toBe(id);
+    expect(audit?.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
     expect(audit?.details).not.toContain(mallory.plaintext);
     // nor can they unlist it
     expect((await listing("DELETE", mallory.plaintext, id, "1.0.0")).status).toBe(403);
@@ -298,5 +302,32 @@ test.describe("NuGet push API", () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(19);
     expect(await e2eDb().packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
+  });
+
+  test("a client that goes away mid-upload stores nothing, and the server keeps serving pushes", async () => {
+    const k = await keyFor([ACTIONS.push]);
+    const id = `Gone.${uid()}`;
+    const form = multipartNuGet58(buildNupkg({ id, version: "1.0.0", contentBytes: 2 * 1024 * 1024 }));
+    const { hostname, port } = new URL(BASE);
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect(Number(port), hostname, () => {
+        socket.write(
+          `PUT /api/v2/package/ HTTP/1.1\r\nHost: ${hostname}:${port}\r\nX-NuGet-ApiKey: ${k.plaintext}\r\n` +
+            `Content-Type: ${form.contentType}\r\nContent-Length: ${form.body.length}\r\n\r\n`,
+        );
+        // half the body, then hang up
+        socket.write(form.body.subarray(0, form.body.length >> 1), () => setTimeout(() => (socket.destroy(), resolve()), 200));
+      });
+      socket.on("error", reject);
+    });
+    expect((await push(k.plaintext, { id, version: "1.0.1" })).status).toBe(201);
+    expect(await storedVersion(id, "1.0.0")).toBeNull();
+  });
+
+  test("the push answer carries the site's security headers", async () => {
+    const r = await push(null, { id: `Headers.${uid()}`, version: "1.0.0" });
+    expect(r.status).toBe(401);
+    expect(r.headers["x-content-type-options"]).toBe("nosniff");
+    expect(r.headers["content-security-policy"]).toContain("default-src 'self'");
   });
 });

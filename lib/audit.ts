@@ -1,7 +1,6 @@
 // Audit records: who did what, when, from where. Callers pass only names, ids and scopes,
 // never a key value or a password; `details` is stored as JSON text.
 import "server-only";
-import { headers } from "next/headers";
 import type { Db } from "@/lib/create-db";
 
 export interface AuditEntry {
@@ -33,18 +32,9 @@ export async function writeAudit(tx: AuditWriter, entry: AuditEntry): Promise<vo
  * the request has none, so without a reverse proxy in front that sets it, a client can choose
  * its own address here (README: deploy behind one).
  */
-export function clientIp(headers: Headers | null | undefined): string | null {
+export function clientIp(headers: Pick<Headers, "get"> | null | undefined): string | null {
   const xff = headers?.get("x-forwarded-for");
   const last = xff?.split(",").map((s) => s.trim()).filter(Boolean).pop();
   const ip = last || headers?.get("x-real-ip")?.trim() || null;
   return ip ? ip.slice(0, 64) : null;
-}
-
-/** The client's address for the request being handled (see clientIp), else unknown. */
-export async function requestIp(): Promise<string | null> {
-  try {
-    return clientIp(await headers());
-  } catch {
-    return null; // outside a request (scripts, tests)
-  }
 }

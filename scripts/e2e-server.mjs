@@ -1,4 +1,5 @@
-// Playwright's web server: a fresh e2e database, then the production build on the given port.
+// Playwright's web server: a fresh e2e database, then the production server (dist/server.mjs)
+// on the given port.
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { prepareDb } from "./prepare-db.mjs";
@@ -12,7 +13,7 @@ if (!url.startsWith("file:") && !/@(127\.0\.0\.1|localhost)[:/]/.test(url)) {
 rmSync(".data/e2e", { recursive: true, force: true });
 mkdirSync(".data/e2e", { recursive: true });
 await prepareDb({ quiet: true });
-const child = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", "127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"] });
+const child = spawn(process.execPath, ["dist/server.mjs"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PORT: port, HOST: "127.0.0.1" } });
 // Everything the server prints is also kept in a file: e2e/global-teardown.ts checks that no
 // key or password the tests used ever reached the log.
 const log = createWriteStream(".data/e2e/server.log");

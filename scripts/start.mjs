@@ -26,15 +26,17 @@ function newest(dir) {
   return t;
 }
 const buildId = ".next/BUILD_ID";
-const sources = Math.max(...["app", "components", "lib", "public", "auth.ts", "proxy.ts", "next.config.ts", "package-lock.json"].filter(existsSync).map((p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs)));
-if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
-  console.log("> building (next build) …");
+const sources = Math.max(...["app", "components", "lib", "server", "public", "auth.ts", "proxy.ts", "next.config.ts", "package-lock.json"].filter(existsSync).map((p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs)));
+const server = "dist/server.mjs";
+if (!existsSync(buildId) || !existsSync(server) || Math.min(statSync(buildId).mtimeMs, statSync(server).mtimeMs) < sources) {
+  console.log("> building (next build, then the server) …");
   execFileSync("node_modules/.bin/next", ["build"], { stdio: "inherit" });
+  execFileSync(process.execPath, ["scripts/build-server.mjs"], { stdio: "inherit" });
 }
 
 const port = process.env.PORT || "3000";
 const host = process.env.HOST || "0.0.0.0";
-const child = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", host], { stdio: "inherit" });
+const child = spawn(process.execPath, [server], { stdio: "inherit", env: { ...process.env, PORT: port, HOST: host } });
 console.log(`\n  NuGet Gallery API keys is running at http://localhost:${port}\n  Sign in at http://localhost:${port}/users/account/LogOn (the demo account is printed above on first start),\n  or register a new account; confirmation mails are written to ${process.env.MAIL_DIR || ".data/mail"}.\n`);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -81,6 +81,7 @@ if (existsSync(vitestJson)) {
 }
 
 step("next build", "npx", ["next", "build"]);
+step("server build", "node", ["scripts/build-server.mjs"]);
 
 const pwJson = ".data/playwright-report.json";
 rmSync(pwJson, { force: true });

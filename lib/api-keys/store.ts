@@ -31,7 +31,8 @@
 import "server-only";
 import type { Db } from "@/lib/create-db";
 import type { TransactionClient } from "@/lib/generated/sqlite/internal/prismaNamespace";
-import { requestIp, writeAudit } from "@/lib/audit";
+import { writeAudit } from "@/lib/audit";
+import { requestIp } from "@/lib/request-ip";
 import { sendMail, subject } from "@/lib/mail/mailer";
 import { generateKey } from "./key-material";
 import { type Action, isGlob } from "./scopes";

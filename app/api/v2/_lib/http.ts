@@ -17,15 +17,21 @@ import { db } from "@/lib/db";
 import { MESSAGES, nugetResponse, safeHeaderText } from "@/lib/nuget/responses";
 import { isPackageOwner } from "@/lib/packages/store";
 
+/** What these helpers read of a request: a Next route's Request, or server/main.ts's view of Node's. */
+export interface ApiRequest {
+  url: string;
+  headers: Pick<Headers, "get">;
+}
+
 /** The origin the client used (for links in warnings and the service index); a TLS proxy in front says https. */
-export function requestOrigin(request: Request): string {
+export function requestOrigin(request: ApiRequest): string {
   const url = new URL(request.url);
   const host = request.headers.get("host") ?? url.host;
   const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https:" : url.protocol;
   return `${proto}//${safeHeaderText(host, 255).replace(/[^A-Za-z0-9.:[\]-]/g, "")}`;
 }
 
-export function keyFailureResponse(request: Request, failure: Parameters<typeof explainFailure>[0], ctx: Parameters<typeof explainFailure>[1] = {}): Response {
+export function keyFailureResponse(request: ApiRequest, failure: Parameters<typeof explainFailure>[0], ctx: Parameters<typeof explainFailure>[1] = {}): Response {
   const detail = explainFailure(failure, ctx);
   if (failure === "missing") {
     const realm = new URL(requestOrigin(request)).host;
@@ -35,7 +41,7 @@ export function keyFailureResponse(request: Request, failure: Parameters<typeof 
 }
 
 /** Authentication plus the endpoint's action filter: the key, or the response refusing it. */
-export async function keyFor(request: Request, op: Operation): Promise<{ key: AuthenticatedKey } | { refusal: Response }> {
+export async function keyFor(request: ApiRequest, op: Operation): Promise<{ key: AuthenticatedKey } | { refusal: Response }> {
   const auth = await authenticate(db, request.headers.get("x-nuget-apikey"));
   if (!auth.ok) return { refusal: keyFailureResponse(request, auth.failure, { keyName: auth.keyName }) };
   if (checkAction(auth.key, op)) {
@@ -50,7 +56,7 @@ export async function keyFor(request: Request, op: Operation): Promise<{ key: Au
  * not locked. null = allowed. `onNotOwner` runs when the id belongs to someone else.
  */
 export async function packageRefusal(
-  request: Request,
+  request: ApiRequest,
   key: AuthenticatedKey,
   op: Operation,
   packageId: string,
@@ -75,7 +81,7 @@ function ownerStateRefusal(key: AuthenticatedKey): Response | null {
 }
 
 /** X-NuGet-Warning texts for a successful response: the key's coming expiry. */
-export function successWarnings(request: Request, key: AuthenticatedKey): string[] {
+export function successWarnings(request: ApiRequest, key: AuthenticatedKey): string[] {
   const days = daysUntilExpiry(key);
   return days === null ? [] : [MESSAGES.expiryWarning(days, requestOrigin(request))];
 }

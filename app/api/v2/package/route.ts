@@ -1,14 +1,9 @@
 // PUT /api/v2/package (and /api/v2/package/): push a .nupkg (multipart, first part).
-// GET answers 200 without auth: NuGet 2.8.7 probes the -Source URL before every push/delete.
-import { touchKey } from "@/lib/api-keys/authenticate";
-import { requestIp, writeAudit } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
-import { readNupkg } from "@/lib/nuget/nupkg";
-import { drainBody, maxPackageBytes, readBody } from "@/lib/nuget/read-body";
-import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
-import { addPackageVersion, findRegistration, findVersion } from "@/lib/packages/store";
-import { keyFailureResponse, keyFor, packageRefusal, successWarnings } from "../_lib/http";
+// In production server/main.ts answers the PUT itself with the same push(); this route serves it
+// under `next dev`. GET answers 200 without auth: NuGet 2.8.7 probes the -Source URL before
+// every push/delete.
+import { nugetResponse } from "@/lib/nuget/responses";
+import { push } from "../_lib/push";
 
 export const dynamic = "force-dynamic";
 
@@ -16,69 +11,6 @@ export function GET() {
   return nugetResponse(200, { reason: "OK", detail: "NuGet package publish endpoint: PUT a .nupkg here with an X-NuGet-ApiKey header." });
 }
 
-const ZIP_MAGIC = Buffer.from("PK\x03\x04", "latin1");
-
-export async function PUT(request: Request): Promise<Response> {
-  const limit = maxPackageBytes();
-  // The key is checked before the body is read, but a refusal waits until the body is drained.
-  const auth = await keyFor(request, "push");
-  if ("refusal" in auth) {
-    await drainBody(request.body, limit);
-    return auth.refusal;
-  }
-  const { key } = auth;
-
-  let body;
-  try {
-    body = await readBody(request.body, limit);
-  } catch {
-    return nugetResponse(400, { reason: "The request body could not be read." });
-  }
-  if (!body.ok) return nugetResponse(413, { reason: MESSAGES.tooLarge(limit) });
-
-  const boundary = multipartBoundary(request.headers.get("content-type"));
-  // Tolerated beyond nuget.org: a bare .nupkg body (a zip) instead of a multipart form.
-  const nupkg = boundary ? extractFirstPart(body.bytes, boundary) : body.bytes.subarray(0, 4).equals(ZIP_MAGIC) ? body.bytes : null;
-  if (!nupkg || nupkg.byteLength === 0) {
-    return nugetResponse(400, { reason: "The request must be multipart/form-data with the .nupkg as its first part." });
-  }
-  const pkg = readNupkg(nupkg);
-  if (!pkg.ok) return nugetResponse(400, { reason: pkg.reason });
-  const { id, version } = pkg;
-
-  // A first push of a new id can lose the race for the id to another push: then look again.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const registration = await findRegistration(db, id);
-    const refusal = await packageRefusal(request, key, "push", id, registration?.id ?? null, async () =>
-      writeAudit(db, {
-        actorId: key.userId,
-        action: "PackagePushAttemptByNonOwner",
-        target: id,
-        details: { packageId: id, version: version.normalized, keyId: key.id, keyName: key.name, scopeOwner: key.ownerUsername },
-        ip: await requestIp(),
-      }),
-    );
-    if (refusal) return refusal;
-    const exists = nugetResponse(409, { reason: MESSAGES.versionExists(id, version.normalized) });
-    if (registration && (await findVersion(db, registration.id, version.key))) return exists;
-
-    const result = await addPackageVersion(db, {
-      registrationId: registration?.id ?? null,
-      packageId: id,
-      ownerId: key.ownerId,
-      version,
-      bytes: nupkg,
-      pushedById: key.userId,
-      pushedByKeyId: key.id,
-      pushedByKeyName: key.name,
-    });
-    if (result.status === "exists") return exists;
-    if (result.status === "key-gone") return keyFailureResponse(request, "gone-during-upload", { keyName: key.name });
-    if (result.status === "created") {
-      await touchKey(db, key);
-      return nugetResponse(201, { reason: "Created", warnings: successWarnings(request, key) });
-    }
-  }
-  throw new Error(`push of ${id} ${version.normalized}: the id kept changing hands`);
+export function PUT(request: Request): Promise<Response> {
+  return push(request);
 }
-

@@ -1,0 +1,84 @@
+// The push (PUT /api/v2/package): a .nupkg in the first part of a multipart body. Served by
+// server/main.ts straight from Node in production (Next's request handling cost more than
+// the push's own work on a 1 MB upload) and by the Next route in `next dev`: one code path.
+import "server-only";
+import { touchKey } from "@/lib/api-keys/authenticate";
+import { clientIp, writeAudit } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
+import { readNupkg } from "@/lib/nuget/nupkg";
+import { drainBody, maxPackageBytes, readBody } from "@/lib/nuget/read-body";
+import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
+import { addPackageVersion, findRegistration, findVersion } from "@/lib/packages/store";
+import { keyFailureResponse, keyFor, packageRefusal, successWarnings, type ApiRequest } from "./http";
+
+export interface PushRequest extends ApiRequest {
+  /** the raw body, chunk by chunk */
+  body: AsyncIterable<Uint8Array> | null;
+}
+
+const ZIP_MAGIC = Buffer.from("PK\x03\x04", "latin1");
+
+export async function push(request: PushRequest): Promise<Response> {
+  const limit = maxPackageBytes();
+  // The key is checked before the body is read, but a refusal waits until the body is drained.
+  const auth = await keyFor(request, "push");
+  if ("refusal" in auth) {
+    await drainBody(request.body, limit);
+    return auth.refusal;
+  }
+  const { key } = auth;
+
+  let body;
+  try {
+    body = await readBody(request.body, limit);
+  } catch {
+    return nugetResponse(400, { reason: "The request body could not be read." });
+  }
+  if (!body.ok) return nugetResponse(413, { reason: MESSAGES.tooLarge(limit) });
+
+  const boundary = multipartBoundary(request.headers.get("content-type"));
+  // Tolerated beyond nuget.org: a bare .nupkg body (a zip) instead of a multipart form.
+  const nupkg = boundary ? extractFirstPart(body.bytes, boundary) : body.bytes.subarray(0, 4).equals(ZIP_MAGIC) ? body.bytes : null;
+  if (!nupkg || nupkg.byteLength === 0) {
+    return nugetResponse(400, { reason: "The request must be multipart/form-data with the .nupkg as its first part." });
+  }
+  const pkg = readNupkg(nupkg);
+  if (!pkg.ok) return nugetResponse(400, { reason: pkg.reason });
+  const { id, version } = pkg;
+
+  // A first push of a new id can lose the race for the id to another push: then look again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const registration = await findRegistration(db, id);
+    const refusal = await packageRefusal(request, key, "push", id, registration?.id ?? null, () =>
+      writeAudit(db, {
+        actorId: key.userId,
+        action: "PackagePushAttemptByNonOwner",
+        target: id,
+        details: { packageId: id, version: version.normalized, keyId: key.id, keyName: key.name, scopeOwner: key.ownerUsername },
+        ip: clientIp(request.headers),
+      }),
+    );
+    if (refusal) return refusal;
+    const exists = nugetResponse(409, { reason: MESSAGES.versionExists(id, version.normalized) });
+    if (registration && (await findVersion(db, registration.id, version.key))) return exists;
+
+    const result = await addPackageVersion(db, {
+      registrationId: registration?.id ?? null,
+      packageId: id,
+      ownerId: key.ownerId,
+      version,
+      bytes: nupkg,
+      pushedById: key.userId,
+      pushedByKeyId: key.id,
+      pushedByKeyName: key.name,
+    });
+    if (result.status === "exists") return exists;
+    if (result.status === "key-gone") return keyFailureResponse(request, "gone-during-upload", { keyName: key.name });
+    if (result.status === "created") {
+      await touchKey(db, key);
+      return nugetResponse(201, { reason: "Created", warnings: successWarnings(request, key) });
+    }
+  }
+  throw new Error(`push of ${id} ${version.normalized}: the id kept changing hands`);
+}

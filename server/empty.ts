@@ -1,0 +1,2 @@
+// Stands in for the "server-only" package in dist/server.mjs (scripts/build-server.mjs).
+export {};
