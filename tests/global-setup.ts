@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 
@@ -22,6 +23,10 @@ export async function setup(project: TestProject) {
   mkdirSync(dir, { recursive: true });
   const sqliteTemplate = path.join(dir, "template.db");
   migrate(`file:${sqliteTemplate}`);
+  // WAL, as the app runs it (scripts/prepare-db.mjs); persistent, so every copy has it
+  const sqlite = new Database(sqliteTemplate);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.close();
   project.provide("sqliteTemplate", sqliteTemplate);
 
   const pgAdminUrl = process.env.TEST_DATABASE_URL_PG || "postgresql://postgres@127.0.0.1:5432/postgres";

@@ -7,11 +7,12 @@ import { buildNupkg } from "@/e2e/nupkg";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
+import { listOwnedPackages } from "./listing";
 import { addPackageVersion, findRegistration, findVersion, isPackageOwner, packageFilePath, setListed, type NewVersion } from "./store";
 
 describeEachDb("package store", (getDb) => {
   let dir: string;
-  let owner: { id: string };
+  let owner: { id: string; username: string };
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "pkgs-"));
     owner = await insertTestUser(getDb());
@@ -135,6 +136,102 @@ describeEachDb("package store", (getDb) => {
     expect(results.filter((r) => r.status === "exists")).toHaveLength(19);
     const file = packageFilePath(dir, id.toLowerCase(), "3.0.0");
     expect(existsSync(file)).toBe(true);
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it("the rows a push writes read back through Prisma with their types, and show on Manage Packages", async () => {
+    const db = getDb();
+    const key = await insertTestKey(db, { userId: owner.id, actions: ["package:push"], subjects: ["*"] });
+    const id = `Typed.Pkg${Date.now()}`;
+    const before = Date.now();
+    const first = await addPackageVersion(db, { ...newVersion(id, "1.0.0"), pushedByKeyId: key.id, pushedByKeyName: key.name }, dir);
+    if (first.status !== "created") throw new Error(first.status);
+    const pre = { ...newVersion(id, "1.1.0-Beta.2", first.registrationId), pushedByKeyId: key.id, pushedByKeyName: key.name };
+    const second = await addPackageVersion(db, pre, dir);
+    if (second.status !== "created") throw new Error(second.status);
+    const after = Date.now();
+
+    const row = await db.packageVersion.findUniqueOrThrow({ where: { id: second.versionId }, include: { registration: { include: { owners: true } } } });
+    expect(row.pushedAt).toBeInstanceOf(Date);
+    expect(row.pushedAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(row.pushedAt.getTime()).toBeLessThanOrEqual(after);
+    expect(row).toMatchObject({
+      registrationId: first.registrationId,
+      version: "1.1.0-Beta.2",
+      versionKey: "1.1.0-beta.2",
+      listed: true,
+      size: pre.bytes.byteLength,
+      sha512: createHash("sha512").update(pre.bytes).digest("base64"),
+      pushedById: owner.id,
+      pushedByKeyId: key.id,
+      pushedByKeyName: key.name,
+    });
+    expect(row.registration.createdAt).toBeInstanceOf(Date);
+    expect(row.registration.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(row.registration.createdAt.getTime()).toBeLessThanOrEqual(after);
+    expect(row.registration).toMatchObject({ id: first.registrationId, packageId: id, idKey: id.toLowerCase(), owners: [{ registrationId: first.registrationId, userId: owner.id }] });
+    // Prisma's own filters on the written values: a date range and a boolean
+    expect(await db.packageVersion.count({ where: { registrationId: first.registrationId, listed: true, pushedAt: { gte: new Date(before), lte: new Date(after) } } })).toBe(2);
+
+    await setListed(db, first.versionId, false);
+    const listing = await listOwnedPackages(db, owner.id, { q: id });
+    expect(listing.total).toBe(1);
+    const pkg = listing.packages[0];
+    expect(pkg).toMatchObject({ id: first.registrationId, packageId: id, owners: [owner.username], listed: true, latestVersion: "1.1.0-Beta.2", versionCount: 2 });
+    expect(pkg.versions).toEqual([
+      { version: "1.1.0-Beta.2", listed: true, pushedAt: row.pushedAt, size: pre.bytes.byteLength, pushedBy: owner.username, keyName: key.name, keyDeleted: false },
+      expect.objectContaining({ version: "1.0.0", listed: false, pushedBy: owner.username, keyName: key.name, keyDeleted: false }),
+    ]);
+    expect(pkg.pushKeys).toEqual([expect.objectContaining({ id: key.id, name: key.name, action: "package:push" })]);
+  });
+
+  it("waits for a Prisma interactive transaction that holds a lock across an await, and never blocks the event loop", async () => {
+    const db = getDb();
+    const id = `Held.Pkg${Date.now()}`;
+    class RolledBack extends Error {}
+    let locked!: () => void;
+    let release!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The same new id: SQLite's push waits for the write lock, PostgreSQL's for the unique index.
+    const holder = db
+      .$transaction(
+        async (tx) => {
+          await tx.packageRegistration.create({ data: { packageId: id, idKey: id.toLowerCase() } });
+          locked();
+          await released;
+          throw new RolledBack();
+        },
+        { timeout: 30_000 },
+      )
+      .catch((e) => {
+        if (!(e instanceof RolledBack)) throw e;
+      });
+    await lockTaken;
+
+    let pushDone = false;
+    const push = addPackageVersion(db, newVersion(id, "1.0.0"), dir).finally(() => (pushDone = true));
+    // A driver busy-wait would freeze this thread (the holder's await included) for its whole
+    // busy timeout, 5 s by default: the longest gap between timer ticks shows it.
+    let stall = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const t = performance.now();
+      stall = Math.max(stall, t - last);
+      last = t;
+    }, 5);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(pushDone).toBe(false);
+      release();
+      await holder;
+      expect(await push).toMatchObject({ status: "created" });
+    } finally {
+      clearInterval(ticker);
+      release();
+    }
+    expect(stall).toBeLessThan(2_500);
+    expect(await db.packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
     expect(tmpFiles()).toEqual([]);
   });
 });

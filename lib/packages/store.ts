@@ -5,9 +5,9 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, open, rm, rmdir, stat } from "node:fs/promises";
-import { renameSync } from "node:fs";
+import { mkdirSync, renameSync } from "node:fs";
 import path from "node:path";
-import { hotReader, type Db, type HotSql } from "@/lib/create-db";
+import { constraintViolation, hotReader, hotWriter, type Db, type HotSql, type HotStatement } from "@/lib/create-db";
 import { packageIdKey } from "@/lib/nuget/package-id";
 import type { NuGetVersion } from "@/lib/nuget/version";
 
@@ -113,8 +113,45 @@ export type AddVersionResult =
 /** Thrown inside the transaction to roll it back when the pushing key is no longer live. */
 class KeyGone extends Error {}
 
-function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+// The push's rows, written through the driver (see HotWriter) with the values Prisma would
+// write, so Prisma reads them back alike: a random UUID for the id where Prisma makes a cuid
+// (nothing reads meaning into an id's shape), every timestamp explicit, listed = true.
+const INSERT_REGISTRATION: HotSql = {
+  name: "push_insert_registration",
+  sqlite: `INSERT INTO PackageRegistration (id, packageId, idKey, createdAt) VALUES (?, ?, ?, ?)`,
+  postgresql: `INSERT INTO "PackageRegistration" (id, "packageId", "idKey", "createdAt") VALUES ($1, $2, $3, $4)`,
+};
+
+const INSERT_OWNER: HotSql = {
+  name: "push_insert_owner",
+  sqlite: `INSERT INTO PackageOwner (registrationId, userId) VALUES (?, ?)`,
+  postgresql: `INSERT INTO "PackageOwner" ("registrationId", "userId") VALUES ($1, $2)`,
+};
+
+const INSERT_VERSION: HotSql = {
+  name: "push_insert_version",
+  sqlite: `INSERT INTO PackageVersion (id, registrationId, version, versionKey, listed, size, sha512, pushedAt, pushedById, pushedByKeyId, pushedByKeyName)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  postgresql: `INSERT INTO "PackageVersion" (id, "registrationId", version, "versionKey", listed, size, sha512, "pushedAt", "pushedById", "pushedByKeyId", "pushedByKeyName")
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+};
+
+/** The expiry is compared in JS: SQLite holds it as text, and text order is not time order. */
+const PUSHING_KEY: HotSql = {
+  name: "push_key_state",
+  sqlite: `SELECT revokedAt IS NOT NULL AS revoked, expiresAt FROM ApiKey WHERE id = ?`,
+  postgresql: `SELECT "revokedAt" IS NOT NULL AS revoked, (extract(epoch FROM "expiresAt") * 1000)::float8 AS "expiresAt" FROM "ApiKey" WHERE id = $1`,
+};
+
+interface PushingKeyRow {
+  // SQLite: 0/1 and ISO text (the Prisma adapter's format); PostgreSQL: a boolean and epoch ms
+  revoked: number | boolean;
+  expiresAt: string | number;
+}
+
+/** Live = the row exists, is not revoked and has not expired; an unreadable expiry counts as expired. */
+function isLive(row: PushingKeyRow | undefined, now: number): boolean {
+  return row !== undefined && !row.revoked && new Date(row.expiresAt).getTime() > now;
 }
 
 /**
@@ -165,77 +202,77 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
   try {
     const temp = await writeTempAndHash(tmpPath, versionDir, input.bytes);
     ino = temp.ino;
-    const created = await db.$transaction(
-      async (tx) => {
-        const registrationId =
-          input.registrationId ??
-          (
-            await tx.packageRegistration.create({
-              data: { packageId: input.packageId, idKey, owners: { create: { userId: input.ownerId } } },
-              select: { id: true },
-            })
-          ).id;
-        const version = await tx.packageVersion.create({
-          data: {
-            registrationId,
-            version: input.version.normalized,
-            versionKey: input.version.key,
-            size: input.bytes.byteLength,
-            sha512: temp.sha512,
-            pushedById: input.pushedById,
-            pushedByKeyId: input.pushedByKeyId,
-            pushedByKeyName: input.pushedByKeyName,
-          },
-          select: { id: true },
-        });
-        // The key was checked before the upload began, which may have taken minutes: a key
-        // revoked meanwhile must not land the package (nuget.org checks once; we check again).
-        // After the inserts on purpose: on SQLite a transaction that reads first and writes
-        // later fails at once (SQLITE_BUSY) if another connection wrote in between.
-        if (input.pushedByKeyId) {
-          const live = await tx.apiKey.count({ where: { id: input.pushedByKeyId, revokedAt: null, expiresAt: { gt: new Date() } } });
-          if (live === 0) throw new KeyGone();
-        }
-        await renameIntoPlace(tmpPath, finalPath);
-        renamed = true;
-        return { versionId: version.id, registrationId };
-      },
-      // SQLite runs transactions one at a time: concurrent pushes queue rather than fail
-      { maxWait: 30_000, timeout: 30_000 },
-    );
-    return { status: "created", ...created };
+    const now = new Date();
+    const registrationId = input.registrationId ?? randomUUID();
+    const versionId = randomUUID();
+    const statements: HotStatement[] = [];
+    if (input.registrationId === null) {
+      statements.push(
+        { sql: INSERT_REGISTRATION, params: [registrationId, input.packageId, idKey, now] },
+        { sql: INSERT_OWNER, params: [registrationId, input.ownerId] },
+      );
+    }
+    statements.push({
+      sql: INSERT_VERSION,
+      params: [
+        versionId,
+        registrationId,
+        input.version.normalized,
+        input.version.key,
+        true,
+        input.bytes.byteLength,
+        temp.sha512,
+        now,
+        input.pushedById,
+        input.pushedByKeyId,
+        input.pushedByKeyName,
+      ],
+    });
+    // The key was checked before the upload began, which may have taken minutes: a key
+    // revoked meanwhile must not land the package (nuget.org checks once; we check again).
+    // After the inserts on purpose, just before the commit: on PostgreSQL the version's insert
+    // locks the key row (its foreign key), so a delete or regenerate has either committed and
+    // is seen here, or waits for our commit; on SQLite the whole transaction holds the write lock.
+    if (input.pushedByKeyId) statements.push({ sql: PUSHING_KEY, params: [input.pushedByKeyId] });
+    await hotWriter(db).transaction(statements, (rows) => {
+      if (input.pushedByKeyId && !isLive(rows.at(-1) as PushingKeyRow | undefined, Date.now())) throw new KeyGone();
+      renameIntoPlace(tmpPath, finalPath);
+      renamed = true;
+    });
+    return { status: "created", versionId, registrationId };
   } catch (e) {
     if (renamed) await removeIfOurs(finalPath, ino);
     else await rm(tmpPath, { force: true });
     await removeIfEmpty(versionDir);
-    if (isUniqueViolation(e)) return input.registrationId === null ? { status: "id-taken" } : { status: "exists" };
+    const violated = constraintViolation(e);
+    if (violated === "unique") return input.registrationId === null ? { status: "id-taken" } : { status: "exists" };
     if (e instanceof KeyGone) return { status: "key-gone" };
     // a foreign key failed: the key row may have gone between the check above and the insert
     // (deleted or regenerated); any other foreign key failing is a real error
-    if ((e as { code?: string } | null)?.code === "P2003" && input.pushedByKeyId && (await db.apiKey.count({ where: { id: input.pushedByKeyId } })) === 0) {
+    if (violated === "foreign-key" && input.pushedByKeyId && (await db.apiKey.count({ where: { id: input.pushedByKeyId } })) === 0) {
       return { status: "key-gone" };
     }
     throw e;
   }
 }
 
-/** The version's folder and then the id's, each only if empty (rmdir refuses a folder with a file in it). */
 /**
  * The rename that makes the push visible, inside the transaction. Synchronous on purpose: one
  * metadata call of some 50 µs, where a trip through libuv's threads took 0.4 ms in the push
- * benchmark (and the SQLite driver blocks this thread for its queries anyway).
+ * benchmark; and on SQLite the transaction must not await (see HotWriter).
  */
-async function renameIntoPlace(from: string, to: string): Promise<void> {
+function renameIntoPlace(from: string, to: string): void {
   try {
     renameSync(from, to);
   } catch (e) {
     // the version's folder went away meanwhile (a failed concurrent push cleaning up)
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    await mkdir(path.dirname(to), { recursive: true });
+    mkdirSync(path.dirname(to), { recursive: true });
     renameSync(from, to);
   }
 }
 
+/** The version's folder and then the id's, each only if empty (rmdir refuses a folder with a file in it). */
 async function removeIfEmpty(versionDir: string): Promise<void> {
   for (const folder of [versionDir, path.dirname(versionDir)]) {
     try {
