@@ -3,7 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, expect, it } from "vitest";
+import { buildNupkg } from "@/e2e/nupkg";
 import { describeEachDb } from "@/tests/databases";
+import { parseVersion } from "@/lib/nuget/version";
+import { addPackageVersion } from "@/lib/packages/store";
 import type { Db } from "@/lib/create-db";
 import { parseKey, secretMatches } from "./key-material";
 import { MESSAGES } from "./rules";
@@ -215,6 +218,38 @@ describeEachDb("api-keys store", (getDb, provider) => {
     expect(await keyFor(db, res.plaintext)).toBeNull();
     expect(await keyFor(db, winners[0]!.plaintext)).not.toBeNull();
     expect(await db.apiKeyScope.count({ where: { apiKey: { userId: user.id } } })).toBe(2);
+  });
+
+  it("regenerate and delete keep working while pushes commit on the push's own connection", async () => {
+    // The push writes through hotWriter's connection, not Prisma's: a Prisma transaction that
+    // read before it wrote could not write any more once a push had committed in between.
+    const db = getDb();
+    const user = await makeUser(db);
+    const dir = mkdtempSync(path.join(tmpdir(), "apikeys-pkgs-"));
+    const id = `${pkgPrefix}.Busy`;
+    let version = 0;
+    // pushes spread over the next few milliseconds, so that some commit inside the transactions
+    const pushes = () =>
+      Promise.all(
+        Array.from({ length: 4 }, async (_, i) => {
+          const v = parseVersion(`1.0.${version++}`)!;
+          await new Promise((resolve) => setTimeout(resolve, i));
+          return addPackageVersion(
+            db,
+            { registrationId: null, packageId: `${id}${v.key}`, ownerId: user.id, version: v, bytes: buildNupkg({ id, version: v.normalized }), pushedById: user.id, pushedByKeyId: null, pushedByKeyName: null },
+            dir,
+          );
+        }),
+      );
+    for (let round = 0; round < 10; round++) {
+      const a = await createApiKey(db, user.id, base(user.id));
+      const b = await createApiKey(db, user.id, base(user.id));
+      if (!a.ok || !b.ok) throw new Error("create failed");
+      const [regenerated, deleted, pushed] = await Promise.all([regenerateApiKey(db, user.id, a.key.id), deleteApiKey(db, user.id, b.key.id), pushes()]);
+      expect(regenerated).not.toBeNull();
+      expect(deleted).toBe(true);
+      expect(pushed.map((r) => r.status)).toEqual(["created", "created", "created", "created"]);
+    }
   });
 
   it("edits racing a delete never fail: each either edits or answers 'not found'", async () => {

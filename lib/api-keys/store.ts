@@ -298,7 +298,11 @@ export async function regenerateApiKey(
   const ip = await requestIp();
   try {
     const key = await db.$transaction(async (tx) => {
-      const old = await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect });
+      // a write first, as in editApiKey: it takes SQLite's write lock before any read (a push
+      // commits on its own connection, and a transaction that has read cannot write after that)
+      // and locks the row on PostgreSQL
+      const { count: found } = await tx.apiKey.updateMany({ where: { id: keyId, userId, type: KEY_TYPE }, data: { type: KEY_TYPE } });
+      const old = found === 1 ? await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect }) : null;
       if (!old) throw new AlreadyGone();
       const oldView = toView(old);
       const row = await tx.apiKey.create({
@@ -360,7 +364,9 @@ export async function revokeApiKey(
 export async function deleteApiKey(db: Db, userId: string, keyId: string): Promise<boolean> {
   const ip = await requestIp();
   const key = await db.$transaction(async (tx) => {
-    const row = await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect });
+    // a write first (see regenerateApiKey)
+    const { count: found } = await tx.apiKey.updateMany({ where: { id: keyId, userId, type: KEY_TYPE }, data: { type: KEY_TYPE } });
+    const row = found === 1 ? await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect }) : null;
     if (!row) return null;
     const { count } = await tx.apiKey.deleteMany({ where: { id: keyId, userId } });
     if (count !== 1) return null;
