@@ -28,6 +28,51 @@ describe("readBody", () => {
     expect(r.ok).toBe(false);
     expect(!r.ok && r.readBytes).toBeLessThan(20 * 1024 * 1024);
   });
+  it("reads into one buffer when the length is announced, and right when it is not the real length", async () => {
+    const bytes = (chunks: number[]) => Buffer.concat(chunks.map((n, i) => Buffer.alloc(n, i + 1)));
+    for (const [chunks, announced] of [
+      [[3, 4], 7],
+      [[3, 4], 5],
+      [[3, 4], 100],
+      [[3, 4], 1000], // over the limit: not allocated
+    ] as const) {
+      let i = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (i < chunks.length) c.enqueue(new Uint8Array(chunks[i]).fill(++i));
+          else c.close();
+        },
+      });
+      const r = await readBody(body, 500, announced);
+      expect(r.ok && Buffer.compare(r.bytes, bytes([...chunks]))).toBe(0);
+    }
+    const over = await readBody(stream([5, 5]), 7, 6);
+    expect(over).toEqual({ ok: false, tooLarge: true, readBytes: 10 });
+  });
+  it("grows its buffer for a chunked body, and a released buffer serves the next body whole", async () => {
+    const chunks = (seed: number, sizes: number[]) => sizes.map((n, i) => Buffer.alloc(n, (seed + i) % 256));
+    const iterate = async function* (parts: Buffer[]) {
+      yield* parts;
+    };
+    const first = chunks(1, Array(40).fill(10_000)); // 400 kB, no length announced: grows from 64 kB
+    const a = await readBody(iterate(first), 1_000_000);
+    if (!a.ok) throw new Error("refused");
+    expect(Buffer.compare(a.bytes, Buffer.concat(first))).toBe(0);
+    const aBuffer = a.bytes.buffer;
+    a.release();
+    a.release(); // twice is harmless
+    const second = chunks(7, [300_000, 150_000]);
+    const b = await readBody(iterate(second), 1_000_000, 450_000);
+    if (!b.ok) throw new Error("refused");
+    expect(b.bytes.buffer === aBuffer).toBe(true); // the same memory, reused (it grew to 512 kB)
+    expect(Buffer.compare(b.bytes, Buffer.concat(second))).toBe(0);
+    // while b holds it, a third body of the same size gets other memory
+    const c = await readBody(iterate(chunks(3, [450_000])), 1_000_000, 450_000);
+    expect(c.ok && c.bytes.buffer === aBuffer).toBe(false);
+    expect(Buffer.compare(b.bytes, Buffer.concat(second))).toBe(0);
+    b.release();
+    if (c.ok) c.release();
+  });
   it("treats no body as empty", async () => {
     const r = await readBody(null, 10);
     expect(r.ok && r.bytes.length).toBe(0);

@@ -9,31 +9,82 @@ export function maxPackageBytes(): number {
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : DEFAULT_MAX_PACKAGE_BYTES;
 }
 
-export type BodyResult = { ok: true; bytes: Buffer } | { ok: false; tooLarge: true; readBytes: number };
+export type BodyResult = { ok: true; bytes: Buffer; release: () => void } | { ok: false; tooLarge: true; readBytes: number };
 
 /** Past this much beyond the limit we stop draining and answer anyway: draining must not be a free sink. */
 function drainCap(limit: number): number {
   return limit * 2 + 16 * 1024 * 1024;
 }
 
+// Bodies are read into reused buffers. A fresh buffer per push (1 MB for a 1 MB package, on top
+// of the socket's own reads) made V8 mark the whole server heap every few pushes, for external
+// memory pressure: about 1 ms per push (bench/push-api.ts). At most SPARE_COUNT buffers of up to
+// SPARE_MAX_BYTES each are kept; larger or surplus ones are left to the GC.
+const SPARE_MAX_BYTES = 8 * 1024 * 1024;
+const SPARE_COUNT = 4;
+const MIN_BUFFER_BYTES = 64 * 1024;
+const spares: Buffer[] = [];
+
+/** The smallest spare that fits, else a new buffer. */
+function take(bytes: number): Buffer {
+  let best = -1;
+  spares.forEach((b, i) => {
+    if (b.length >= bytes && (best === -1 || b.length < spares[best].length)) best = i;
+  });
+  if (best !== -1) return spares.splice(best, 1)[0];
+  return Buffer.allocUnsafeSlow(Math.max(bytes, MIN_BUFFER_BYTES));
+}
+
+function giveBack(buffer: Buffer): void {
+  if (buffer.length <= SPARE_MAX_BYTES && spares.length < SPARE_COUNT) spares.push(buffer);
+}
+
 /**
  * The whole body, or tooLarge once it passes `limit`. The rest is still read and thrown away:
  * NuGet 2.8.7 shows "The socket has been shut down" instead of our reason if we answer a
- * large upload before reading it.
+ * large upload before reading it. The chunks are copied into one buffer as they come, sized by
+ * `expectedBytes` (the Content-Length, if any) and grown when the body is longer (chunked
+ * uploads announce no length). Call `release()` once the bytes are no longer used: the buffer
+ * is then reused by a later body.
  */
-export async function readBody(body: AsyncIterable<Uint8Array> | null, limit: number): Promise<BodyResult> {
-  if (!body) return { ok: true, bytes: Buffer.alloc(0) };
-  const chunks: Uint8Array[] = [];
+export async function readBody(body: AsyncIterable<Uint8Array> | null, limit: number, expectedBytes = 0): Promise<BodyResult> {
+  let buffer: Buffer | null = take(expectedBytes > 0 && expectedBytes <= limit ? expectedBytes : MIN_BUFFER_BYTES);
   let total = 0;
-  for await (const chunk of body) {
-    total += chunk.byteLength;
-    if (total <= limit) chunks.push(chunk);
-    else chunks.length = 0; // over the limit: keep draining, keep nothing
-    // leaving the loop cancels the stream
-    if (total > drainCap(limit)) break;
+  try {
+    for await (const chunk of body ?? []) {
+      const at = total;
+      total += chunk.byteLength;
+      if (total > limit) {
+        // over the limit: keep draining, keep nothing
+        if (buffer) giveBack(buffer);
+        buffer = null;
+      } else if (buffer) {
+        if (total > buffer.length) {
+          const bigger = take(Math.max(total, buffer.length * 2));
+          buffer.copy(bigger, 0, 0, at);
+          giveBack(buffer);
+          buffer = bigger;
+        }
+        buffer.set(chunk, at);
+      }
+      // leaving the loop cancels the stream
+      if (total > drainCap(limit)) break;
+    }
+  } catch (e) {
+    if (buffer) giveBack(buffer);
+    throw e;
   }
-  if (total > limit) return { ok: false, tooLarge: true, readBytes: total };
-  return { ok: true, bytes: Buffer.concat(chunks, total) };
+  if (!buffer) return { ok: false, tooLarge: true, readBytes: total };
+  const kept = buffer;
+  let released = false;
+  return {
+    ok: true,
+    bytes: kept.subarray(0, total),
+    release: () => {
+      if (!released) giveBack(kept);
+      released = true;
+    },
+  };
 }
 
 /** Reads and discards a body (answering a refused request only after the client has sent it all). */

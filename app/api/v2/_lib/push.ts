@@ -2,7 +2,7 @@
 // server/main.ts straight from Node in production (Next's request handling cost more than
 // the push's own work on a 1 MB upload) and by the Next route in `next dev`: one code path.
 import "server-only";
-import { touchKey } from "@/lib/api-keys/authenticate";
+import { touchKey, type AuthenticatedKey } from "@/lib/api-keys/authenticate";
 import { clientIp, writeAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
@@ -31,15 +31,23 @@ export async function push(request: PushRequest): Promise<Response> {
 
   let body;
   try {
-    body = await readBody(request.body, limit);
+    body = await readBody(request.body, limit, Number(request.headers.get("content-length")) || 0);
   } catch {
     return nugetResponse(400, { reason: "The request body could not be read." });
   }
   if (!body.ok) return nugetResponse(413, { reason: MESSAGES.tooLarge(limit) });
+  try {
+    return await pushBytes(request, key, body.bytes);
+  } finally {
+    body.release();
+  }
+}
 
+/** The push once the key is known and the body is read. */
+async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buffer): Promise<Response> {
   const boundary = multipartBoundary(request.headers.get("content-type"));
   // Tolerated beyond nuget.org: a bare .nupkg body (a zip) instead of a multipart form.
-  const nupkg = boundary ? extractFirstPart(body.bytes, boundary) : body.bytes.subarray(0, 4).equals(ZIP_MAGIC) ? body.bytes : null;
+  const nupkg = boundary ? extractFirstPart(bytes, boundary) : bytes.subarray(0, 4).equals(ZIP_MAGIC) ? bytes : null;
   if (!nupkg || nupkg.byteLength === 0) {
     return nugetResponse(400, { reason: "The request must be multipart/form-data with the .nupkg as its first part." });
   }
