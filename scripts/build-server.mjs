@@ -1,11 +1,13 @@
-// Bundles server/main.ts and the app code it uses (the push, lib/) into dist/server.mjs, the
-// production server (see server/main.ts). Packages stay in node_modules; "server-only" becomes
-// an empty module: outside Next's bundler it would throw on import.
+// Bundles the production server (see server/main.ts) into dist/: server.mjs, the front process
+// with the push and the app code it uses (lib/), and next-server.mjs, Next in a child process.
+// Packages stay in node_modules; "server-only" becomes an empty module: outside Next's bundler it
+// would throw on import.
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["server/main.ts"],
-  outfile: "dist/server.mjs",
+  entryPoints: { server: "server/main.ts", "next-server": "server/next.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
   format: "esm",

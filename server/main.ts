@@ -1,22 +1,28 @@
-// The production server (`npm start`, the e2e run, the benchmarks). Next answers every page and
-// route but one: the push, PUT /api/v2/package, which this file serves straight from Node with
-// the same push() as the Next route (app/api/v2/_lib/push.ts). Why: Next's handling of a
-// request costs about 1.5 ms of fixed work plus about 2 ms per MB of upload, more than the
-// push's own work (bench/push-api.ts measures both).
+// The production server (`npm start`, the e2e run, the benchmarks): a small front process that
+// serves the push, PUT /api/v2/package, itself, and passes every other request to Next.js in a
+// child process (server/next.ts) over a Unix socket. Why: in Next's process a 1 MB push paid
+// for Next's request handling (about 2 ms) and for garbage collection of Next's large heap, each
+// more than the push's own work (bench/push-api.ts measures it). The push here runs the same
+// push() as the Next route (app/api/v2/_lib/push.ts), which serves it under `next dev`.
 //
 // It also decides the client address, which App Router code cannot see: the socket's, unless
 // TRUST_PROXY=1 says a reverse proxy in front sets X-Forwarded-For (the throttles and the
 // audit log read that header; a client must not choose its own).
 //
-// Built by scripts/build-server.mjs into dist/server.mjs; run with `node dist/server.mjs`.
+// Built by scripts/build-server.mjs into dist/; run with `node dist/server.mjs`.
+import { fork } from "node:child_process";
+import { rmSync } from "node:fs";
 import http from "node:http";
-import next from "next";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { push } from "@/app/api/v2/_lib/push";
 import { SECURITY_HEADERS } from "@/lib/security-headers";
 
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOST || "0.0.0.0";
 const PUSH_PATHS = new Set(["/api/v2/package", "/api/v2/package/"]);
+/** Hop-by-hop headers: about one connection, never passed on (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
 
 function setClientAddress(req: http.IncomingMessage): void {
   if (process.env.TRUST_PROXY === "1") return;
@@ -45,14 +51,57 @@ async function servePush(req: http.IncomingMessage, res: http.ServerResponse): P
   res.end(body);
 }
 
-const app = next({ dev: false, dir: process.cwd(), hostname, port });
-const handle = app.getRequestHandler();
-await app.prepare();
+// --- everything else: Next, in a child process -------------------------------------------------
+
+const socketPath = path.join(tmpdir(), `nuget-keys-next-${process.pid}.sock`);
+const upstream = new http.Agent({ keepAlive: true });
+
+function passToNext(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const headers: http.OutgoingHttpHeaders = {};
+  for (const [key, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(key)) headers[key] = value;
+  const forward = http.request({ socketPath, agent: upstream, method: req.method, path: req.url, headers }, (answer) => {
+    const raw: string[] = [];
+    for (let i = 0; i < answer.rawHeaders.length; i += 2) {
+      if (!HOP_BY_HOP.has(answer.rawHeaders[i].toLowerCase())) raw.push(answer.rawHeaders[i], answer.rawHeaders[i + 1]);
+    }
+    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
+    answer.pipe(res);
+    answer.on("error", () => res.destroy());
+  });
+  let clientGone = false;
+  forward.on("error", (e) => {
+    if (clientGone) return;
+    console.error("next did not answer:", e.message);
+    if (!res.headersSent) res.writeHead(502, { "Content-Type": "text/plain; charset=utf-8" }).end("Bad Gateway\n");
+    else res.destroy();
+  });
+  // the client went away (a cancelled prefetch, say): so does the request to Next
+  res.on("close", () => {
+    if (res.writableFinished) return;
+    clientGone = true;
+    forward.destroy();
+  });
+  req.pipe(forward);
+}
+
+const child = fork(path.join(import.meta.dirname, "next-server.mjs"), { env: { ...process.env, NEXT_SOCKET: socketPath } });
+child.on("exit", (code, signal) => {
+  console.error(`next exited (${signal ?? code}): stopping`);
+  process.exit(code ?? 1);
+});
+process.on("exit", () => rmSync(socketPath, { force: true }));
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    child.kill(sig);
+    process.exit(0);
+  });
+}
+await new Promise<void>((resolve) => child.once("message", (m) => m === "ready" && resolve()));
 
 http
   .createServer((req, res) => {
     setClientAddress(req);
     if (req.method === "PUT" && PUSH_PATHS.has((req.url ?? "").split("?")[0])) void servePush(req, res);
-    else void handle(req, res);
+    else passToNext(req, res);
   })
   .listen(port, hostname, () => console.log(`> Ready on http://${hostname}:${port}`));
