@@ -53,10 +53,53 @@ async function servePush(req: http.IncomingMessage, res: http.ServerResponse): P
 
 // --- everything else: Next, in a child process -------------------------------------------------
 
+/**
+ * No request body Next serves may exceed this (next.config's serverActions.bodySizeLimit: Next
+ * itself answers a larger chunked action post with a 500; proxy.ts can only check Content-Length).
+ */
+const MAX_NEXT_BODY = 1024 * 1024;
+
+/** How much more of a refused body is read and thrown away before the connection is cut. */
+const DRAIN_CAP = 16 * 1024 * 1024;
+
+function plain(res: http.ServerResponse, status: number, text: string): void {
+  for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" }).end(`${text}\n`);
+}
+
+/** Next answers a path with a malformed %-escape with a 500 (vercel/next.js#92527). */
+function malformedPath(url: string): boolean {
+  try {
+    decodeURI(url.split("?")[0]);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 const socketPath = path.join(tmpdir(), `nuget-keys-next-${process.pid}.sock`);
 const upstream = new http.Agent({ keepAlive: true });
 
+/**
+ * Answers 413 once the client has sent its whole body (read and thrown away, up to DRAIN_CAP):
+ * a client that is still sending misses an early answer.
+ */
+function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, alreadyRead = 0): void {
+  let bytes = alreadyRead;
+  req.on("data", (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > MAX_NEXT_BODY + DRAIN_CAP) req.destroy();
+  });
+  req.on("end", () => {
+    if (!res.headersSent) plain(res, 413, "The request is too large.");
+    else res.destroy();
+  });
+  req.resume();
+}
+
 function passToNext(req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (malformedPath(req.url ?? "/")) return plain(res, 400, "Bad Request: the address has a malformed %-escape.");
+  if (Number(req.headers["content-length"] ?? 0) > MAX_NEXT_BODY) return refuseTooLarge(req, res);
   const headers: http.OutgoingHttpHeaders = {};
   for (const [key, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(key)) headers[key] = value;
   const forward = http.request({ socketPath, agent: upstream, method: req.method, path: req.url, headers }, (answer) => {
@@ -81,6 +124,19 @@ function passToNext(req: http.IncomingMessage, res: http.ServerResponse): void {
     clientGone = true;
     forward.destroy();
   });
+  // A body without Content-Length (chunked) is counted as it passes: past the limit it no longer
+  // goes to Next (its request is cut off) and is refused.
+  let bytes = 0;
+  const count = (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes <= MAX_NEXT_BODY) return;
+    req.off("data", count);
+    req.unpipe(forward);
+    clientGone = true; // what Next says from now on is not wanted
+    forward.destroy();
+    refuseTooLarge(req, res, bytes);
+  };
+  req.on("data", count);
   req.pipe(forward);
 }
 

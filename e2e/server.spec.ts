@@ -1,0 +1,28 @@
+// The front process (server/main.ts) before Next: requests Next itself would answer with a 500.
+import { expect, test } from "@playwright/test";
+import { rawRequest } from "./raw-http";
+
+const BASE = process.env.E2E_BASE_URL!;
+
+test("an address with a malformed %-escape gets 400, not Next's 500", async () => {
+  for (const path of ["/api/v2/package/%ZZ/1.0.0", "/account/%E0%A4%A", "/packages/%"]) {
+    const r = await rawRequest(BASE, { method: "GET", path });
+    expect(r.status, path).toBe(400);
+    expect(r.body.toString()).toContain("malformed %-escape");
+  }
+  expect((await rawRequest(BASE, { method: "GET", path: "/packages/Contoso%2ELib" })).status).not.toBe(400);
+});
+
+test("a form post over 1 MB gets 413, chunked without a length as well as with one; the site keeps serving", async () => {
+  const body = Buffer.from(`password=${"p".repeat(1_100_000)}`);
+  const headers = { "Content-Type": "application/x-www-form-urlencoded" };
+  for (const mode of ["chunked", "content-length"] as const) {
+    const r = await rawRequest(BASE, { method: "POST", path: "/users/account/LogOn", headers, body, mode });
+    expect(r.statusLine, mode).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(r.body.toString()).toContain("The request is too large.");
+  }
+  const small = await rawRequest(BASE, { method: "POST", path: "/users/account/LogOn", headers, body: Buffer.from("password=x"), mode: "chunked" });
+  expect(small.status).toBeLessThan(500);
+  expect(small.status).not.toBe(413);
+  expect((await rawRequest(BASE, { method: "GET", path: "/" })).status).toBe(200);
+});
