@@ -7,6 +7,8 @@ import next from "next";
 
 const socket = process.env.NEXT_SOCKET;
 if (!socket || !process.send) throw new Error("server/next.ts is started by server/main.ts");
+// the front went away (however it ended): so does this process
+process.on("disconnect", () => process.exit(0));
 
 // hostname and port: the public ones, which Next uses for its own absolute URLs
 const app = next({ dev: false, dir: process.cwd(), hostname: process.env.HOST || "0.0.0.0", port: Number(process.env.PORT || 3000) });
