@@ -1,7 +1,7 @@
 // The push / unlist / relist / verify API over real HTTP against the production build
 // (checklist 37–47 and 52), with nuget.org's reason phrases checked on the raw status line.
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -51,6 +51,19 @@ function listing(method: "DELETE" | "POST", apiKey: string | null, id: string, v
 
 async function storedVersion(id: string, versionKey: string) {
   return e2eDb().packageVersion.findFirst({ where: { versionKey, registration: { idKey: id.toLowerCase() } } });
+}
+
+/** The server's temp folder for pushes (playwright.config.ts sets PACKAGES_DIR for it and for us). */
+const TMP_DIR = path.resolve(process.env.PACKAGES_DIR!, ".tmp");
+const tmpFiles = () => (existsSync(TMP_DIR) ? readdirSync(TMP_DIR) : []);
+
+/**
+ * No push left a temp file behind. Pushes of tests running in parallel may have theirs there for
+ * a moment: every file present now must go away (a leftover never does).
+ */
+async function expectNoLeftoverTempFiles() {
+  const present = tmpFiles();
+  await expect.poll(() => tmpFiles().filter((f) => present.includes(f)), { timeout: 10_000 }).toEqual([]);
 }
 
 test.describe("NuGet push API", () => {
@@ -142,6 +155,7 @@ test.describe("NuGet push API", () => {
       expect(r.statusLine).toBe(`HTTP/1.1 409 A package with ID '${id.toLowerCase()}' and version '2.0.0' already exists and cannot be modified.`);
     }
     expect(await e2eDb().packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
+    await expectNoLeftoverTempFiles();
   });
 
   test("42: glob Contoso.* pushes contoso.lib but not Contoso or Fabrikam.lib", async () => {
@@ -174,6 +188,7 @@ test.describe("NuGet push API", () => {
     expect(audit?.details).not.toContain(mallory.plaintext);
     // nor can they unlist it
     expect((await listing("DELETE", mallory.plaintext, id, "1.0.0")).status).toBe(403);
+    await expectNoLeftoverTempFiles();
   });
 
   test("44/45/46: unlist with an unlist key (still downloadable), push-only key 403, missing version 404, relist", async ({ request }) => {
@@ -281,6 +296,7 @@ test.describe("NuGet push API", () => {
     const r = await push(unlistOnly.plaintext, { id: `U.${uid()}`, version: "1.0.0" });
     expect(r.statusLine).toBe(`HTTP/1.1 403 ${INVALID}`);
     expect(r.headers["x-nuget-warning"]).toContain("lacks the scope");
+    await expectNoLeftoverTempFiles();
   });
 
   test("a package over MAX_PACKAGE_BYTES → 413 after the whole body is read (HTTP/1.0 and chunked)", async () => {
@@ -292,6 +308,7 @@ test.describe("NuGet push API", () => {
       expect(r.statusLine).toBe("HTTP/1.1 413 The package is larger than the limit of 20 MB.");
     }
     expect(await storedVersion(id, "1.0.0")).toBeNull();
+    await expectNoLeftoverTempFiles();
   });
 
   test("20 concurrent pushes of one id+version: exactly one 201, the rest 409", async () => {
@@ -302,6 +319,7 @@ test.describe("NuGet push API", () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(19);
     expect(await e2eDb().packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
+    await expectNoLeftoverTempFiles();
   });
 
   test("a client that goes away mid-upload stores nothing, and the server keeps serving pushes", async () => {
@@ -322,6 +340,7 @@ test.describe("NuGet push API", () => {
     });
     expect((await push(k.plaintext, { id, version: "1.0.1" })).status).toBe(201);
     expect(await storedVersion(id, "1.0.0")).toBeNull();
+    await expectNoLeftoverTempFiles();
   });
 
   test("the push answer carries the site's security headers", async () => {
