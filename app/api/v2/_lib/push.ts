@@ -7,6 +7,7 @@ import { clientIp, writeAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
 import { readNupkg } from "@/lib/nuget/nupkg";
+import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
 import { drainBody, maxPackageBytes, readBody } from "@/lib/nuget/read-body";
 import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
 import { addPackageVersion, findRegistration, findVersion } from "@/lib/packages/store";
@@ -19,6 +20,9 @@ export interface PushRequest extends ApiRequest {
 
 const ZIP_MAGIC = Buffer.from("PK\x03\x04", "latin1");
 
+/** Accepted pushes whose bodies are read at once (see push-slots.ts). */
+const slots = createSlots(maxConcurrentPushes());
+
 export async function push(request: PushRequest): Promise<Response> {
   const limit = maxPackageBytes();
   // The key is checked before the body is read, but a refusal waits until the body is drained.
@@ -29,17 +33,22 @@ export async function push(request: PushRequest): Promise<Response> {
   }
   const { key } = auth;
 
-  let body;
+  const giveBack = await slots.take();
   try {
-    body = await readBody(request.body, limit, Number(request.headers.get("content-length")) || 0);
-  } catch {
-    return nugetResponse(400, { reason: "The request body could not be read." });
-  }
-  if (!body.ok) return nugetResponse(413, { reason: MESSAGES.tooLarge(limit) });
-  try {
-    return await pushBytes(request, key, body.bytes);
+    let body;
+    try {
+      body = await readBody(request.body, limit, Number(request.headers.get("content-length")) || 0);
+    } catch {
+      return nugetResponse(400, { reason: "The request body could not be read." });
+    }
+    if (!body.ok) return nugetResponse(413, { reason: MESSAGES.tooLarge(limit) });
+    try {
+      return await pushBytes(request, key, body.bytes);
+    } finally {
+      body.release();
+    }
   } finally {
-    body.release();
+    giveBack();
   }
 }
 

@@ -1,0 +1,42 @@
+// How many push bodies are read at once. Each accepted push holds its body in memory (up to
+// MAX_PACKAGE_BYTES), so without a cap a burst of large pushes could exhaust the server's
+// memory. A push over the cap waits for a slot: its upload is simply not read meanwhile (TCP
+// holds the client back), and NuGet clients wait for the answer. Pure.
+
+export const DEFAULT_MAX_CONCURRENT_PUSHES = 4;
+
+export function maxConcurrentPushes(env: Record<string, string | undefined> = process.env): number {
+  const n = Number(env.MAX_CONCURRENT_PUSHES);
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_CONCURRENT_PUSHES;
+}
+
+export interface Slots {
+  /** Resolves when a slot is free; call the returned function once to give it back. */
+  take(): Promise<() => void>;
+  readonly inUse: number;
+  readonly waiting: number;
+}
+
+export function createSlots(max: number): Slots {
+  let inUse = 0;
+  const queue: (() => void)[] = [];
+  return {
+    async take() {
+      while (inUse >= max) await new Promise<void>((wake) => queue.push(wake));
+      inUse++;
+      let given = false;
+      return () => {
+        if (given) return;
+        given = true;
+        inUse--;
+        queue.shift()?.();
+      };
+    },
+    get inUse() {
+      return inUse;
+    },
+    get waiting() {
+      return queue.length;
+    },
+  };
+}
