@@ -21,9 +21,10 @@ export async function changePasswordAction(_prev: ActionState, form: FormData): 
     confirmPassword: formText(form, "confirmPassword"),
   });
   if (!parsed.success) return fromZodError(parsed.error);
-  const result = await changePassword(db, user.id, parsed.data.currentPassword, parsed.data.newPassword);
+  const ip = clientIp(await headers());
+  const result = await changePassword(db, user.id, parsed.data.currentPassword, parsed.data.newPassword, ip);
   if (!result.ok) return { status: "error", fieldErrors: { [result.field]: [result.message] } };
-  await writeAudit(db, { actorId: user.id, action: "user:password-changed", target: user.username, ip: clientIp(await headers()) });
+  await writeAudit(db, { actorId: user.id, action: "user:password-changed", target: user.username, ip });
   return { status: "ok", data: undefined, message: "Your password has been changed." };
 }
 

@@ -20,6 +20,26 @@ describeEachDb("account settings", (getDb) => {
     expect(hash).not.toContain("new-password");
   });
 
+  it("counts wrong current passwords against the sign-in limit, and refuses even the right one past it", async () => {
+    const u = await makeUser(getDb(), "the-password");
+    const limits = { maxPerAccount: 3, maxPerIp: 100, windowMs: 60_000 };
+    const throttled = (r: Awaited<ReturnType<typeof changePassword>>) => !r.ok && r.message.startsWith("Too many failed sign-in attempts");
+    for (let i = 0; i < 3; i++) {
+      const r = await changePassword(getDb(), u.id, `guess-${i}`, "new-password", "203.0.113.7", limits);
+      expect(r).toMatchObject({ ok: false, message: "The current password is incorrect." });
+    }
+    expect(throttled(await changePassword(getDb(), u.id, "guess-3", "new-password", "203.0.113.7", limits))).toBe(true);
+    expect(throttled(await changePassword(getDb(), u.id, "the-password", "new-password", "203.0.113.7", limits))).toBe(true);
+    const hash = (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash!;
+    expect(await verifyPassword(hash, "the-password")).toBe(true);
+
+    // in parallel, as a script would guess: still at most 3 guesses are checked
+    const v = await makeUser(getDb(), "the-password");
+    const guesses = await Promise.all(Array.from({ length: 8 }, (_, i) => changePassword(getDb(), v.id, `guess-${i}`, "new-password", null, limits)));
+    expect(guesses.every((g) => !g.ok && g.field === "currentPassword")).toBe(true);
+    expect(guesses.filter((g) => !throttled(g)).length).toBeLessThanOrEqual(3);
+  });
+
   it("never touches another user's row", async () => {
     const alice = await makeUser(getDb(), "alice-password");
     const bob = await makeUser(getDb(), "bob-password");

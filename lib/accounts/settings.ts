@@ -2,15 +2,35 @@
 import "server-only";
 import type { Db } from "@/lib/create-db";
 import { hashPassword, verifyPassword } from "./passwords";
+import { accountBucket, ipBucket, pruneFailures, releaseAttempt, reserveAttempt, throttleLimits, throttleMessage, type ThrottleLimits } from "./throttle";
 
 export type ChangePasswordResult = { ok: true } | { ok: false; field: "currentPassword" | "newPassword"; message: string };
 
-export async function changePassword(db: Db, userId: string, currentPassword: string, newPassword: string): Promise<ChangePasswordResult> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  if (!user) return { ok: false, field: "currentPassword", message: "The current password is incorrect." };
+/**
+ * Changes the password when the current one is right. Guesses at the current password count
+ * against the same limits as failed sign-ins (the account's and the address's buckets): a
+ * session left open must not be a way to guess the password without limit.
+ */
+export async function changePassword(
+  db: Db,
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+  ip: string | null = null,
+  limits: ThrottleLimits = throttleLimits(),
+): Promise<ChangePasswordResult> {
+  const wrong = { ok: false, field: "currentPassword", message: "The current password is incorrect." } as const;
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, usernameKey: true } });
+  if (!user) return wrong;
+  const buckets = { account: accountBucket(user.usernameKey), ip: ip ? ipBucket(ip) : null };
+  const attempt = await reserveAttempt(db, buckets, limits);
+  if (attempt.blocked) return { ok: false, field: "currentPassword", message: throttleMessage(attempt.retryAfterMinutes) };
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, currentPassword))) {
-    return { ok: false, field: "currentPassword", message: "The current password is incorrect." };
+    // the reserved rows are this failure's record
+    await pruneFailures(db, buckets, limits);
+    return wrong;
   }
+  await releaseAttempt(db, attempt.ids);
   if (currentPassword === newPassword) return { ok: false, field: "newPassword", message: "The new password must differ from the current one." };
   await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword) } });
   return { ok: true };
