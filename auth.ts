@@ -11,8 +11,16 @@ import { clientIp } from "@/lib/accounts/throttle";
 import { signInSchema } from "@/lib/accounts/validation";
 import { enabledOAuthProviders, findOrCreateOAuthUser, githubProfile, identityFrom } from "@/lib/accounts/oauth";
 import { writeAudit } from "@/lib/audit";
+import { currentSessionVersion } from "@/lib/accounts/users";
 import { secureCookies } from "@/lib/accounts/cookies";
 import { authSecret } from "@/lib/secrets";
+
+declare module "next-auth" {
+  interface Session {
+    /** the user's session version at sign-in (lib/accounts/users.ts) */
+    sessionVersion?: number;
+  }
+}
 
 /** Sign-in refused although the password may be right: too many failures. */
 export class ThrottledSignIn extends CredentialsSignin {
@@ -90,10 +98,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       } else if (user?.id) {
         token.uid = user.id;
       }
+      // at sign-in: the version a password change raises, ending this session (lib/accounts/users.ts)
+      if (account && typeof token.uid === "string") token.sv = await currentSessionVersion(db, token.uid);
       return token;
     },
     session({ session, token }) {
       if (typeof token.uid === "string") session.user.id = token.uid;
+      session.sessionVersion = typeof token.sv === "number" ? token.sv : 0;
       return session;
     },
   },

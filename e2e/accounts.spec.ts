@@ -183,8 +183,12 @@ test("an unconfirmed user can resend the confirmation mail, and a bad link gets 
   await expect(page.getByRole("heading", { name: "Account confirmed" })).toBeVisible();
 });
 
-test("the password can be changed with the current one, and only then", async ({ page }) => {
+test("the password can be changed with the current one, and only then; it ends every session", async ({ page, browser }) => {
   const user = await createUser();
+  // another browser, signed in before the change
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signIn(otherPage, user, "/account");
   await signIn(page, user, "/account");
   await page.getByLabel("Current password").fill("not-the-password");
   await page.getByLabel("New password", { exact: true }).fill("brand-new-password");
@@ -195,9 +199,14 @@ test("the password can be changed with the current one, and only then", async ({
   await page.getByLabel("New password", { exact: true }).fill("brand-new-password");
   await page.getByLabel("Confirm new password").fill("brand-new-password");
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Your password has been changed." })).toBeVisible();
-  await signOut(page, user.username);
+  await expect(page).toHaveURL(/\/users\/account\/LogOn\?passwordChanged=1$/);
+  await expect(page.getByRole("status").filter({ hasText: "Your password has been changed" })).toBeVisible();
   await signIn(page, { ...user, password: "brand-new-password" }, "/account");
+  await expect(page.getByRole("heading", { name: "Account Settings" })).toBeVisible();
+  // the other browser's session ended with the old password
+  await otherPage.goto("/account/apikeys");
+  await expect(otherPage).toHaveURL(/\/users\/account\/LogOn\?returnUrl=/);
+  await other.close();
 });
 
 test("hostile posts straight to the sign-in and register actions get an answer, never a 500", async ({ page }) => {

@@ -10,7 +10,7 @@ import { findSessionUser, type SessionUser } from "@/lib/accounts/users";
 export const getOptionalUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
-  return id ? findSessionUser(db, id) : null;
+  return id ? findSessionUser(db, id, session.sessionVersion ?? 0) : null;
 });
 
 /** The signed-in user, or a redirect to sign-in that comes back to `returnUrl`. */

@@ -1,6 +1,7 @@
 "use server";
 // Account Settings actions. Each one re-checks the session and acts on the session user only.
 import { headers } from "next/headers";
+import { signOut } from "@/auth";
 import { revalidatePath } from "next/cache";
 import { fail, fromZodError, type ActionState } from "@/lib/action-state";
 import { writeAudit } from "@/lib/audit";
@@ -25,6 +26,8 @@ export async function changePasswordAction(_prev: ActionState, form: FormData): 
   const result = await changePassword(db, user.id, parsed.data.currentPassword, parsed.data.newPassword, ip);
   if (!result.ok) return { status: "error", fieldErrors: { [result.field]: [result.message] } };
   await writeAudit(db, { actorId: user.id, action: "user:password-changed", target: user.username, ip });
+  // every session signed in with the old password has ended, this one too: sign in again
+  await signOut({ redirectTo: "/users/account/LogOn?passwordChanged=1" });
   return { status: "ok", data: undefined, message: "Your password has been changed." };
 }
 

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/create-db";
 import { describeEachDb } from "@/tests/databases";
 import { hashPassword, verifyPassword } from "./passwords";
 import { accountOverview, changePassword } from "./settings";
+import { currentSessionVersion, findSessionUser } from "./users";
 
 let n = 0;
 async function makeUser(db: Db, password: string) {
@@ -38,6 +39,20 @@ describeEachDb("account settings", (getDb) => {
     const guesses = await Promise.all(Array.from({ length: 8 }, (_, i) => changePassword(getDb(), v.id, `guess-${i}`, "new-password", null, limits)));
     expect(guesses.every((g) => !g.ok && g.field === "currentPassword")).toBe(true);
     expect(guesses.filter((g) => !throttled(g)).length).toBeLessThanOrEqual(3);
+  });
+
+  it("a password change ends the sessions signed in before it", async () => {
+    const u = await makeUser(getDb(), "old-password");
+    const before = await currentSessionVersion(getDb(), u.id);
+    expect((await findSessionUser(getDb(), u.id, before))?.id).toBe(u.id);
+    expect(await changePassword(getDb(), u.id, "old-password", "new-password")).toEqual({ ok: true });
+    const after = await currentSessionVersion(getDb(), u.id);
+    expect(after).not.toBe(before);
+    expect(await findSessionUser(getDb(), u.id, before)).toBeNull();
+    expect((await findSessionUser(getDb(), u.id, after))?.id).toBe(u.id);
+    // a refused change ends nothing
+    expect(await changePassword(getDb(), u.id, "wrong", "newer-password")).toMatchObject({ ok: false });
+    expect(await currentSessionVersion(getDb(), u.id)).toBe(after);
   });
 
   it("never touches another user's row", async () => {

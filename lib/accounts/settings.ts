@@ -32,7 +32,8 @@ export async function changePassword(
   }
   await releaseAttempt(db, attempt.ids);
   if (currentPassword === newPassword) return { ok: false, field: "newPassword", message: "The new password must differ from the current one." };
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword) } });
+  // a new session version ends every session signed in with the old password (findSessionUser)
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword), sessionVersion: { increment: 1 } } });
   return { ok: true };
 }
 

@@ -21,6 +21,11 @@ export default async function LogOnPage({ searchParams }: { searchParams: Promis
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-light">Sign in</h1>
+      {q.passwordChanged && (
+        <div role="status" className="border-l-4 border-green-700 bg-green-50 px-3 py-2 text-green-900">
+          Your password has been changed, and every session signed in with the old one has ended. Sign in with your new password.
+        </div>
+      )}
       {q.error && (
         <div role="alert" className="border-l-4 border-red-700 bg-red-50 px-3 py-2 text-red-800">
           {OAUTH_ERROR_MESSAGES[reason] ?? "We could not sign you in with that account. Please try again."}
