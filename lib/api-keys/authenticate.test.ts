@@ -234,6 +234,13 @@ describeEachDb("authenticate", (getDb, _provider, getUrl) => {
     expect(row.scopes.map((s) => [s.action, s.subject])).toEqual([[ACTIONS.verify, "Contoso.Lib"]]);
     expect(JSON.stringify(row)).not.toContain(v.plaintext);
 
+    // an unused one from two days ago has expired: creating a new one removes it
+    const stale = await createVerificationKey(getDb(), auth.key, "Contoso.Old", new Date(now.getTime() - 2 * 86_400_000));
+    await createVerificationKey(getDb(), auth.key, "Contoso.New", now);
+    expect(await authenticate(getDb(), stale.plaintext)).toEqual({ ok: false, failure: "not-found" });
+    const names = (await getDb().apiKey.findMany({ where: { type: VERIFY_KEY_TYPE, userId: user.id } })).map((k) => k.name);
+    expect(names.sort()).toEqual(["Verification key for Contoso.Lib", "Verification key for Contoso.New"]);
+
     const used = await authenticate(getDb(), v.plaintext.toUpperCase());
     expect(used.ok && used.key.type).toBe(VERIFY_KEY_TYPE);
     if (used.ok) await consumeVerificationKey(getDb(), used.key);

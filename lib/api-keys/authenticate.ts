@@ -251,9 +251,11 @@ export function daysUntilExpiry(key: AuthenticatedKey, now = new Date()): number
 /**
  * A one-time verification key for `packageId` (nuget.org's create-verification-key): 1 day,
  * package:verify on exactly that id, the same user and owner as the key that asked for it.
- * The plaintext is returned once and never stored.
+ * The plaintext is returned once and never stored. The user's expired verification keys
+ * (created but never used) are removed on the way, so they do not pile up.
  */
 export async function createVerificationKey(db: Db, key: AuthenticatedKey, packageId: string, now = new Date()): Promise<{ plaintext: string; expiresAt: Date }> {
+  await db.apiKey.deleteMany({ where: { userId: key.userId, type: VERIFY_KEY_TYPE, expiresAt: { lte: now } } });
   const { plaintext, lookupId, secretHash } = generateVerifyKey();
   const expiresAt = new Date(now.getTime() + VERIFY_KEY_DAYS * 86_400_000);
   await db.apiKey.create({
