@@ -16,6 +16,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { push } from "@/app/api/v2/_lib/push";
+import { removeStaleTempFiles } from "@/lib/packages/store";
 import { SECURITY_HEADERS } from "@/lib/security-headers";
 
 const port = Number(process.env.PORT || 3000);
@@ -139,6 +140,10 @@ function passToNext(req: http.IncomingMessage, res: http.ServerResponse): void {
   req.on("data", count);
   req.pipe(forward);
 }
+
+// pushes cut short by a crash may have left temp files
+const stale = await removeStaleTempFiles();
+if (stale) console.log(`> removed ${stale} temp file(s) left by interrupted pushes`);
 
 const child = fork(path.join(import.meta.dirname, "next-server.mjs"), { env: { ...process.env, NEXT_SOCKET: socketPath } });
 child.on("exit", (code, signal) => {

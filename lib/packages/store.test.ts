@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
 import { listOwnedPackages } from "./listing";
-import { addPackageVersion, findRegistration, findVersion, isPackageOwner, packageFilePath, setListed, type NewVersion } from "./store";
+import { addPackageVersion, findRegistration, findVersion, isPackageOwner, packageFilePath, removeStaleTempFiles, setListed, type NewVersion } from "./store";
 
 describeEachDb("package store", (getDb) => {
   let dir: string;
@@ -31,6 +31,19 @@ describeEachDb("package store", (getDb) => {
     };
   }
   const tmpFiles = () => (existsSync(path.join(dir, ".tmp")) ? readdirSync(path.join(dir, ".tmp")) : []);
+
+  it("removes temp files a dead process left behind, and never a recent one", async () => {
+    mkdirSync(path.join(dir, ".tmp"), { recursive: true });
+    const old = path.join(dir, ".tmp", "old.nupkg");
+    const recent = path.join(dir, ".tmp", "recent.nupkg");
+    writeFileSync(old, "x");
+    writeFileSync(recent, "y");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    expect(await removeStaleTempFiles(dir)).toBe(1);
+    expect(tmpFiles()).toEqual(["recent.nupkg"]);
+    expect(await removeStaleTempFiles(path.join(dir, "no-such-folder"))).toBe(0);
+  });
 
   it("stores a new id: registration owned by the scope owner, version row, file in place", async () => {
     const input = newVersion(`New.Pkg${Date.now()}`, "1.0");

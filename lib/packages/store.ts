@@ -4,7 +4,7 @@
 // rows back and removes the file: never a row without a file or a file without a row.
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, open, rm, rmdir, stat } from "node:fs/promises";
+import { mkdir, open, readdir, rm, rmdir, stat } from "node:fs/promises";
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync } from "node:fs";
 import path from "node:path";
 import { constraintViolation, hotReader, hotWriter, type Db, type HotSql, type HotStatement } from "@/lib/create-db";
@@ -193,6 +193,34 @@ async function withParent<T>(file: string, op: () => Promise<T>): Promise<T> {
     await mkdir(path.dirname(file), { recursive: true });
     return op();
   }
+}
+
+/**
+ * Removes temp files older than `olderThanMs` from `.tmp`: left behind by a process that died
+ * in the middle of a push (a living push holds its temp file for well under a second: it is
+ * written only once the body is in). Run at start-up by server/main.ts. Returns how many.
+ */
+export async function removeStaleTempFiles(dir = packagesDir(), olderThanMs = 60 * 60_000, now = Date.now()): Promise<number> {
+  const tmp = path.join(dir, ".tmp");
+  let names: string[];
+  try {
+    names = await readdir(tmp);
+  } catch {
+    return 0; // no pushes yet
+  }
+  let removed = 0;
+  for (const name of names) {
+    const file = path.join(tmp, name);
+    try {
+      if (now - (await stat(file)).mtimeMs > olderThanMs) {
+        await rm(file, { force: true });
+        removed++;
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return removed;
 }
 
 export async function addPackageVersion(db: Db, input: NewVersion, dir = packagesDir()): Promise<AddVersionResult> {
