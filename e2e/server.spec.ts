@@ -26,3 +26,17 @@ test("a form post over 1 MB gets 413, chunked without a length as well as with o
   expect(small.status).not.toBe(413);
   expect((await rawRequest(BASE, { method: "GET", path: "/" })).status).toBe(200);
 });
+
+test("a server action post Next cannot decode gets 400, not Next's 500", async ({ request }) => {
+  const html = await (await request.get("/users/account/LogOn")).text();
+  const id = /ACTION_1:0" value="\{&quot;id&quot;:&quot;([0-9a-f]+)&quot;/.exec(html)?.[1];
+  expect(id, "the sign-in form's action id").toBeTruthy();
+  for (const [contentType, body] of [
+    ["text/plain;charset=UTF-8", "not json"],
+    ["text/plain;charset=UTF-8", "[1,2"],
+    ["multipart/form-data; boundary=x", "garbage"],
+  ]) {
+    const r = await rawRequest(BASE, { method: "POST", path: "/users/account/LogOn", headers: { "Next-Action": id!, "Content-Type": contentType }, body: Buffer.from(body) });
+    expect(r.status, `${contentType}: ${body}`).toBe(400);
+  }
+});

@@ -101,8 +101,61 @@ function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, alr
 function passToNext(req: http.IncomingMessage, res: http.ServerResponse): void {
   if (malformedPath(req.url ?? "/")) return plain(res, 400, "Bad Request: the address has a malformed %-escape.");
   if (Number(req.headers["content-length"] ?? 0) > MAX_NEXT_BODY) return refuseTooLarge(req, res);
+  if (req.method === "POST" && req.headers["next-action"]) return void passActionToNext(req, res);
+  const { forward, cutOff } = forwardToNext(req, res);
+  // A body without Content-Length (chunked) is counted as it passes: past the limit it no longer
+  // goes to Next (its request is cut off) and is refused.
+  let bytes = 0;
+  const count = (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes <= MAX_NEXT_BODY) return;
+    req.off("data", count);
+    req.unpipe(forward);
+    cutOff();
+    refuseTooLarge(req, res, bytes);
+  };
+  req.on("data", count);
+  req.pipe(forward);
+}
+
+/**
+ * A server action's post, read whole (it is at most MAX_NEXT_BODY) and checked before Next sees
+ * it: Next answers a body it cannot decode (text that is not JSON, a broken multipart form) with
+ * a 500; here it gets 400.
+ */
+async function passActionToNext(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  const body = await new Promise<Buffer | null>((resolve, reject) => {
+    req.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= MAX_NEXT_BODY) chunks.push(chunk);
+      else if (bytes > MAX_NEXT_BODY + DRAIN_CAP) req.destroy();
+    });
+    req.on("end", () => resolve(bytes > MAX_NEXT_BODY ? null : Buffer.concat(chunks, bytes)));
+    req.on("error", reject);
+  }).catch(() => undefined);
+  if (body === undefined) return void res.destroy(); // the client went away
+  if (body === null) return plain(res, 413, "The request is too large.");
+  if (!(await wellFormedActionBody(req.headers["content-type"] ?? "", body))) return plain(res, 400, "Bad Request: the form post could not be read.");
+  forwardToNext(req, res, body.length).forward.end(body);
+}
+
+async function wellFormedActionBody(contentType: string, body: Buffer): Promise<boolean> {
+  try {
+    if (/^text\/plain\b/i.test(contentType)) JSON.parse(body.toString("utf8"));
+    else if (/^multipart\/form-data\b/i.test(contentType)) await new Response(new Uint8Array(body), { headers: { "Content-Type": contentType } }).formData();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The request to Next with the client's headers (a buffered body's length replaces theirs), its answer piped back. */
+function forwardToNext(req: http.IncomingMessage, res: http.ServerResponse, bodyLength?: number): { forward: http.ClientRequest; cutOff: () => void } {
   const headers: http.OutgoingHttpHeaders = {};
   for (const [key, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(key)) headers[key] = value;
+  if (bodyLength !== undefined) headers["content-length"] = bodyLength;
   const forward = http.request({ socketPath, agent: upstream, method: req.method, path: req.url, headers }, (answer) => {
     const raw: string[] = [];
     for (let i = 0; i < answer.rawHeaders.length; i += 2) {
@@ -112,33 +165,22 @@ function passToNext(req: http.IncomingMessage, res: http.ServerResponse): void {
     answer.pipe(res);
     answer.on("error", () => res.destroy());
   });
-  let clientGone = false;
+  let cut = false;
   forward.on("error", (e) => {
-    if (clientGone) return;
+    if (cut) return;
     console.error("next did not answer:", e.message);
     if (!res.headersSent) res.writeHead(502, { "Content-Type": "text/plain; charset=utf-8" }).end("Bad Gateway\n");
     else res.destroy();
   });
+  const cutOff = () => {
+    cut = true; // what Next says from now on is not wanted
+    forward.destroy();
+  };
   // the client went away (a cancelled prefetch, say): so does the request to Next
   res.on("close", () => {
-    if (res.writableFinished) return;
-    clientGone = true;
-    forward.destroy();
+    if (!res.writableFinished) cutOff();
   });
-  // A body without Content-Length (chunked) is counted as it passes: past the limit it no longer
-  // goes to Next (its request is cut off) and is refused.
-  let bytes = 0;
-  const count = (chunk: Buffer) => {
-    bytes += chunk.length;
-    if (bytes <= MAX_NEXT_BODY) return;
-    req.off("data", count);
-    req.unpipe(forward);
-    clientGone = true; // what Next says from now on is not wanted
-    forward.destroy();
-    refuseTooLarge(req, res, bytes);
-  };
-  req.on("data", count);
-  req.pipe(forward);
+  return { forward, cutOff };
 }
 
 // pushes cut short by a crash may have left temp files
