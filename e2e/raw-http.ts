@@ -38,7 +38,9 @@ export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawRespons
   const { hostname, port, host } = new URL(baseUrl);
   const mode = req.mode ?? "content-length";
   const body = req.body ?? Buffer.alloc(0);
-  const lines = [`${req.method} ${req.path} ${mode === "http1.0" ? "HTTP/1.0" : "HTTP/1.1"}`, `Host: ${host}`];
+  const lines = [`${req.method} ${req.path} ${mode === "http1.0" ? "HTTP/1.0" : "HTTP/1.1"}`];
+  // a Host among the headers replaces the real one
+  if (!Object.keys(req.headers ?? {}).some((k) => k.toLowerCase() === "host")) lines.push(`Host: ${host}`);
   if (mode !== "http1.0") lines.push("Connection: close");
   for (const [k, v] of Object.entries(req.headers ?? {})) lines.push(`${k}: ${v}`);
   if (mode === "chunked") lines.push("Transfer-Encoding: chunked");

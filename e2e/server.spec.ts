@@ -40,3 +40,15 @@ test("a server action post Next cannot decode gets 400, not Next's 500", async (
     expect(r.status, `${contentType}: ${body}`).toBe(400);
   }
 });
+
+test("a Host header that is no host still gets the push's 401, and a crafted sign-in error reason the page", async ({ request }) => {
+  for (const host of ["[", "", "ok.example:99999"]) {
+    const r = await rawRequest(BASE, { method: "PUT", path: "/api/v2/package/", headers: { Host: host }, body: Buffer.from("x") });
+    expect(r.status, `Host: ${host}`).toBe(401);
+  }
+  for (const reason of ["__proto__", "constructor", "toString"]) {
+    const res = await request.get(`/users/account/LogOn?error=OAuth&reason=${reason}`);
+    expect(res.status(), reason).toBe(200);
+    expect(await res.text()).toContain("We could not sign you in with that account.");
+  }
+});

@@ -39,7 +39,7 @@ function header(req: http.IncomingMessage, name: string): string | null {
 async function servePush(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   let response: Response;
   try {
-    response = await push({ url: `http://localhost${req.url}`, headers: { get: (name) => header(req, name) }, body: req });
+    response = await push({ headers: { get: (name) => header(req, name) }, body: req });
   } catch (e) {
     console.error("push failed:", e);
     response = new Response("Internal Server Error\n", { status: 500, statusText: "Internal Server Error" });

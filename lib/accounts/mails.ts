@@ -5,7 +5,7 @@ import { subject, GALLERY_NAME, type Mail } from "@/lib/mail/mailer";
  * The site's origin for links in mails: APP_URL (or AUTH_URL) when set — set it in production,
  * so a forged Host header cannot put another site into a mail — else the request's own.
  */
-export function appOrigin(headers: Headers | null, env: Record<string, string | undefined> = process.env): string {
+export function appOrigin(headers: Pick<Headers, "get"> | null, env: Record<string, string | undefined> = process.env): string {
   for (const configured of [env.APP_URL, env.AUTH_URL]) {
     if (!configured) continue;
     try {

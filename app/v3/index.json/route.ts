@@ -1,11 +1,11 @@
 // The V3 service index: NuGet 5.8+ reads it to find where to push (PackagePublish/2.0.0).
 // NuGet 2.8.7 cannot use it (it PUTs to /v3/index.json/); it needs -Source BASE/api/v2/package.
-import { requestOrigin } from "@/app/api/v2/_lib/http";
+import { appOrigin } from "@/lib/accounts/mails";
 
 export const dynamic = "force-dynamic";
 
 export function GET(request: Request): Response {
-  const origin = requestOrigin(request);
+  const origin = appOrigin(request.headers);
   return Response.json({
     version: "3.0.0",
     resources: [

@@ -9,32 +9,22 @@ import {
   daysUntilExpiry,
   explainFailure,
   type AuthenticatedKey,
-  type KeyFailure,
   type Operation,
-  type ScopeFailure,
 } from "@/lib/api-keys/authenticate";
 import { db } from "@/lib/db";
-import { MESSAGES, nugetResponse, safeHeaderText } from "@/lib/nuget/responses";
+import { appOrigin } from "@/lib/accounts/mails";
+import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
 import { isPackageOwner } from "@/lib/packages/store";
 
 /** What these helpers read of a request: a Next route's Request, or server/main.ts's view of Node's. */
 export interface ApiRequest {
-  url: string;
   headers: Pick<Headers, "get">;
-}
-
-/** The origin the client used (for links in warnings and the service index); a TLS proxy in front says https. */
-export function requestOrigin(request: ApiRequest): string {
-  const url = new URL(request.url);
-  const host = request.headers.get("host") ?? url.host;
-  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https:" : url.protocol;
-  return `${proto}//${safeHeaderText(host, 255).replace(/[^A-Za-z0-9.:[\]-]/g, "")}`;
 }
 
 export function keyFailureResponse(request: ApiRequest, failure: Parameters<typeof explainFailure>[0], ctx: Parameters<typeof explainFailure>[1] = {}): Response {
   const detail = explainFailure(failure, ctx);
   if (failure === "missing") {
-    const realm = new URL(requestOrigin(request)).host;
+    const realm = new URL(appOrigin(request.headers)).host;
     return nugetResponse(401, { reason: MESSAGES.apiKeyRequired, detail, headers: { "WWW-Authenticate": `ApiKey realm="${realm}"` } });
   }
   return nugetResponse(403, { reason: MESSAGES.apiKeyInvalid, detail });
@@ -83,5 +73,5 @@ function ownerStateRefusal(key: AuthenticatedKey): Response | null {
 /** X-NuGet-Warning texts for a successful response: the key's coming expiry. */
 export function successWarnings(request: ApiRequest, key: AuthenticatedKey): string[] {
   const days = daysUntilExpiry(key);
-  return days === null ? [] : [MESSAGES.expiryWarning(days, requestOrigin(request))];
+  return days === null ? [] : [MESSAGES.expiryWarning(days, appOrigin(request.headers))];
 }

@@ -28,7 +28,7 @@ export default async function LogOnPage({ searchParams }: { searchParams: Promis
       )}
       {q.error && (
         <div role="alert" className="border-l-4 border-red-700 bg-red-50 px-3 py-2 text-red-800">
-          {OAUTH_ERROR_MESSAGES[reason] ?? "We could not sign you in with that account. Please try again."}
+          {(Object.hasOwn(OAUTH_ERROR_MESSAGES, reason) && OAUTH_ERROR_MESSAGES[reason]) || "We could not sign you in with that account. Please try again."}
         </div>
       )}
       <div className="grid gap-10 md:grid-cols-2">
