@@ -28,9 +28,9 @@ export async function writeAudit(tx: AuditWriter, entry: AuditEntry): Promise<vo
 
 /**
  * The client address from the request headers: the right-most X-Forwarded-For entry (the one
- * the nearest proxy added), else X-Real-IP. Next fills the header from the socket only when
- * the request has none, so without a reverse proxy in front that sets it, a client can choose
- * its own address here (README: deploy behind one).
+ * the nearest proxy added), else X-Real-IP. The production server (server/main.ts) sets the
+ * header from the socket unless TRUST_PROXY=1 says a reverse proxy sets it; under `next dev`
+ * a client can still choose its own address here.
  */
 export function clientIp(headers: Pick<Headers, "get"> | null | undefined): string | null {
   const xff = headers?.get("x-forwarded-for");
