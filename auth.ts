@@ -16,6 +16,10 @@ import { secureCookies } from "@/lib/accounts/cookies";
 import { authSecret } from "@/lib/secrets";
 
 declare module "next-auth" {
+  interface User {
+    /** a password sign-in's session version, read with the password it checked */
+    sessionVersion?: number;
+  }
   interface Session {
     /** the user's session version at sign-in (lib/accounts/users.ts) */
     sessionVersion?: number;
@@ -74,7 +78,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) return null;
         const result = await attemptSignIn(db, parsed.data.login, parsed.data.password, clientIp(request?.headers));
-        if (result.ok) return { id: result.user.id, name: result.user.username, email: result.user.email };
+        if (result.ok) return { id: result.user.id, name: result.user.username, email: result.user.email, sessionVersion: result.user.sessionVersion };
         if (result.reason === "throttled") throw new ThrottledSignIn(result.retryAfterMinutes);
         if (result.reason === "locked") throw new LockedSignIn();
         return null;
@@ -98,8 +102,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       } else if (user?.id) {
         token.uid = user.id;
       }
-      // at sign-in: the version a password change raises, ending this session (lib/accounts/users.ts)
-      if (account && typeof token.uid === "string") token.sv = await currentSessionVersion(db, token.uid);
+      // at sign-in: the version a password change raises, ending this session (lib/accounts/users.ts).
+      // A password sign-in brings the one read with the password, so a change in between still counts.
+      if (user?.sessionVersion !== undefined) token.sv = user.sessionVersion;
+      else if (account && typeof token.uid === "string") token.sv = await currentSessionVersion(db, token.uid);
       return token;
     },
     session({ session, token }) {

@@ -27,8 +27,8 @@ export async function changePasswordAction(_prev: ActionState, form: FormData): 
   if (!result.ok) return { status: "error", fieldErrors: { [result.field]: [result.message] } };
   await writeAudit(db, { actorId: user.id, action: "user:password-changed", target: user.username, ip });
   // every session signed in with the old password has ended, this one too: sign in again
-  await signOut({ redirectTo: "/users/account/LogOn?passwordChanged=1" });
-  return { status: "ok", data: undefined, message: "Your password has been changed." };
+  // (signOut redirects to the sign-in page, which says why; it never returns)
+  return signOut({ redirectTo: "/users/account/LogOn?passwordChanged=1" });
 }
 
 export async function resendConfirmationAction(_prev: ActionState): Promise<ActionState> {

@@ -19,6 +19,9 @@ describeEachDb("password sign-in and throttling", (getDb, _provider, getUrl) => 
     const u = await makeUser(getDb());
     expect((await attemptSignIn(getDb(), u.username.toUpperCase(), u.password, ip(), limits)).ok).toBe(true);
     expect((await attemptSignIn(getDb(), u.email.toUpperCase(), u.password, ip(), limits)).ok).toBe(true);
+    // the session version comes with the row the password was checked against
+    await getDb().user.update({ where: { usernameKey: u.username }, data: { sessionVersion: 3 } });
+    expect(await attemptSignIn(getDb(), u.username, u.password, ip(), limits)).toMatchObject({ ok: true, user: { sessionVersion: 3 } });
     expect(await attemptSignIn(getDb(), u.username, "wrong-password", ip(), limits)).toEqual({ ok: false, reason: "invalid" });
     expect(await attemptSignIn(getDb(), `nobody-${u.username}`, u.password, ip(), limits)).toEqual({ ok: false, reason: "invalid" });
   });

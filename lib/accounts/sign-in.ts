@@ -10,6 +10,8 @@ export interface SignedInUser {
   id: string;
   username: string;
   email: string;
+  /** read with the password it was checked against: the session's version (lib/accounts/users.ts) */
+  sessionVersion: number;
 }
 
 export type SignInResult =
@@ -31,7 +33,7 @@ export async function attemptSignIn(
   const key = login.trim().toLowerCase();
   const user = await db.user.findFirst({
     where: { OR: [{ usernameKey: key }, { email: key }], isOrganization: false },
-    select: { id: true, username: true, usernameKey: true, email: true, passwordHash: true, locked: true },
+    select: { id: true, username: true, usernameKey: true, email: true, passwordHash: true, locked: true, sessionVersion: true },
   });
   // unknown names are counted too (under the name typed), so the answers do not tell them apart
   const buckets = { account: accountBucket(user?.usernameKey ?? key), ip: ip ? ipBucket(ip) : null };
@@ -55,7 +57,7 @@ export async function attemptSignIn(
   if (user.locked) return { ok: false, reason: "locked" };
   await clearAccountFailures(db, buckets.account);
   await writeAudit(db, { actorId: user.id, action: "user:signin", target: user.username, details: { method: "password" }, ip });
-  return { ok: true, user: { id: user.id, username: user.username, email: user.email } };
+  return { ok: true, user: { id: user.id, username: user.username, email: user.email, sessionVersion: user.sessionVersion } };
 }
 
 export const INVALID_CREDENTIALS_MESSAGE = "The username or password provided is incorrect.";

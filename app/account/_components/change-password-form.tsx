@@ -11,7 +11,7 @@ export function ChangePasswordForm() {
   const errors = state.status === "error" ? state.fieldErrors : undefined;
   return (
     <form action={action} className="space-y-3" noValidate>
-      <FormMessage error={state.status === "error" ? state.message : undefined} ok={state.status === "ok" ? state.message : undefined} />
+      <FormMessage error={state.status === "error" ? state.message : undefined} />
       <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" errors={errors?.currentPassword} />
       <Field label="New password" name="newPassword" type="password" autoComplete="new-password" errors={errors?.newPassword} hint={`At least ${PASSWORD_MIN} characters.`} />
       <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" errors={errors?.confirmPassword} />
