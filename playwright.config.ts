@@ -20,6 +20,8 @@ export const e2eEnv = {
 Object.assign(process.env, { ...e2eEnv, E2E_BASE_URL: `http://127.0.0.1:${port}` });
 
 export default defineConfig({
+  // a stray test.only must not pass CI with fewer tests run
+  forbidOnly: process.env.CI === "true",
   testDir: "e2e",
   globalTeardown: "./e2e/global-teardown.ts",
   fullyParallel: true,

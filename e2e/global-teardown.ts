@@ -8,8 +8,8 @@ export default function globalTeardown() {
   const log = readFileSync(file, "utf8");
   const leaks = [
     ...(log.match(/oy2[a-z2-7]{43}/gi) ?? []).map((k) => `API key ${k.slice(0, 8)}…`),
-    // e2e/fixtures.ts passwords, and the ones the account tests type
-    ...(log.match(/pw-[0-9a-f]{16}|brand-new-password/g) ?? []).map((p) => `password ${p.slice(0, 5)}…`),
+    // e2e/fixtures.ts passwords (16 hex), the registration test's (12) and the wrong ones typed
+    ...(log.match(/pw-[0-9a-f]{12,}|wrong-[0-9a-f]{12}|brand-new-password/g) ?? []).map((p) => `password ${p.slice(0, 5)}…`),
   ];
   if (leaks.length) throw new Error(`secrets found in the server log (${file}): ${[...new Set(leaks)].join(", ")}`);
 }

@@ -12,6 +12,7 @@ describe("formText", () => {
     expect(formText(form, "missing")).toBe("");
     expect(formText(form, "twice")).toBe("first");
     expect(formText(form, "password").length).toBeLessThanOrEqual(4096);
+    expect(formText(form, "password")).toBe("p".repeat(4096));
     expect(formText("not a form", "login")).toBe("");
   });
   it("an oversized password ends in the sign-in message, not an error", () => {
