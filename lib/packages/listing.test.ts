@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { describeEachDb } from "@/tests/databases";
 import type { Db } from "@/lib/create-db";
 import { generateKey } from "@/lib/api-keys/key-material";
-import { compareVersions, listOwnedPackages, PAGE_SIZE, readListingQuery } from "./listing";
+import { compareVersions, listOwnedPackages, PAGE_SIZE, readListingQuery, VERSIONS_SHOWN } from "./listing";
 
 const DAY = 86_400_000;
 
@@ -124,6 +124,17 @@ describeEachDb("listOwnedPackages", (getDb) => {
     const u = await user(db);
     await registration(db, `Latest.${tag}`, [u.id], [{ version: "1.0.0" }, { version: "1.1.0", listed: false }, { version: "2.0.0-beta.1" }]);
     expect((await listOwnedPackages(db, u.id)).packages[0].latestVersion).toBe("1.0.0");
+  });
+
+  it("a package with more versions than are shown takes its listed state and latest version from all of them", async () => {
+    const db = getDb();
+    const u = await user(db);
+    // 60 versions, only the first pushed (1.0.0) listed: it is not among the newest 50
+    await registration(db, `Many.${tag}`, [u.id], Array.from({ length: 60 }, (_, i) => ({ version: `1.0.${i}`, listed: i === 0 })));
+    const l = await listOwnedPackages(db, u.id);
+    expect(l.listedCount).toBe(1);
+    expect(l.packages[0]).toMatchObject({ listed: true, latestVersion: "1.0.0", versionCount: 60 });
+    expect(l.packages[0].versions).toHaveLength(VERSIONS_SHOWN);
   });
 
   it("shows versions newest first with who pushed them, with which key, and a deleted key", async () => {

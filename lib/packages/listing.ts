@@ -122,6 +122,15 @@ export async function listOwnedPackages(db: Db, userId: string, query: ListingQu
     usablePushKeys(db, userId, now),
   ]);
 
+  // A package with more versions than are shown: its listed state and latest version come from
+  // all its listed versions (one query for the page's such packages), not from the newest 50.
+  const truncated = registrations.filter((r) => r._count.versions > r.versions.length).map((r) => r.id);
+  const listedOfTruncated = new Map<string, string[]>();
+  if (truncated.length > 0) {
+    const rows = await db.packageVersion.findMany({ where: { registrationId: { in: truncated }, listed: true }, select: { registrationId: true, version: true } });
+    for (const row of rows) listedOfTruncated.set(row.registrationId, [...(listedOfTruncated.get(row.registrationId) ?? []), row.version]);
+  }
+
   const packages = registrations.map((r): PackageRow => {
     const versions = r.versions
       .map((v) => ({
@@ -135,13 +144,14 @@ export async function listOwnedPackages(db: Db, userId: string, query: ListingQu
       }))
       .sort((a, b) => compareVersions(b.version, a.version));
     const ownerIds = new Set(r.owners.map((o) => o.userId));
+    const listed = (truncated.includes(r.id) ? (listedOfTruncated.get(r.id) ?? []) : versions.filter((v) => v.listed).map((v) => v.version)).sort((a, b) => compareVersions(b, a));
     return {
       id: r.id,
       packageId: r.packageId,
       owners: r.owners.map((o) => o.user.username).sort((a, b) => a.localeCompare(b)),
-      listed: versions.some((v) => v.listed),
+      listed: listed.length > 0,
       // as a package page: the newest listed stable version, else the newest listed, else the newest
-      latestVersion: (versions.find((v) => v.listed && !v.version.includes("-")) ?? versions.find((v) => v.listed) ?? versions[0])?.version ?? null,
+      latestVersion: listed.find((v) => !v.includes("-")) ?? listed[0] ?? versions[0]?.version ?? null,
       versionCount: r._count.versions,
       versions,
       pushKeys: keys.filter((k) => ownerIds.has(k.ownerId) && k.matches(r.packageId)).map(({ id, name, expiresAt, canPushNew }) => ({ id, name, expiresAt, action: canPushNew(r.packageId) ? ACTIONS.push : ACTIONS.pushVersion })),
