@@ -7,7 +7,7 @@ import { primaryButton, secondaryButton } from "@/components/ui/button-styles";
 import { Field, inputClass } from "@/components/ui/field";
 import { subjectsToSend } from "@/lib/api-keys/picker";
 import { MESSAGES, NAME_MAX, expiryLabel } from "@/lib/api-keys/rules";
-import { ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
+import { ACTION_DESCRIPTIONS, ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
 import { PackagePicker, loadIds, useOwnerPackages } from "./package-picker";
 
 type PushKind = typeof ACTIONS.push | typeof ACTIONS.pushVersion;
@@ -156,12 +156,7 @@ export default function CreateKeyForm({
           Push
         </label>
         <div role="radiogroup" aria-label="Push" className="ml-6">
-          {(
-            [
-              [ACTIONS.push, "Push new packages and package versions"],
-              [ACTIONS.pushVersion, "Push only new package versions"],
-            ] as const
-          ).map(([value, label]) => (
+          {([ACTIONS.push, ACTIONS.pushVersion] as const).map((value) => (
             <label key={value} className={`flex items-center gap-2 ${push ? "" : "text-gray-500"}`}>
               <input
                 type="radio"
@@ -171,13 +166,13 @@ export default function CreateKeyForm({
                 disabled={!push}
                 onChange={() => setPushKind(value)}
               />
-              {label}
+              {ACTION_DESCRIPTIONS[value]}
             </label>
           ))}
         </div>
         <label className="flex items-center gap-2">
           <input type="checkbox" checked={unlist} onChange={(e) => setUnlist(e.target.checked)} />
-          Unlist or relist package versions
+          {ACTION_DESCRIPTIONS[ACTIONS.unlist]}
         </label>
         <p id="create-actions-error" aria-live="polite" className="text-sm text-red-700">
           {hasScope ? (errors.actions ?? "") : MESSAGES.scopeRequired}

@@ -3,9 +3,9 @@
 // → new/existing id → package ownership → owner confirmed/not locked.
 import "server-only";
 import { hotReader, type Db, type HotSql } from "@/lib/create-db";
-import { parseKey, secretMatches } from "./key-material";
+import { hexHashesEqual, parseKey, secretMatches } from "./key-material";
 import { ACTIONS, ACTION_DESCRIPTIONS, subjectAllows, type Action } from "./scopes";
-import { generateVerifyKey, parseVerifyKey, verifySecretMatches, VERIFY_KEY_DAYS, VERIFY_KEY_TYPE } from "./verification-keys";
+import { generateVerifyKey, parseVerifyKey, VERIFY_KEY_DAYS, VERIFY_KEY_TYPE } from "./verification-keys";
 
 export interface AuthenticatedKey {
   id: string;
@@ -107,7 +107,7 @@ export async function authenticate(db: Db, header: string | null, now = new Date
   if (!row) return { ok: false, failure: "not-found" };
   const matches = v4
     ? row.type !== VERIFY_KEY_TYPE && secretMatches(v4, row.secretHash)
-    : row.type === VERIFY_KEY_TYPE && verifySecretMatches(verify!.secretHash, row.secretHash);
+    : row.type === VERIFY_KEY_TYPE && hexHashesEqual(verify!.secretHash, row.secretHash);
   if (!matches) return { ok: false, failure: "not-found" };
   if (row.revoked) return { ok: false, failure: "revoked", keyName: row.name };
   if (now.getTime() >= row.expiresAt.getTime()) return { ok: false, failure: "expired", keyName: row.name };

@@ -76,7 +76,12 @@ export function parseKey(input: string): ParsedKey | null {
 
 /** Constant-time comparison of a presented secret against the stored hash. */
 export function secretMatches(parsed: ParsedKey, storedHash: string): boolean {
-  const a = Buffer.from(hashSecret(parsed.lookupId, parsed.secret), "hex");
-  const b = Buffer.from(storedHash, "hex");
+  return hexHashesEqual(hashSecret(parsed.lookupId, parsed.secret), storedHash);
+}
+
+/** Constant-time equality of two hex-encoded hashes. */
+export function hexHashesEqual(presented: string, stored: string): boolean {
+  const a = Buffer.from(presented, "hex");
+  const b = Buffer.from(stored, "hex");
   return a.length === b.length && timingSafeEqual(a, b);
 }

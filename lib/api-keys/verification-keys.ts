@@ -1,7 +1,7 @@
 // One-time package verification keys (nuget.org's "apikey.verify.v1", the 4.1.0 protocol):
 // a lowercase GUID handed to a third party (a symbol server) instead of the real key. Pure.
 // Stored like every key: an indexed lookup id and a hash, never the plaintext.
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 
 export const VERIFY_KEY_TYPE = "apikey.verify.v1";
 export const VERIFY_KEY_DAYS = 1;
@@ -26,10 +26,4 @@ export function parseVerifyKey(input: string): { lookupId: string; secretHash: s
   const guid = input.trim().toLowerCase();
   if (!GUID.test(guid)) return null;
   return { lookupId: verifyLookupId(guid), secretHash: sha256(guid) };
-}
-
-export function verifySecretMatches(presentedHash: string, storedHash: string): boolean {
-  const a = Buffer.from(presentedHash, "hex");
-  const b = Buffer.from(storedHash, "hex");
-  return a.length === b.length && timingSafeEqual(a, b);
 }
