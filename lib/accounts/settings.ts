@@ -27,7 +27,7 @@ export async function changePassword(
   if (attempt.blocked) return { ok: false, field: "currentPassword", message: throttleMessage(attempt.retryAfterMinutes) };
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, currentPassword))) {
     // the reserved rows are this failure's record
-    await pruneFailures(db, buckets, limits);
+    await pruneFailures(db, limits);
     return wrong;
   }
   await releaseAttempt(db, attempt.ids);

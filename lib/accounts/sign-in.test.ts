@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/create-db";
 import { describeEachDb } from "@/tests/databases";
@@ -84,6 +85,17 @@ describeEachDb("password sign-in and throttling", (getDb, _provider, getUrl) => 
     for (let i = 0; i < 9; i++) await attemptSignIn(getDb(), u.username, "wrong", ip(), limits);
     expect((await attemptSignIn(getDb(), u.username, u.password, ip(), limits)).ok).toBe(true);
     expect(await getDb().loginFailure.count({ where: { bucket: `user:${u.username}` } })).toBe(0);
+  });
+
+  it("a failed sign-in prunes every bucket's failures that left the window, not only its own", async () => {
+    const stranger = `user:nobody-${randomUUID()}`;
+    const old = new Date(Date.now() - 16 * 60_000);
+    await getDb().loginFailure.createMany({ data: [{ bucket: stranger, at: old }, { bucket: "ip:192.0.2.99", at: old }] });
+    const recent = await getDb().loginFailure.create({ data: { bucket: stranger, at: new Date() } });
+    const u = await makeUser(getDb());
+    expect(await attemptSignIn(getDb(), u.username, "wrong-password", ip(), limits)).toEqual({ ok: false, reason: "invalid" });
+    expect(await getDb().loginFailure.count({ where: { at: { lte: new Date(Date.now() - limits.windowMs) } } })).toBe(0);
+    expect(await getDb().loginFailure.findUnique({ where: { id: recent.id } })).not.toBeNull();
   });
 
   it("reads its limits from LOGIN_MAX_FAILURES and LOGIN_WINDOW_MINUTES", () => {

@@ -49,7 +49,7 @@ export async function attemptSignIn(
 
   if (!user || !ok) {
     // the reserved rows are this failure's record
-    await pruneFailures(db, buckets, limits);
+    await pruneFailures(db, limits);
     await writeAudit(db, { actorId: user?.id ?? null, action: "user:signin-failed", target: user?.username, ip });
     return { ok: false, reason: "invalid" };
   }

@@ -79,16 +79,13 @@ export async function checkThrottle(
   return { blocked: wait > 0, retryAfterMinutes: wait > 0 ? Math.ceil(wait / 60_000) : 0 };
 }
 
-/** Keeps the table small: failures that left the window no longer count. */
-export async function pruneFailures(
-  db: Db,
-  buckets: Buckets,
-  limits = throttleLimits(),
-  now = new Date(),
-): Promise<void> {
-  const list = bucketList(buckets);
-  if (list.length === 0) return;
-  await db.loginFailure.deleteMany({ where: { bucket: { in: list }, at: { lte: new Date(now.getTime() - limits.windowMs) } } });
+/**
+ * Keeps the table small: failures that left the window no longer count. Every bucket's, not
+ * only the current attempt's: guesses at names that do not exist, or from addresses never seen
+ * again, would otherwise stay for good.
+ */
+export async function pruneFailures(db: Db, limits = throttleLimits(), now = new Date()): Promise<void> {
+  await db.loginFailure.deleteMany({ where: { at: { lte: new Date(now.getTime() - limits.windowMs) } } });
 }
 
 /**

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "LoginFailure_at_idx" ON "LoginFailure"("at");
+
