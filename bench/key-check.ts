@@ -1,7 +1,8 @@
 // CPU cost of our API key check against nuget.org's (PBKDF2-HMAC-SHA256, 10,000 iterations,
 // 16-byte salt, 32-byte output: ApiKeyV4 / V3Hasher). Ours is parseKey (shape + checksum) then
 // SHA-256 of the secret and a constant-time compare (secretMatches). Both are timed on CPU
-// time (process.cpuUsage), so a busy neighbour on the shared cores skews the ratio less.
+// time (process.cpuUsage), in alternating rounds, so a busy neighbour on the shared cores skews
+// the ratio less.
 //   npx tsx bench/key-check.ts      (also run as part of bench/push-api.ts)
 import { pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -14,46 +15,51 @@ export interface KeyCheckResult {
   ratio: number;
 }
 
-function cpuMicrosPerOp(fn: () => boolean, minCpuMs: number): number {
-  for (let i = 0; i < 20; i++) if (!fn()) throw new Error("check failed during warm-up");
-  let ops = 0;
+/** Runs `fn` in batches until it has used `cpuMs` of CPU; adds the CPU time and calls to `into`. */
+function spend(fn: () => boolean, cpuMs: number, batch: number, into: { micros: number; ops: number }): void {
   const start = process.cpuUsage();
   let used = 0;
-  while (used < minCpuMs * 1000) {
-    for (let i = 0; i < 100; i++) if (!fn()) throw new Error("check failed");
-    ops += 100;
+  let ops = 0;
+  while (used < cpuMs * 1000) {
+    // reading the clock costs about as much as our check: once per batch
+    for (let i = 0; i < batch; i++) if (!fn()) throw new Error("check failed");
+    ops += batch;
     const d = process.cpuUsage(start);
     used = d.user + d.system;
   }
-  return used / ops;
+  into.micros += used;
+  into.ops += ops;
 }
 
-export function measureKeyCheck(minCpuMs = 1500): KeyCheckResult {
+/**
+ * Both checks are timed in alternating rounds, so a neighbour that slows the shared cores for a
+ * while slows both alike (timed one after the other, the ratio swung from 860x to 1,350x
+ * between runs on a busy machine).
+ */
+export function measureKeyCheck(cpuMs = 1500, rounds = 6): KeyCheckResult {
   const key = generateKey();
-  const ours = cpuMicrosPerOp(() => {
+  const oursCheck = () => {
     const parsed = parseKey(key.plaintext);
     return parsed !== null && secretMatches(parsed, key.secretHash);
-  }, minCpuMs);
+  };
 
   // nuget.org's V4: lower-case the input, PBKDF2 over the secret part (after the 20-char id
   // part) with the key's 16-byte salt, constant-time compare with the stored 32 bytes
   const salt = randomBytes(16);
   const stored = pbkdf2Sync(key.plaintext.slice(20), salt, 10_000, 32, "sha256");
-  const slow = (() => {
-    // fewer iterations of the outer loop: each op is milliseconds
-    const start = process.cpuUsage();
-    let ops = 0;
-    let used = 0;
-    while (used < minCpuMs * 1000 || ops < 20) {
-      const ok = timingSafeEqual(pbkdf2Sync(key.plaintext.toLowerCase().slice(20), salt, 10_000, 32, "sha256"), stored);
-      if (!ok) throw new Error("pbkdf2 check failed");
-      ops++;
-      const d = process.cpuUsage(start);
-      used = d.user + d.system;
-    }
-    return used / ops;
-  })();
-  return { oursMicros: ours, pbkdf2Micros: slow, ratio: slow / ours };
+  const pbkdf2Check = () => timingSafeEqual(pbkdf2Sync(key.plaintext.toLowerCase().slice(20), salt, 10_000, 32, "sha256"), stored);
+
+  for (let i = 0; i < 1000; i++) if (!oursCheck()) throw new Error("check failed during warm-up");
+  if (!pbkdf2Check()) throw new Error("pbkdf2 check failed during warm-up");
+  const ours = { micros: 0, ops: 0 };
+  const slow = { micros: 0, ops: 0 };
+  for (let r = 0; r < rounds; r++) {
+    spend(oursCheck, cpuMs / rounds, 100, ours);
+    spend(pbkdf2Check, cpuMs / rounds, 1, slow);
+  }
+  const oursMicros = ours.micros / ours.ops;
+  const pbkdf2Micros = slow.micros / slow.ops;
+  return { oursMicros, pbkdf2Micros, ratio: pbkdf2Micros / oursMicros };
 }
 
 export function printKeyCheck(r: KeyCheckResult) {
