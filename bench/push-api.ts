@@ -43,7 +43,7 @@ import { measureKeyCheck, printKeyCheck } from "./key-check";
 
 register(new URL("../e2e/nuget/server-only-hook.mjs", import.meta.url));
 const { createApiKey } = await import("@/lib/api-keys/store");
-const { addPackageVersion, findRegistration, findVersion, isPackageOwner } = await import("@/lib/packages/store");
+const { addPackageVersion, findPackage } = await import("@/lib/packages/store");
 const { authenticate, touchKey } = await import("@/lib/api-keys/authenticate");
 
 interface AutocannonResult {
@@ -219,18 +219,18 @@ async function main() {
       if (keep) transportMs.push(performance.now() - t);
 
       // the push's own work without HTTP, the route's steps in its order: key check, multipart,
-      // nuspec, registration + ownership + version lookups, file + rows, lastUsedAt
+      // nuspec, the package lookup (id, ownership, version), file + rows, lastUsedAt
       t = performance.now();
       const auth = await authenticate(db, apiKey);
       if (!auth.ok) throw new Error(`in-process key check: ${auth.failure}`);
       const part = extractFirstPart(body, multipartBoundary(contentType)!)!;
       const pkg = readNupkg(part);
       if (!pkg.ok) throw new Error(pkg.reason);
-      const registration = await findRegistration(db, "Bench.InProcess");
-      if (registration && !(await isPackageOwner(db, registration.id, user.id))) throw new Error("in-process push: not the owner");
-      if (registration && (await findVersion(db, registration.id, pkg.version.key))) throw new Error("in-process push: version exists");
+      const found = await findPackage(db, "Bench.InProcess", { ownerId: user.id, versionKey: pkg.version.key });
+      if (found && !found.owned) throw new Error("in-process push: not the owner");
+      if (found?.version) throw new Error("in-process push: version exists");
       const added = await addPackageVersion(db, {
-        registrationId: registration?.id ?? null,
+        registrationId: found?.registrationId ?? null,
         packageId: "Bench.InProcess",
         ownerId: user.id,
         version: pkg.version,

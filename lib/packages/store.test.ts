@@ -8,7 +8,7 @@ import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
 import { listOwnedPackages } from "./listing";
-import { addPackageVersion, findRegistration, findVersion, isPackageOwner, packageFilePath, removeStaleTempFiles, setListed, type NewVersion } from "./store";
+import { addPackageVersion, findPackage, packageFilePath, removeStaleTempFiles, setListed, type NewVersion } from "./store";
 
 describeEachDb("package store", (getDb) => {
   let dir: string;
@@ -49,11 +49,10 @@ describeEachDb("package store", (getDb) => {
     const input = newVersion(`New.Pkg${Date.now()}`, "1.0");
     const r = await addPackageVersion(getDb(), input, dir);
     expect(r.status).toBe("created");
-    const reg = await findRegistration(getDb(), input.packageId.toUpperCase());
-    expect(reg?.packageId).toBe(input.packageId);
-    expect(await isPackageOwner(getDb(), reg!.id, owner.id)).toBe(true);
-    const v = await findVersion(getDb(), reg!.id, "1.0.0", dir);
-    expect(v).toMatchObject({ version: "1.0.0", listed: true, size: input.bytes.byteLength });
+    const found = await findPackage(getDb(), input.packageId.toUpperCase(), { ownerId: owner.id, versionKey: "1.0.0" }, dir);
+    expect(found).toMatchObject({ packageId: input.packageId, owned: true });
+    const v = found!.version;
+    expect(v).toMatchObject({ version: "1.0.0", listed: true, size: input.bytes.byteLength, registrationId: found!.registrationId });
     const file = packageFilePath(dir, input.packageId.toLowerCase(), "1.0.0");
     expect(v?.filePath).toBe(file);
     expect(readFileSync(file).equals(Buffer.from(input.bytes))).toBe(true);
@@ -63,7 +62,19 @@ describeEachDb("package store", (getDb) => {
     expect(tmpFiles()).toEqual([]);
 
     await setListed(getDb(), v!.id, false);
-    expect((await findVersion(getDb(), reg!.id, "1.0.0", dir))?.listed).toBe(false);
+    expect((await findPackage(getDb(), input.packageId, { versionKey: "1.0.0" }, dir))?.version?.listed).toBe(false);
+  });
+
+  it("findPackage: one read tells the id, whether an owner owns it and whether the version is there", async () => {
+    const db = getDb();
+    const input = newVersion(`Find.Pkg${Date.now()}`, "1.2.3");
+    if ((await addPackageVersion(db, input, dir)).status !== "created") throw new Error("not stored");
+    const other = await db.user.create({ data: { username: `other${Date.now()}`, usernameKey: `other${Date.now()}`, email: `o${Date.now()}@example.test` } });
+    expect(await findPackage(db, `No.Such${Date.now()}`, { ownerId: owner.id, versionKey: "1.2.3" })).toBeNull();
+    // the id without regard to case; no owner asked: not owned; no version asked: none
+    expect(await findPackage(db, input.packageId.toLowerCase())).toMatchObject({ packageId: input.packageId, owned: false, version: null });
+    expect(await findPackage(db, input.packageId, { ownerId: other.id, versionKey: "1.2.3" }, dir)).toMatchObject({ owned: false, version: { version: "1.2.3" } });
+    expect(await findPackage(db, input.packageId, { ownerId: owner.id, versionKey: "9.9.9" })).toMatchObject({ owned: true, version: null });
   });
 
   it("a key revoked, expired or deleted while the body uploaded stores nothing (key-gone), a live one stores", async () => {
@@ -78,7 +89,7 @@ describeEachDb("package store", (getDb) => {
       await makeDead(key.id);
       const input = { ...newVersion(`Gone.${label}${Date.now()}`, "1.0.0"), pushedByKeyId: key.id };
       expect(await addPackageVersion(db, input, dir), label).toEqual({ status: "key-gone" });
-      expect(await findRegistration(db, input.packageId), label).toBeNull();
+      expect(await findPackage(db, input.packageId), label).toBeNull();
       expect(existsSync(packageFilePath(dir, input.packageId.toLowerCase(), "1.0.0")), label).toBe(false);
     }
     expect(tmpFiles()).toEqual([]);
@@ -93,7 +104,7 @@ describeEachDb("package store", (getDb) => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, id.toLowerCase()), "in the way");
     await expect(addPackageVersion(getDb(), newVersion(id, "1.0.0"), dir)).rejects.toThrow();
-    expect(await findRegistration(getDb(), id)).toBeNull();
+    expect(await findPackage(getDb(), id)).toBeNull();
     expect(tmpFiles()).toEqual([]);
   });
 
@@ -104,7 +115,7 @@ describeEachDb("package store", (getDb) => {
     mkdirSync(file, { recursive: true });
     writeFileSync(path.join(file, "keep"), "in the way");
     await expect(addPackageVersion(getDb(), newVersion(id, "1.0.0"), dir)).rejects.toThrow();
-    expect(await findRegistration(getDb(), id)).toBeNull();
+    expect(await findPackage(getDb(), id)).toBeNull();
     expect(await getDb().packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(0);
     expect(tmpFiles()).toEqual([]);
     expect(readdirSync(file)).toEqual(["keep"]);
@@ -114,7 +125,7 @@ describeEachDb("package store", (getDb) => {
     const id = `Orphan.Pkg${Date.now()}`;
     // an owner that does not exist: the registration's insert fails (foreign key)
     await expect(addPackageVersion(getDb(), { ...newVersion(id, "1.0.0"), ownerId: "no-such-user" }, dir)).rejects.toThrow();
-    expect(await findRegistration(getDb(), id)).toBeNull();
+    expect(await findPackage(getDb(), id)).toBeNull();
     expect(existsSync(path.join(dir, id.toLowerCase()))).toBe(false);
     expect(tmpFiles()).toEqual([]);
   });
@@ -134,9 +145,9 @@ describeEachDb("package store", (getDb) => {
     const results = await Promise.all(Array.from({ length: 20 }, () => addPackageVersion(getDb(), newVersion(id, "1.0.0"), dir)));
     expect(results.filter((r) => r.status === "created")).toHaveLength(1);
     expect(results.filter((r) => r.status === "id-taken")).toHaveLength(19);
-    const reg = await findRegistration(getDb(), id);
-    expect(await getDb().packageVersion.count({ where: { registrationId: reg!.id } })).toBe(1);
-    expect(await getDb().packageOwner.count({ where: { registrationId: reg!.id } })).toBe(1);
+    const reg = await findPackage(getDb(), id);
+    expect(await getDb().packageVersion.count({ where: { registrationId: reg!.registrationId } })).toBe(1);
+    expect(await getDb().packageOwner.count({ where: { registrationId: reg!.registrationId } })).toBe(1);
     expect(tmpFiles()).toEqual([]);
   });
 

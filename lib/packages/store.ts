@@ -20,32 +20,6 @@ export function packageFilePath(dir: string, idKey: string, versionKey: string):
   return path.join(dir, idKey, versionKey, `${idKey}.${versionKey}.nupkg`);
 }
 
-export interface Registration {
-  id: string;
-  packageId: string;
-}
-
-const REGISTRATION_BY_ID_KEY: HotSql = {
-  name: "find_registration",
-  sqlite: `SELECT id, packageId FROM PackageRegistration WHERE idKey = ?`,
-  postgresql: `SELECT id, "packageId" FROM "PackageRegistration" WHERE "idKey" = $1`,
-};
-
-/** On every push, verify and unlist: a driver read (see hotReader), not Prisma. */
-export async function findRegistration(db: Db, packageId: string): Promise<Registration | null> {
-  return (await hotReader(db).one<Registration>(REGISTRATION_BY_ID_KEY, [packageIdKey(packageId)])) ?? null;
-}
-
-const OWNER: HotSql = {
-  name: "is_package_owner",
-  sqlite: `SELECT 1 AS owner FROM PackageOwner WHERE registrationId = ? AND userId = ?`,
-  postgresql: `SELECT 1 AS owner FROM "PackageOwner" WHERE "registrationId" = $1 AND "userId" = $2`,
-};
-
-export async function isPackageOwner(db: Db, registrationId: string, userId: string): Promise<boolean> {
-  return (await hotReader(db).one(OWNER, [registrationId, userId])) !== undefined;
-}
-
 export interface StoredVersion {
   id: string;
   registrationId: string;
@@ -56,31 +30,73 @@ export interface StoredVersion {
   filePath: string;
 }
 
-const VERSION: HotSql = {
-  name: "find_version",
-  sqlite: `SELECT v.id, v.version, v.listed, v.size, r.packageId, r.idKey
-    FROM PackageVersion v JOIN PackageRegistration r ON r.id = v.registrationId
-    WHERE v.registrationId = ? AND v.versionKey = ?`,
-  postgresql: `SELECT v.id, v.version, v.listed, v.size, r."packageId", r."idKey"
-    FROM "PackageVersion" v JOIN "PackageRegistration" r ON r.id = v."registrationId"
-    WHERE v."registrationId" = $1 AND v."versionKey" = $2`,
+/** What the API's per-request checks need to know of a package id. */
+export interface FoundPackage {
+  registrationId: string;
+  /** as first pushed (the id's case) */
+  packageId: string;
+  /** whether the given owner (a key's scope owner) is one of the id's owners */
+  owned: boolean;
+  /** the version asked for; null when it is not there or none was asked for */
+  version: StoredVersion | null;
+}
+
+const PACKAGE: HotSql = {
+  name: "find_package",
+  sqlite: `SELECT r.id, r.packageId, r.idKey,
+      EXISTS (SELECT 1 FROM PackageOwner o WHERE o.registrationId = r.id AND o.userId = ?) AS owned,
+      v.id AS versionId, v.version, v.listed, v.size
+    FROM PackageRegistration r LEFT JOIN PackageVersion v ON v.registrationId = r.id AND v.versionKey = ?
+    WHERE r.idKey = ?`,
+  postgresql: `SELECT r.id, r."packageId", r."idKey",
+      EXISTS (SELECT 1 FROM "PackageOwner" o WHERE o."registrationId" = r.id AND o."userId" = $1) AS owned,
+      v.id AS "versionId", v.version, v.listed, v.size
+    FROM "PackageRegistration" r LEFT JOIN "PackageVersion" v ON v."registrationId" = r.id AND v."versionKey" = $2
+    WHERE r."idKey" = $3`,
 };
 
-export async function findVersion(db: Db, registrationId: string, versionKey: string, dir = packagesDir()): Promise<StoredVersion | null> {
-  const row = await hotReader(db).one<{ id: string; version: string; listed: number | boolean; size: number; packageId: string; idKey: string }>(VERSION, [
-    registrationId,
-    versionKey,
-  ]);
+interface PackageRow {
+  id: string;
+  packageId: string;
+  idKey: string;
+  // SQLite answers 0/1
+  owned: number | boolean;
+  versionId: string | null;
+  version: string | null;
+  listed: number | boolean | null;
+  size: number | string | null;
+}
+
+/**
+ * The id's registration, whether `ownerId` owns it and the version `versionKey` (when given),
+ * in one read: push, unlist, relist, verify and download each make this one query. A driver read
+ * (see hotReader), not Prisma. null = no such id.
+ */
+export async function findPackage(
+  db: Db,
+  packageId: string,
+  { ownerId = null, versionKey = null }: { ownerId?: string | null; versionKey?: string | null } = {},
+  dir = packagesDir(),
+): Promise<FoundPackage | null> {
+  // "" matches no owner and no version: both are never empty
+  const row = await hotReader(db).one<PackageRow>(PACKAGE, [ownerId ?? "", versionKey ?? "", packageIdKey(packageId)]);
   if (!row) return null;
   return {
-    id: row.id,
-    registrationId,
+    registrationId: row.id,
     packageId: row.packageId,
-    version: row.version,
-    // SQLite answers 0/1
-    listed: Boolean(row.listed),
-    size: Number(row.size),
-    filePath: packageFilePath(dir, row.idKey, versionKey),
+    owned: Boolean(row.owned),
+    version:
+      row.versionId === null || versionKey === null
+        ? null
+        : {
+            id: row.versionId,
+            registrationId: row.id,
+            packageId: row.packageId,
+            version: row.version!,
+            listed: Boolean(row.listed),
+            size: Number(row.size),
+            filePath: packageFilePath(dir, row.idKey, versionKey),
+          },
   };
 }
 

@@ -14,7 +14,7 @@ import {
 import { db } from "@/lib/db";
 import { appOrigin } from "@/lib/accounts/mails";
 import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
-import { isPackageOwner } from "@/lib/packages/store";
+import type { FoundPackage } from "@/lib/packages/store";
 
 /** What these helpers read of a request: a Next route's Request, or server/main.ts's view of Node's. */
 export interface ApiRequest {
@@ -43,19 +43,20 @@ export async function keyFor(request: ApiRequest, op: Operation): Promise<{ key:
 /**
  * The per-package checks in nuget.org's order: a scope matching the id with an action that
  * counts (a new id needs push), the scope owner owning an existing id, the owner confirmed and
- * not locked. null = allowed. `onNotOwner` runs when the id belongs to someone else.
+ * not locked. `found` is the id as findPackage read it for the key's owner, null for a new id.
+ * null = allowed. `onNotOwner` runs when the id belongs to someone else.
  */
 export async function packageRefusal(
   request: ApiRequest,
   key: AuthenticatedKey,
   op: Operation,
   packageId: string,
-  registrationId: string | null,
+  found: Pick<FoundPackage, "owned"> | null,
   onNotOwner?: () => Promise<void>,
 ): Promise<Response | null> {
-  const scopeFailure = checkSubject(key, op, packageId, registrationId !== null);
+  const scopeFailure = checkSubject(key, op, packageId, found !== null);
   if (scopeFailure) return keyFailureResponse(request, scopeFailure, { keyName: key.name, packageId, op });
-  if (registrationId && !(await isPackageOwner(db, registrationId, key.ownerId))) {
+  if (found && !found.owned) {
     await onNotOwner?.();
     return keyFailureResponse(request, "not-owner", { packageId, ownerUsername: key.ownerUsername });
   }

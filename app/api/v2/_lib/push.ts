@@ -10,7 +10,7 @@ import { readNupkg } from "@/lib/nuget/nupkg";
 import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
 import { drainBody, maxPackageBytes, readBody } from "@/lib/nuget/read-body";
 import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
-import { addPackageVersion, findRegistration, findVersion } from "@/lib/packages/store";
+import { addPackageVersion, findPackage } from "@/lib/packages/store";
 import { keyFailureResponse, keyFor, packageRefusal, successWarnings, type ApiRequest } from "./http";
 
 export interface PushRequest extends ApiRequest {
@@ -66,8 +66,8 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
 
   // A first push of a new id can lose the race for the id to another push: then look again.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const registration = await findRegistration(db, id);
-    const refusal = await packageRefusal(request, key, "push", id, registration?.id ?? null, () =>
+    const found = await findPackage(db, id, { ownerId: key.ownerId, versionKey: version.key });
+    const refusal = await packageRefusal(request, key, "push", id, found, () =>
       writeAudit(db, {
         actorId: key.userId,
         action: "PackagePushAttemptByNonOwner",
@@ -78,10 +78,10 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
     );
     if (refusal) return refusal;
     const exists = nugetResponse(409, { reason: MESSAGES.versionExists(id, version.normalized) });
-    if (registration && (await findVersion(db, registration.id, version.key))) return exists;
+    if (found?.version) return exists;
 
     const result = await addPackageVersion(db, {
-      registrationId: registration?.id ?? null,
+      registrationId: found?.registrationId ?? null,
       packageId: id,
       ownerId: key.ownerId,
       version,

@@ -9,23 +9,24 @@ import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
 import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
 import { parseVersion } from "@/lib/nuget/version";
-import { findRegistration, findVersion, setListed, type StoredVersion } from "@/lib/packages/store";
+import { findPackage, setListed, type FoundPackage, type StoredVersion } from "@/lib/packages/store";
 import { keyFor, packageRefusal, successWarnings } from "../../../_lib/http";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string; version: string }> };
 
-async function lookup(id: string, versionText: string): Promise<StoredVersion | null> {
+/** The id and the version asked for, null when either is not there; `ownerId`: whose ownership to read. */
+async function lookup(id: string, versionText: string, ownerId: string | null = null): Promise<{ found: FoundPackage; version: StoredVersion } | null> {
   const version = parseVersion(versionText);
   if (!version || !isValidPackageId(id)) return null;
-  const registration = await findRegistration(db, id);
-  return registration ? findVersion(db, registration.id, version.key) : null;
+  const found = await findPackage(db, id, { ownerId, versionKey: version.key });
+  return found?.version ? { found, version: found.version } : null;
 }
 
 export async function GET(_request: Request, { params }: Params): Promise<Response> {
   const { id, version } = await params;
-  const found = await lookup(id, version);
+  const found = (await lookup(id, version))?.version;
   if (!found) return nugetResponse(404, { reason: MESSAGES.versionMissing(id, version) });
   // the store never leaves a row without its file; if someone removed it by hand, say so cleanly
   if (!(await access(found.filePath).then(() => true, () => false))) {
@@ -48,11 +49,11 @@ async function changeListing(request: Request, { params }: Params, listed: boole
   const { key } = auth;
   const { id, version } = await params;
   // nuget.org looks the version up before the per-package scope check
-  const found = await lookup(id, version);
-  if (!found) return nugetResponse(404, { reason: MESSAGES.versionMissing(id, version) });
-  const refusal = await packageRefusal(request, key, "unlist", found.packageId, found.registrationId);
+  const target = await lookup(id, version, key.ownerId);
+  if (!target) return nugetResponse(404, { reason: MESSAGES.versionMissing(id, version) });
+  const refusal = await packageRefusal(request, key, "unlist", target.found.packageId, target.found);
   if (refusal) return refusal;
-  if (found.listed !== listed) await setListed(db, found.id, listed);
+  if (target.version.listed !== listed) await setListed(db, target.version.id, listed);
   await touchKey(db, key);
   return nugetResponse(200, { reason: "OK", warnings: successWarnings(request, key) });
 }

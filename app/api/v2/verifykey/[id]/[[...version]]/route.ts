@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
 import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
 import { parseVersion } from "@/lib/nuget/version";
-import { findRegistration, findVersion } from "@/lib/packages/store";
+import { findPackage } from "@/lib/packages/store";
 import { keyFor, packageRefusal, successWarnings } from "../../../_lib/http";
 
 export const dynamic = "force-dynamic";
@@ -18,17 +18,14 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   try {
     const { id, version: rest } = await params;
     const versionText = rest?.[0];
-    const registration = isValidPackageId(id) ? await findRegistration(db, id) : null;
-    let exists = registration !== null;
-    if (registration && versionText !== undefined) {
-      const version = parseVersion(versionText);
-      exists = version !== null && (await findVersion(db, registration.id, version.key)) !== null;
-    }
-    if (!registration || !exists) {
+    const version = versionText === undefined ? null : parseVersion(versionText);
+    const found = isValidPackageId(id) ? await findPackage(db, id, { ownerId: key.ownerId, versionKey: version?.key }) : null;
+    const exists = found !== null && (versionText === undefined || found.version !== null);
+    if (!found || !exists) {
       const reason = versionText !== undefined ? MESSAGES.versionMissing(id, versionText) : `A package with ID '${id}' does not exist.`;
       return nugetResponse(404, { reason });
     }
-    const refusal = await packageRefusal(request, key, "verify", registration.packageId, registration.id);
+    const refusal = await packageRefusal(request, key, "verify", found.packageId, found);
     if (refusal) return refusal;
     if (key.type !== VERIFY_KEY_TYPE) await touchKey(db, key);
     return nugetResponse(200, { reason: "OK", warnings: key.type === VERIFY_KEY_TYPE ? [] : successWarnings(request, key) });
