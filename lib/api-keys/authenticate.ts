@@ -2,7 +2,7 @@
 // spec's order: lookup → expiry/revocation → owner scope → action filter → per-package subject
 // → new/existing id → package ownership → owner confirmed/not locked.
 import "server-only";
-import { hotReader, type Db, type HotSql } from "@/lib/create-db";
+import { hotReader, hotWriter, type Db, type HotSql } from "@/lib/create-db";
 import { hexHashesEqual, parseKey, secretMatches } from "./key-material";
 import { ACTIONS, ACTION_DESCRIPTIONS, subjectAllows, type Action } from "./scopes";
 import { generateVerifyKey, parseVerifyKey, VERIFY_KEY_DAYS, VERIFY_KEY_TYPE } from "./verification-keys";
@@ -227,17 +227,23 @@ export function explainFailure(
 
 const TOUCH_EVERY_MS = 60_000;
 
+/** Both sides of `<` are timestamps as the app writes them (on SQLite, ISO text of one width: text order is time order). */
+const TOUCH: HotSql = {
+  name: "touch_key",
+  sqlite: `UPDATE ApiKey SET lastUsedAt = ? WHERE id = ? AND (lastUsedAt IS NULL OR lastUsedAt < ?)`,
+  postgresql: `UPDATE "ApiKey" SET "lastUsedAt" = $1 WHERE id = $2 AND ("lastUsedAt" IS NULL OR "lastUsedAt" < $3)`,
+};
+
 /**
  * Records a successful use, at most once a minute per key. Within the minute of the use the
  * key check just read, no query at all; otherwise the condition in the update keeps concurrent
- * requests (and other app instances) to one write a minute.
+ * requests (and other app instances) to one write a minute. Through the driver (see
+ * hotWriter), as the push's own write: in the front process (server/main.ts) a Prisma write
+ * on SQLite would wait for the Next process's write lock by blocking the event loop.
  */
 export async function touchKey(db: Db, key: Pick<AuthenticatedKey, "id" | "lastUsedAt">, now = new Date()): Promise<void> {
   if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < TOUCH_EVERY_MS) return;
-  await db.apiKey.updateMany({
-    where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - TOUCH_EVERY_MS) } }] },
-    data: { lastUsedAt: now },
-  });
+  await hotWriter(db).transaction([{ sql: TOUCH, params: [now, key.id, new Date(now.getTime() - TOUCH_EVERY_MS)] }], () => undefined);
 }
 
 export const EXPIRY_WARNING_DAYS = 10;
