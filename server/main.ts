@@ -101,29 +101,18 @@ function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, alr
 function passToNext(req: http.IncomingMessage, res: http.ServerResponse): void {
   if (malformedPath(req.url ?? "/")) return plain(res, 400, "Bad Request: the address has a malformed %-escape.");
   if (Number(req.headers["content-length"] ?? 0) > MAX_NEXT_BODY) return refuseTooLarge(req, res);
-  if (req.method === "POST" && req.headers["next-action"]) return void passActionToNext(req, res);
-  const { forward, cutOff } = forwardToNext(req, res);
-  // A body without Content-Length (chunked) is counted as it passes: past the limit it no longer
-  // goes to Next (its request is cut off) and is refused.
-  let bytes = 0;
-  const count = (chunk: Buffer) => {
-    bytes += chunk.length;
-    if (bytes <= MAX_NEXT_BODY) return;
-    req.off("data", count);
-    req.unpipe(forward);
-    cutOff();
-    refuseTooLarge(req, res, bytes);
-  };
-  req.on("data", count);
-  req.pipe(forward);
+  const action = req.method === "POST" && req.headers["next-action"] !== undefined;
+  // A chunked body announces no length: read whole first, so one past the limit never reaches Next.
+  if (action || req.headers["transfer-encoding"] !== undefined) return void passBufferedToNext(req, res, action);
+  req.pipe(forwardToNext(req, res));
 }
 
 /**
- * A server action's post, read whole (it is at most MAX_NEXT_BODY) and checked before Next sees
- * it: Next answers a body it cannot decode (text that is not JSON, a broken multipart form) with
- * a 500; here it gets 400.
+ * A body read whole (it is at most MAX_NEXT_BODY, else 413) before Next sees it. A server
+ * action's post is also checked: Next answers a body it cannot decode (text that is not JSON,
+ * a broken multipart form) with a 500; here it gets 400.
  */
-async function passActionToNext(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function passBufferedToNext(req: http.IncomingMessage, res: http.ServerResponse, action: boolean): Promise<void> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   const body = await new Promise<Buffer | null>((resolve, reject) => {
@@ -137,8 +126,8 @@ async function passActionToNext(req: http.IncomingMessage, res: http.ServerRespo
   }).catch(() => undefined);
   if (body === undefined) return void res.destroy(); // the client went away
   if (body === null) return plain(res, 413, "The request is too large.");
-  if (!(await wellFormedActionBody(req.headers["content-type"] ?? "", body))) return plain(res, 400, "Bad Request: the form post could not be read.");
-  forwardToNext(req, res, body.length).forward.end(body);
+  if (action && !(await wellFormedActionBody(req.headers["content-type"] ?? "", body))) return plain(res, 400, "Bad Request: the form post could not be read.");
+  forwardToNext(req, res, body.length).end(body);
 }
 
 async function wellFormedActionBody(contentType: string, body: Buffer): Promise<boolean> {
@@ -152,7 +141,7 @@ async function wellFormedActionBody(contentType: string, body: Buffer): Promise<
 }
 
 /** The request to Next with the client's headers (a buffered body's length replaces theirs), its answer piped back. */
-function forwardToNext(req: http.IncomingMessage, res: http.ServerResponse, bodyLength?: number): { forward: http.ClientRequest; cutOff: () => void } {
+function forwardToNext(req: http.IncomingMessage, res: http.ServerResponse, bodyLength?: number): http.ClientRequest {
   const headers: http.OutgoingHttpHeaders = {};
   for (const [key, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(key)) headers[key] = value;
   if (bodyLength !== undefined) headers["content-length"] = bodyLength;
@@ -180,7 +169,7 @@ function forwardToNext(req: http.IncomingMessage, res: http.ServerResponse, body
   res.on("close", () => {
     if (!res.writableFinished) cutOff();
   });
-  return { forward, cutOff };
+  return forward;
 }
 
 // pushes cut short by a crash may have left temp files
