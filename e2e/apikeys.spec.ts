@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect, test, type Page, type Route } from "@playwright/test";
 import { createUser, e2eDb, signIn, type TestUser } from "./fixtures";
 import { insertTestKey } from "@/tests/api-keys";
-import { parseKey, secretMatches } from "@/lib/api-keys/key-material";
+import { authenticate } from "./nuget/data";
 
 const PAGE = "/account/apikeys";
 const KEY_RE = /^oy2[a-z2-7]{43}$/;
@@ -16,15 +16,6 @@ async function seedPackages(user: TestUser, ids: string[]) {
       data: { packageId: id, idKey: id.toLowerCase(), owners: { create: { userId: user.id } } },
     });
   }
-}
-
-/** The live, unrevoked, unexpired key a plaintext authenticates as (the push API's rule). */
-async function liveKeyFor(plaintext: string) {
-  const parsed = parseKey(plaintext);
-  if (!parsed) return null;
-  const row = await e2eDb().apiKey.findUnique({ where: { lookupId: parsed.lookupId } });
-  if (!row || !secretMatches(parsed, row.secretHash) || row.revokedAt || row.expiresAt <= new Date()) return null;
-  return row;
 }
 
 function mailsTo(email: string): string[] {
@@ -260,7 +251,7 @@ test("19–25, 56: create, show once, copy, never stored; mail and audit", async
   const audits = await e2eDb().auditRecord.findMany({ where: { actorId: user.id } });
   expect(JSON.stringify(audits)).not.toContain(plaintext.slice(16));
   // 24: the same key in upper case authenticates
-  expect((await liveKeyFor(plaintext.toUpperCase()))?.id).toBe(key.id);
+  expect(await authenticate(e2eDb(), plaintext.toUpperCase())).toMatchObject({ ok: true, key: { id: key.id } });
   // 56: audit with owner, subjects, actions
   const add = audits.find((a) => a.action === "AddCredential" && a.target === key.id);
   expect(JSON.parse(add!.details!)).toMatchObject({ owner: user.username, subjects: ["My.Package"], actions: ["package:push", "package:unlist"] });
@@ -395,7 +386,7 @@ test("29, 56: edit changes only the packages", async ({ page }) => {
     "package:unlist Edit.B",
     "package:unlist Other.*",
   ]);
-  expect(await liveKeyFor(plaintext)).not.toBeNull();
+  expect(await authenticate(e2eDb(), plaintext)).toMatchObject({ ok: true, key: { id } });
   const audit = await e2eDb().auditRecord.findFirstOrThrow({ where: { actorId: user.id, action: "EditCredential" } });
   expect(JSON.parse(audit.details!)).toMatchObject({ owner: user.username, subjects: ["Other.*", "Edit.B"] });
 });
@@ -434,11 +425,11 @@ test("30, 31, 34, 56: regenerate (also revoked and expired keys) from the keyboa
   await fresh.getByRole("button", { name: "Copy" }).click();
   const plaintext = await clipboard(page);
   expect(plaintext).toMatch(KEY_RE);
-  expect(await liveKeyFor(revoked.plaintext)).toBeNull();
-  const now = await liveKeyFor(plaintext);
-  expect(now).not.toBeNull();
+  // regenerate replaces the row: the old key is unknown now, the new one works
+  expect(await authenticate(e2eDb(), revoked.plaintext)).toEqual({ ok: false, failure: "not-found" });
   const keys = await e2eDb().apiKey.findMany({ where: { userId: user.id }, include: { scopes: true } });
   expect(keys).toHaveLength(1);
+  expect(await authenticate(e2eDb(), plaintext)).toMatchObject({ ok: true, key: { id: keys[0].id } });
   expect(keys[0]).toMatchObject({ name: "rotated", ownerId: user.id, expiresInDays: 90, revokedAt: null });
   expect(Math.abs(keys[0].expiresAt.getTime() - (Date.now() + 90 * DAY))).toBeLessThan(60_000);
   expect(keys[0].scopes.map((s) => `${s.action} ${s.subject}`).sort()).toEqual(["package:pushversion A.*", "package:pushversion B"]);
@@ -480,7 +471,7 @@ test("33, 56: revoke asks, the row stays Revoked (moved to the top) with the ban
   await expect(r.getByRole("button", { name: "Revoke" })).toHaveCount(0);
   await expect(names).toHaveText(["leaky", "newer"]);
   await expect(page.getByTestId("revoked-banner")).toContainText("Your API key 'leaky' has been revoked. Please check the email from");
-  expect(await liveKeyFor(key.plaintext)).toBeNull();
+  expect(await authenticate(e2eDb(), key.plaintext)).toEqual({ ok: false, failure: "revoked", keyName: "leaky" });
   const audit = await e2eDb().auditRecord.findFirstOrThrow({ where: { target: key.id, action: "RevokeCredential" } });
   expect(JSON.parse(audit.details!)).toMatchObject({ source: "User", owner: user.username });
   await expect
@@ -590,8 +581,8 @@ test("bad input: a bound key id of someone else's key answers like a missing key
   const after = await e2eDb().apiKey.findUniqueOrThrow({ where: { id: theirs.id }, include: { scopes: true } });
   expect(after).toMatchObject({ revokedAt: null, secretHash: theirHash });
   expect(after.scopes.map((s) => s.subject)).toEqual(["*"]);
-  expect(await liveKeyFor(theirs.plaintext)).not.toBeNull();
-  expect(await liveKeyFor(mine.plaintext)).not.toBeNull();
+  expect(await authenticate(e2eDb(), theirs.plaintext)).toMatchObject({ ok: true, key: { id: theirs.id } });
+  expect(await authenticate(e2eDb(), mine.plaintext)).toMatchObject({ ok: true, key: { id: mine.id } });
 });
 
 test("beyond nuget.org: the page names this feed's package source, and that source is a working service index", async ({ page, request }) => {
