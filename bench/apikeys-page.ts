@@ -14,7 +14,7 @@ import { gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
 import { encode } from "next-auth/jwt";
 import { createDb } from "../lib/create-db";
-import { generateKey } from "../lib/api-keys/key-material";
+import { insertTestKey } from "../tests/api-keys";
 import { computeSelection, prepareIds } from "../lib/api-keys/picker";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -49,20 +49,13 @@ async function seed() {
     await db.packageOwner.createMany({ data: chunk.map((r) => ({ registrationId: r.id, userId: big.id })) });
   }
   for (let k = 0; k < KEYS; k++) {
-    const m = generateKey();
-    const subjects = [`${["Contoso", "Fabrikam"][k % 2]}.*`, ids[k], ids[k + 1], ids[k + 2], ids[k + 3], ids[k + 4]];
-    await db.apiKey.create({
-      data: {
-        userId: big.id,
-        ownerId: big.id,
-        name: `key ${k}`,
-        lookupId: m.lookupId,
-        secretHash: m.secretHash,
-        expiresInDays: 365,
-        expiresAt: new Date(Date.now() + (k % 10 === 0 ? -1 : 300) * 86_400_000),
-        createdAt: new Date(Date.now() - k * 60_000),
-        scopes: { create: ["package:push", "package:unlist"].flatMap((action) => subjects.map((subject) => ({ action, subject }))) },
-      },
+    await insertTestKey(db, {
+      userId: big.id,
+      name: `key ${k}`,
+      actions: ["package:push", "package:unlist"],
+      subjects: [`${["Contoso", "Fabrikam"][k % 2]}.*`, ids[k], ids[k + 1], ids[k + 2], ids[k + 3], ids[k + 4]],
+      createdAt: new Date(Date.now() - k * 60_000),
+      expiresAt: new Date(Date.now() + (k % 10 === 0 ? -1 : 300) * 86_400_000),
     });
   }
   await db.$disconnect();

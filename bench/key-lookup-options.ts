@@ -1,49 +1,118 @@
-// CPU per call of the ways to load a key row for authenticate(), in-process on SQLite (the
-// bench database from bench/push-api.ts, or any migrated file in DATABASE_URL). Used to choose
-// how authenticate() reads its row; see lib/hot-reads.ts.
-//   DATABASE_URL=file:.data/bench/bench.db npx tsx bench/key-lookup-options.ts
+// CPU per key lookup of authenticate(): its real query (KEY_ROW) through the driver, as the API
+// runs it (hotReader in lib/create-db.ts), against the same SQL through Prisma and against
+// Prisma's own query for the same row. It answers whether the driver path still earns its keep,
+// e.g. after a Prisma upgrade. Both engines, each a fresh migrated database with one key:
+// SQLite under .data/bench, PostgreSQL on TEST_DATABASE_URL_PG (skipped when not reachable).
+// The options are timed in alternating rounds, so a busy neighbour skews the ratios less.
+// On PostgreSQL only this process's CPU is counted, not the server's.
+//   npx tsx bench/key-lookup-options.ts
 import Database from "better-sqlite3";
-import { createDb } from "@/lib/create-db";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { register } from "node:module";
+import path from "node:path";
+import pg from "pg";
+import { createDb, hotReader, isPostgresUrl, type Db } from "@/lib/create-db";
+import { insertTestKey, insertTestUser } from "@/tests/api-keys";
+import { withDatabase } from "@/tests/global-setup";
 
-const url = process.env.DATABASE_URL ?? "file:.data/bench/bench.db";
-const db = createDb(url);
-const lookupId = (await db.apiKey.findFirstOrThrow({ select: { lookupId: true } })).lookupId;
+register(new URL("../e2e/nuget/server-only-hook.mjs", import.meta.url));
+const { authenticate, KEY_ROW } = await import("@/lib/api-keys/authenticate");
 
-async function cpuPerCall(name: string, fn: () => Promise<unknown> | unknown, n = 2000) {
-  for (let i = 0; i < 200; i++) await fn();
-  const start = process.cpuUsage();
-  const t = performance.now();
-  for (let i = 0; i < n; i++) await fn();
-  const d = process.cpuUsage(start);
-  console.log(`${name.padEnd(58)} ${((d.user + d.system) / n).toFixed(1).padStart(7)} µs CPU  ${(((performance.now() - t) * 1000) / n).toFixed(1).padStart(7)} µs wall`);
+const root = path.resolve(import.meta.dirname, "..");
+const ROUNDS = 6;
+const CALLS_PER_ROUND = 400;
+
+interface Option {
+  name: string;
+  call: () => Promise<unknown>;
+  micros: { cpu: number; wall: number };
 }
 
-await cpuPerCall("Prisma findUnique + 3 relations (before)", () =>
-  db.apiKey.findUnique({
-    where: { lookupId },
-    select: {
-      id: true, type: true, name: true, userId: true, ownerId: true, secretHash: true, expiresAt: true, revokedAt: true,
-      user: { select: { isOrganization: true } },
-      owner: { select: { username: true, emailConfirmedAt: true, locked: true } },
-      scopes: { select: { action: true, subject: true } },
+function migrate(url: string) {
+  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
+  // WAL, as the app runs SQLite (scripts/prepare-db.mjs)
+  if (isPostgresUrl(url)) return;
+  const sqlite = new Database(url.slice("file:".length));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.close();
+}
+
+async function measure(db: Db, url: string) {
+  const user = await insertTestUser(db);
+  const key = await insertTestKey(db, { userId: user.id, actions: ["package:push", "package:unlist"], subjects: ["Contoso.*", "Fabrikam.Lib"] });
+  const { lookupId } = await db.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: { lookupId: true } });
+  const sql = isPostgresUrl(url) ? KEY_ROW.postgresql : KEY_ROW.sqlite;
+  const options: Option[] = [
+    { name: "driver: KEY_ROW via hotReader (what authenticate() runs)", call: () => hotReader(db).one(KEY_ROW, [lookupId]) },
+    { name: "Prisma $queryRawUnsafe, the same SQL", call: () => db.$queryRawUnsafe(sql, lookupId) },
+    {
+      name: "Prisma findUnique, the same row with 3 relations",
+      call: () =>
+        db.apiKey.findUnique({
+          where: { lookupId },
+          select: {
+            id: true, type: true, name: true, userId: true, ownerId: true, secretHash: true, expiresAt: true, lastUsedAt: true, revokedAt: true,
+            user: { select: { isOrganization: true } },
+            owner: { select: { username: true, emailConfirmedAt: true, locked: true } },
+            scopes: { select: { action: true, subject: true } },
+          },
+        }),
     },
-  }),
-);
-await cpuPerCall("Prisma findUnique, key columns only", () =>
-  db.apiKey.findUnique({ where: { lookupId }, select: { id: true, secretHash: true, expiresAt: true, revokedAt: true } }),
-);
-await cpuPerCall("Prisma $queryRaw, one joined query (scopes as JSON)", () =>
-  db.$queryRaw`SELECT k.id, k.type, k.name, k.userId, k.ownerId, k.secretHash, k.expiresAt, k.revokedAt, u.isOrganization, o.username, o.emailConfirmedAt, o.locked,
-    (SELECT json_group_array(json_array(s.action, s.subject)) FROM ApiKeyScope s WHERE s.apiKeyId = k.id) AS scopes
-    FROM ApiKey k JOIN User u ON u.id = k.userId JOIN User o ON o.id = k.ownerId WHERE k.lookupId = ${lookupId}`,
-);
-const raw = new Database(url.replace(/^file:/, ""), { fileMustExist: true });
-const stmt = raw.prepare(`SELECT k.id, k.type, k.name, k.userId, k.ownerId, k.secretHash, k.expiresAt, k.revokedAt, u.isOrganization, o.username, o.emailConfirmedAt, o.locked,
-    (SELECT json_group_array(json_array(s.action, s.subject)) FROM ApiKeyScope s WHERE s.apiKeyId = k.id) AS scopes
-    FROM ApiKey k JOIN User u ON u.id = k.userId JOIN User o ON o.id = k.ownerId WHERE k.lookupId = ?`);
-await cpuPerCall("better-sqlite3 prepared statement, same query", () => stmt.get(lookupId));
-await cpuPerCall("better-sqlite3 same query + JSON.parse + Dates", () => {
-  const r = stmt.get(lookupId) as { scopes: string; expiresAt: string };
-  return [JSON.parse(r.scopes), new Date(r.expiresAt)];
-});
-await db.$disconnect();
+    { name: "authenticate(): parse, checksum, driver lookup, hash compare", call: () => authenticate(db, key.plaintext) },
+  ].map((o) => ({ ...o, micros: { cpu: 0, wall: 0 } }));
+
+  for (const o of options) for (let i = 0; i < 200; i++) await o.call();
+  if (!(await authenticate(db, key.plaintext)).ok) throw new Error("the bench key does not authenticate");
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const o of options) {
+      const cpu = process.cpuUsage();
+      const wall = performance.now();
+      for (let i = 0; i < CALLS_PER_ROUND; i++) await o.call();
+      const d = process.cpuUsage(cpu);
+      o.micros.cpu += d.user + d.system;
+      o.micros.wall += (performance.now() - wall) * 1000;
+    }
+  }
+  const calls = ROUNDS * CALLS_PER_ROUND;
+  const driverCpu = options[0].micros.cpu / calls;
+  for (const o of options) {
+    const cpu = o.micros.cpu / calls;
+    console.log(`  ${o.name.padEnd(62)} ${cpu.toFixed(1).padStart(7)} µs CPU ${(o.micros.wall / calls).toFixed(1).padStart(7)} µs wall  ${(cpu / driverCpu).toFixed(1).padStart(5)}x the driver's CPU`);
+  }
+}
+
+async function run(engine: string, url: string) {
+  console.log(`${engine}:`);
+  migrate(url);
+  const db = createDb(url);
+  try {
+    await measure(db, url);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+const dir = path.join(root, ".data/bench");
+mkdirSync(dir, { recursive: true });
+const file = path.join(dir, "key-lookup.db");
+rmSync(file, { force: true });
+await run("SQLite", `file:${file}`);
+
+const adminUrl = process.env.TEST_DATABASE_URL_PG || "postgresql://postgres@127.0.0.1:5432/postgres";
+const admin = new pg.Client({ connectionString: adminUrl });
+try {
+  await admin.connect();
+} catch (e) {
+  console.log(`PostgreSQL: skipped, not reachable at ${adminUrl} (${(e as Error).message})`);
+  process.exit(0);
+}
+const name = `nk_bench_${randomBytes(4).toString("hex")}`;
+await admin.query(`CREATE DATABASE ${name}`);
+try {
+  await run("PostgreSQL", withDatabase(adminUrl, name));
+} finally {
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+}

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page, type Route } from "@playwright/test";
 import { createUser, e2eDb, signIn, type TestUser } from "./fixtures";
-import { generateKey, parseKey, secretMatches } from "@/lib/api-keys/key-material";
+import { insertTestKey } from "@/tests/api-keys";
+import { authenticate } from "./nuget/data";
 
 const PAGE = "/account/apikeys";
 const KEY_RE = /^oy2[a-z2-7]{43}$/;
@@ -15,41 +16,6 @@ async function seedPackages(user: TestUser, ids: string[]) {
       data: { packageId: id, idKey: id.toLowerCase(), owners: { create: { userId: user.id } } },
     });
   }
-}
-
-/** A key written straight into the database (for states the UI cannot reach quickly). */
-async function seedKey(
-  user: TestUser,
-  opts: { name: string; actions?: string[]; subjects?: string[]; expiresAt?: Date; revokedAt?: Date; createdAt?: Date; days?: number },
-) {
-  const m = generateKey();
-  const actions = opts.actions ?? ["package:push"];
-  const subjects = opts.subjects ?? ["*"];
-  const key = await e2eDb().apiKey.create({
-    data: {
-      userId: user.id,
-      ownerId: user.id,
-      name: opts.name,
-      lookupId: m.lookupId,
-      secretHash: m.secretHash,
-      expiresInDays: opts.days ?? 365,
-      expiresAt: opts.expiresAt ?? new Date(Date.now() + 365 * DAY),
-      revokedAt: opts.revokedAt ?? null,
-      revocationSource: opts.revokedAt ? "User" : null,
-      createdAt: opts.createdAt ?? new Date(),
-      scopes: { create: actions.flatMap((action) => subjects.map((subject) => ({ action, subject }))) },
-    },
-  });
-  return { key, plaintext: m.plaintext };
-}
-
-/** The live, unrevoked, unexpired key a plaintext authenticates as (the push API's rule). */
-async function liveKeyFor(plaintext: string) {
-  const parsed = parseKey(plaintext);
-  if (!parsed) return null;
-  const row = await e2eDb().apiKey.findUnique({ where: { lookupId: parsed.lookupId } });
-  if (!row || !secretMatches(parsed, row.secretHash) || row.revokedAt || row.expiresAt <= new Date()) return null;
-  return row;
 }
 
 function mailsTo(email: string): string[] {
@@ -246,7 +212,7 @@ test("19–25, 56: create, show once, copy, never stored; mail and audit", async
   page.on("pageerror", (e) => consoleErrors.push(e.message));
   page.on("response", (r) => void (r.status() === 404 && consoleErrors.push(`404 ${r.url()}`)));
   const user = await signedIn(page, { packages: ["My.Package"] });
-  await seedKey(user, { name: "older key", createdAt: new Date(Date.now() - 5 * DAY) });
+  await insertTestKey(e2eDb(), { userId: user.id, name: "older key", createdAt: new Date(Date.now() - 5 * DAY) });
   await page.reload();
   await openCreate(page);
   await page.getByLabel("Key Name").fill("ci key");
@@ -285,7 +251,7 @@ test("19–25, 56: create, show once, copy, never stored; mail and audit", async
   const audits = await e2eDb().auditRecord.findMany({ where: { actorId: user.id } });
   expect(JSON.stringify(audits)).not.toContain(plaintext.slice(16));
   // 24: the same key in upper case authenticates
-  expect((await liveKeyFor(plaintext.toUpperCase()))?.id).toBe(key.id);
+  expect(await authenticate(e2eDb(), plaintext.toUpperCase())).toMatchObject({ ok: true, key: { id: key.id } });
   // 56: audit with owner, subjects, actions
   const add = audits.find((a) => a.action === "AddCredential" && a.target === key.id);
   expect(JSON.parse(add!.details!)).toMatchObject({ owner: user.username, subjects: ["My.Package"], actions: ["package:push", "package:unlist"] });
@@ -347,8 +313,8 @@ test("26, 36: a row reads like nuget.org's, any number of keys, newest first", a
   const user = await createUser();
   const ids = ["Pkg.A", "Pkg.B", "Pkg.C", "Pkg.D", "Pkg.E"];
   await seedPackages(user, ids);
-  for (let i = 0; i < 24; i++) await seedKey(user, { name: `bulk ${i}`, createdAt: new Date(Date.now() - (30 + i) * DAY) });
-  await seedKey(user, { name: "rich", actions: ["package:unlist", "package:pushversion"], subjects: ["Pkg.*", ...ids] });
+  for (let i = 0; i < 24; i++) await insertTestKey(e2eDb(), { userId: user.id, name: `bulk ${i}`, createdAt: new Date(Date.now() - (30 + i) * DAY) });
+  await insertTestKey(e2eDb(), { userId: user.id, name: "rich", actions: ["package:unlist", "package:pushversion"], subjects: ["Pkg.*", ...ids] });
   await signIn(page, user, PAGE);
   const headings = page.getByRole("list", { name: "API keys" }).getByRole("heading");
   await expect(headings).toHaveCount(25);
@@ -369,14 +335,14 @@ test("26, 36: a row reads like nuget.org's, any number of keys, newest first", a
 
 test("27: expired keys show Expired, the expired icon and banner, and no Revoke", async ({ page }) => {
   const user = await createUser();
-  await seedKey(user, { name: "old one", expiresAt: new Date(Date.now() - DAY), createdAt: new Date(Date.now() - 10 * DAY) });
+  await insertTestKey(e2eDb(), { userId: user.id, name: "old one", expiresAt: new Date(Date.now() - DAY), createdAt: new Date(Date.now() - 10 * DAY) });
   await signIn(page, user, PAGE);
   const r = row(page, "old one");
   await expect(r).toContainText("Expired");
   await expect(r.getByRole("img", { name: "Expired API key" })).toBeVisible();
   await expect(page.getByTestId("expired-banner")).toHaveText("Your API key 'old one' has expired.");
   await expect(r.getByRole("button", { name: "Revoke" })).toHaveCount(0);
-  await seedKey(user, { name: "older one", expiresAt: new Date(Date.now() - 2 * DAY), createdAt: new Date(Date.now() - 20 * DAY) });
+  await insertTestKey(e2eDb(), { userId: user.id, name: "older one", expiresAt: new Date(Date.now() - 2 * DAY), createdAt: new Date(Date.now() - 20 * DAY) });
   await page.reload();
   await expect(page.getByTestId("expired-banner")).toHaveText("Your API keys 'old one' and 'older one' have expired.");
 });
@@ -384,7 +350,8 @@ test("27: expired keys show Expired, the expired icon and banner, and no Revoke"
 test("29, 56: edit changes only the packages", async ({ page }) => {
   const user = await createUser();
   await seedPackages(user, ["Edit.A", "Edit.B"]);
-  const { key, plaintext } = await seedKey(user, { name: "editable", actions: ["package:push", "package:unlist"], subjects: ["Edit.A"] });
+  const { id, plaintext } = await insertTestKey(e2eDb(), { userId: user.id, name: "editable", actions: ["package:push", "package:unlist"], subjects: ["Edit.A"] });
+  const before = await e2eDb().apiKey.findUniqueOrThrow({ where: { id } });
   await signIn(page, user, PAGE);
   const r = row(page, "editable");
   await r.getByRole("button", { name: "Edit" }).click();
@@ -406,12 +373,12 @@ test("29, 56: edit changes only the packages", async ({ page }) => {
   await expect(r).toContainText("Packages:Edit.B");
   await expect(r).toContainText("Glob pattern:Other.*");
 
-  const after = await e2eDb().apiKey.findUniqueOrThrow({ where: { id: key.id }, include: { scopes: true } });
+  const after = await e2eDb().apiKey.findUniqueOrThrow({ where: { id }, include: { scopes: true } });
   expect([after.lookupId, after.secretHash, after.expiresAt.getTime(), after.ownerId]).toEqual([
-    key.lookupId,
-    key.secretHash,
-    key.expiresAt.getTime(),
-    key.ownerId,
+    before.lookupId,
+    before.secretHash,
+    before.expiresAt.getTime(),
+    before.ownerId,
   ]);
   expect(after.scopes.map((s) => `${s.action} ${s.subject}`).sort()).toEqual([
     "package:push Edit.B",
@@ -419,7 +386,7 @@ test("29, 56: edit changes only the packages", async ({ page }) => {
     "package:unlist Edit.B",
     "package:unlist Other.*",
   ]);
-  expect(await liveKeyFor(plaintext)).not.toBeNull();
+  expect(await authenticate(e2eDb(), plaintext)).toMatchObject({ ok: true, key: { id } });
   const audit = await e2eDb().auditRecord.findFirstOrThrow({ where: { actorId: user.id, action: "EditCredential" } });
   expect(JSON.parse(audit.details!)).toMatchObject({ owner: user.username, subjects: ["Other.*", "Edit.B"] });
 });
@@ -427,11 +394,12 @@ test("29, 56: edit changes only the packages", async ({ page }) => {
 test("30, 31, 34, 56: regenerate (also revoked and expired keys) from the keyboard", async ({ page }) => {
   const user = await createUser();
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-  const revoked = await seedKey(user, {
+  const revoked = await insertTestKey(e2eDb(), {
+    userId: user.id,
     name: "rotated",
     actions: ["package:pushversion"],
     subjects: ["A.*", "B"],
-    days: 90,
+    expiresInDays: 90,
     createdAt: new Date(Date.now() - 200 * DAY),
     expiresAt: new Date(Date.now() - 110 * DAY),
     revokedAt: new Date(Date.now() - 120 * DAY),
@@ -444,7 +412,7 @@ test("30, 31, 34, 56: regenerate (also revoked and expired keys) from the keyboa
   await expect(page.getByRole("dialog")).toContainText("Are you sure you want to regenerate the API key?");
   await page.keyboard.press("Escape");
   await expect(page.getByRole("dialog")).toHaveCount(0);
-  expect(await e2eDb().apiKey.count({ where: { id: revoked.key.id } })).toBe(1);
+  expect(await e2eDb().apiKey.count({ where: { id: revoked.id } })).toBe(1);
   // OK from the keyboard (focus starts on OK)
   await r.getByRole("button", { name: "Regenerate" }).click();
   await expect(page.getByRole("dialog")).toContainText("Are you sure you want to regenerate the API key?");
@@ -457,11 +425,11 @@ test("30, 31, 34, 56: regenerate (also revoked and expired keys) from the keyboa
   await fresh.getByRole("button", { name: "Copy" }).click();
   const plaintext = await clipboard(page);
   expect(plaintext).toMatch(KEY_RE);
-  expect(await liveKeyFor(revoked.plaintext)).toBeNull();
-  const now = await liveKeyFor(plaintext);
-  expect(now).not.toBeNull();
+  // regenerate replaces the row: the old key is unknown now, the new one works
+  expect(await authenticate(e2eDb(), revoked.plaintext)).toEqual({ ok: false, failure: "not-found" });
   const keys = await e2eDb().apiKey.findMany({ where: { userId: user.id }, include: { scopes: true } });
   expect(keys).toHaveLength(1);
+  expect(await authenticate(e2eDb(), plaintext)).toMatchObject({ ok: true, key: { id: keys[0].id } });
   expect(keys[0]).toMatchObject({ name: "rotated", ownerId: user.id, expiresInDays: 90, revokedAt: null });
   expect(Math.abs(keys[0].expiresAt.getTime() - (Date.now() + 90 * DAY))).toBeLessThan(60_000);
   expect(keys[0].scopes.map((s) => `${s.action} ${s.subject}`).sort()).toEqual(["package:pushversion A.*", "package:pushversion B"]);
@@ -473,7 +441,7 @@ test("30, 31, 34, 56: regenerate (also revoked and expired keys) from the keyboa
 
 test("32, 56: delete asks, removes the row and the scopes, mails", async ({ page }) => {
   const user = await createUser();
-  const { key } = await seedKey(user, { name: "doomed" });
+  const key = await insertTestKey(e2eDb(), { userId: user.id, name: "doomed" });
   await signIn(page, user, PAGE);
   await row(page, "doomed").getByRole("button", { name: "Delete" }).click();
   await confirmDialog(page, "Are you sure you want to remove the API key?");
@@ -490,8 +458,8 @@ test("32, 56: delete asks, removes the row and the scopes, mails", async ({ page
 
 test("33, 56: revoke asks, the row stays Revoked (moved to the top) with the banner, mail, key dead", async ({ page }) => {
   const user = await createUser();
-  const { key, plaintext } = await seedKey(user, { name: "leaky", createdAt: new Date(Date.now() - DAY) });
-  await seedKey(user, { name: "newer" });
+  const key = await insertTestKey(e2eDb(), { userId: user.id, name: "leaky", createdAt: new Date(Date.now() - DAY) });
+  await insertTestKey(e2eDb(), { userId: user.id, name: "newer" });
   await signIn(page, user, PAGE);
   const names = page.getByRole("list", { name: "API keys" }).getByRole("heading");
   await expect(names).toHaveText(["newer", "leaky"]);
@@ -503,7 +471,7 @@ test("33, 56: revoke asks, the row stays Revoked (moved to the top) with the ban
   await expect(r.getByRole("button", { name: "Revoke" })).toHaveCount(0);
   await expect(names).toHaveText(["leaky", "newer"]);
   await expect(page.getByTestId("revoked-banner")).toContainText("Your API key 'leaky' has been revoked. Please check the email from");
-  expect(await liveKeyFor(plaintext)).toBeNull();
+  expect(await authenticate(e2eDb(), key.plaintext)).toEqual({ ok: false, failure: "revoked", keyName: "leaky" });
   const audit = await e2eDb().auditRecord.findFirstOrThrow({ where: { target: key.id, action: "RevokeCredential" } });
   expect(JSON.parse(audit.details!)).toMatchObject({ source: "User", owner: user.username });
   await expect
@@ -513,7 +481,7 @@ test("33, 56: revoke asks, the row stays Revoked (moved to the top) with the ban
 
 test("error banners: an action on a key that vanished shows nuget.org's generic error", async ({ page }) => {
   const user = await createUser();
-  const { key } = await seedKey(user, { name: "vanishing" });
+  const key = await insertTestKey(e2eDb(), { userId: user.id, name: "vanishing" });
   await signIn(page, user, PAGE);
   await e2eDb().apiKey.delete({ where: { id: key.id } });
   await row(page, "vanishing").getByRole("button", { name: "Revoke" }).click();
@@ -582,11 +550,12 @@ test("bad input: every crafted create request is refused with a clear message, n
 
 test("bad input: a bound key id of someone else's key answers like a missing key and changes nothing", async ({ page }) => {
   const stranger = await createUser();
-  const theirs = await seedKey(stranger, { name: "not yours" });
+  const theirs = await insertTestKey(e2eDb(), { userId: stranger.id, name: "not yours" });
+  const theirHash = (await e2eDb().apiKey.findUniqueOrThrow({ where: { id: theirs.id } })).secretHash;
   const user = await signedIn(page);
-  const mine = await seedKey(user, { name: "mine" });
+  const mine = await insertTestKey(e2eDb(), { userId: user.id, name: "mine" });
   await page.reload();
-  const swap = (b: string) => b.split(mine.key.id).join(theirs.key.id);
+  const swap = (b: string) => b.split(mine.id).join(theirs.id);
   for (const [button, message, error] of [
     ["Regenerate", "Are you sure you want to regenerate the API key?", "An error occurred while regenerating the API key. Please try again."],
     ["Revoke", "Are you sure you want to revoke the API key?", "An error occurred while revoking the API key. Please try again."],
@@ -609,11 +578,11 @@ test("bad input: a bound key id of someone else's key answers like a missing key
     expect(await status()).toBe(200);
     await expect(page.getByTestId("api-keys-error")).toHaveText("An error occurred while editing an API key. Please try again.");
   });
-  const after = await e2eDb().apiKey.findUniqueOrThrow({ where: { id: theirs.key.id }, include: { scopes: true } });
-  expect(after).toMatchObject({ revokedAt: null, secretHash: theirs.key.secretHash });
+  const after = await e2eDb().apiKey.findUniqueOrThrow({ where: { id: theirs.id }, include: { scopes: true } });
+  expect(after).toMatchObject({ revokedAt: null, secretHash: theirHash });
   expect(after.scopes.map((s) => s.subject)).toEqual(["*"]);
-  expect(await liveKeyFor(theirs.plaintext)).not.toBeNull();
-  expect(await liveKeyFor(mine.plaintext)).not.toBeNull();
+  expect(await authenticate(e2eDb(), theirs.plaintext)).toMatchObject({ ok: true, key: { id: theirs.id } });
+  expect(await authenticate(e2eDb(), mine.plaintext)).toMatchObject({ ok: true, key: { id: mine.id } });
 });
 
 test("beyond nuget.org: the page names this feed's package source, and that source is a working service index", async ({ page, request }) => {

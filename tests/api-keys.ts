@@ -1,28 +1,51 @@
 // Test keys made with the real key material (generateKey: real hashing, never a hand-written
-// hash), inserted straight into a test database. For the HTTP tests: Playwright's process cannot
-// import lib/api-keys/store.ts ("server-only" throws outside Next), and some cases (an expired
-// key, a key whose user no longer acts for its owner) are states the store never creates.
-// Data-layer tests make ordinary keys through the store (createApiKey).
+// hash), inserted straight into a test database: the one place tests build a key row. For
+// states the store never creates (an expired key, one made days ago, a key whose user no longer
+// acts for its owner, scopes whose actions differ per subject), and for seeding without the
+// store's side effects (its mails and audit rows are what some tests count). Tests of the store
+// itself, and tests that want a key exactly as the page makes it, use createApiKey.
 import { randomBytes } from "node:crypto";
 import { generateKey } from "@/lib/api-keys/key-material";
 import type { Db } from "@/lib/create-db";
 
-export interface TestKeyOptions {
+const DAY = 86_400_000;
+
+type TestKeyScopes =
+  | {
+      /** each action on each subject; push by default */
+      actions?: string[];
+      /** package ids and globs; ["*"] by default */
+      subjects?: string[];
+      scopes?: never;
+    }
+  | {
+      /** exact (action, subject) rows, instead of every action on every subject */
+      scopes: [action: string, subject: string][];
+      actions?: never;
+      subjects?: never;
+    };
+
+export type TestKeyOptions = TestKeyScopes & {
   userId: string;
   /** the scope owner; the user by default */
   ownerId?: string;
-  actions: string[];
-  /** package ids and globs; ["*"] by default */
-  subjects?: string[];
   name?: string;
+  /** 365 by default */
+  expiresInDays?: number;
+  /** now by default */
+  createdAt?: Date;
+  /** createdAt + expiresInDays by default, as the store sets it */
   expiresAt?: Date;
+  /** revoked by the user at this time */
   revokedAt?: Date;
-}
+};
 
 export async function insertTestKey(db: Db, opts: TestKeyOptions): Promise<{ id: string; plaintext: string; name: string }> {
   const { plaintext, lookupId, secretHash } = generateKey();
   const name = opts.name ?? `key-${randomBytes(4).toString("hex")}`;
-  const subjects = opts.subjects ?? ["*"];
+  const scopes = opts.scopes ?? (opts.actions ?? ["package:push"]).flatMap((action) => (opts.subjects ?? ["*"]).map((subject): [string, string] => [action, subject]));
+  const expiresInDays = opts.expiresInDays ?? 365;
+  const createdAt = opts.createdAt ?? new Date();
   const row = await db.apiKey.create({
     data: {
       userId: opts.userId,
@@ -30,11 +53,12 @@ export async function insertTestKey(db: Db, opts: TestKeyOptions): Promise<{ id:
       name,
       lookupId,
       secretHash,
-      expiresInDays: 365,
-      expiresAt: opts.expiresAt ?? new Date(Date.now() + 365 * 86_400_000),
+      expiresInDays,
+      createdAt,
+      expiresAt: opts.expiresAt ?? new Date(createdAt.getTime() + expiresInDays * DAY),
       revokedAt: opts.revokedAt ?? null,
       revocationSource: opts.revokedAt ? "User" : null,
-      scopes: { create: opts.actions.flatMap((action) => subjects.map((subject) => ({ action, subject }))) },
+      scopes: { create: scopes.map(([action, subject]) => ({ action, subject })) },
     },
     select: { id: true },
   });

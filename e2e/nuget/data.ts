@@ -1,6 +1,7 @@
 // The app's own data layer, for tests that need keys on the e2e database: keys are made by
 // createApiKey/regenerateApiKey/revokeApiKey exactly as the API keys page makes them, never
-// by writing hashes by hand. The module hook lets `server-only` modules load in the test process.
+// by writing hashes by hand, and checked by authenticate() exactly as the API checks them.
+// The module hook lets `server-only` modules load in the test process.
 import { register } from "node:module";
 import { e2eDb, type TestUser } from "../fixtures";
 
@@ -10,6 +11,8 @@ if (!flag.serverOnlyHook) {
   flag.serverOnlyHook = true;
 }
 const store = await import("@/lib/api-keys/store");
+/** the API's key check, for tests to ask what the API makes of a key now */
+export const { authenticate } = await import("@/lib/api-keys/authenticate");
 
 const DAY = 86_400_000;
 

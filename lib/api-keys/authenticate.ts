@@ -44,7 +44,7 @@ interface KeyRow {
 }
 
 /** The key, its user's and owner's flags and its scopes in one round trip (see hotReader for why not Prisma). */
-const KEY_ROW: HotSql = {
+export const KEY_ROW: HotSql = {
   name: "authenticate_key_row",
   sqlite: `SELECT k.id, k.type, k.name, k.userId, k.ownerId, k.secretHash, k.expiresAt, k.lastUsedAt,
       k.revokedAt IS NOT NULL AS revoked, u.isOrganization AS userIsOrganization,

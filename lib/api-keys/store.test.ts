@@ -8,7 +8,7 @@ import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
 import { addPackageVersion } from "@/lib/packages/store";
 import type { Db } from "@/lib/create-db";
-import { parseKey, secretMatches } from "./key-material";
+import { authenticate } from "./authenticate";
 import { MESSAGES } from "./rules";
 import {
   createApiKey,
@@ -35,13 +35,6 @@ async function makeUser(db: Db, packages: string[] = []) {
     await db.packageRegistration.create({ data: { packageId: id, idKey: id.toLowerCase(), owners: { create: { userId: user.id } } } });
   }
   return user;
-}
-
-/** The live key a plaintext authenticates as, by the same rules as the push API. */
-async function keyFor(db: Db, plaintext: string) {
-  const parsed = parseKey(plaintext)!;
-  const row = await db.apiKey.findUnique({ where: { lookupId: parsed.lookupId } });
-  return row && secretMatches(parsed, row.secretHash) ? row : null;
 }
 
 function mailsTo(email: string): string[] {
@@ -89,7 +82,7 @@ describeEachDb("api-keys store", (getDb, provider) => {
     expect(audit!.details).not.toContain(res.plaintext);
     const mails = mailsTo(user.email);
     expect(mails.some((m) => m.includes("[NuGet Gallery] API key added to your account") && m.includes("API key 'ci key' was added"))).toBe(true);
-    expect(await keyFor(db, res.plaintext.toUpperCase())).not.toBeNull();
+    expect(await authenticate(db, res.plaintext.toUpperCase())).toMatchObject({ ok: true, key: { id: res.key.id } });
   });
 
   it("refuses bad input with nuget.org's messages", async () => {
@@ -162,7 +155,7 @@ describeEachDb("api-keys store", (getDb, provider) => {
     // untouched
     const after = await getApiKey(db, owner.id, id);
     expect(after).toEqual(res.key);
-    expect(await keyFor(db, res.plaintext)).not.toBeNull();
+    expect(await authenticate(db, res.plaintext)).toMatchObject({ ok: true, key: { id } });
   });
 
   it("edit replaces subjects only, re-checks them, keeps value/expiry/owner/actions", async () => {
@@ -176,7 +169,7 @@ describeEachDb("api-keys store", (getDb, provider) => {
     const edited = await editApiKey(db, user.id, res.key.id, [`${pkgPrefix}.e2`, "Foo*"]);
     expect(edited).toEqual({ ok: true, key: { ...res.key, subjects: ["Foo*", `${pkgPrefix}.E2`] } });
     expect(await db.apiKeyScope.count({ where: { apiKeyId: res.key.id } })).toBe(4);
-    expect(await keyFor(db, res.plaintext)).not.toBeNull();
+    expect(await authenticate(db, res.plaintext)).toMatchObject({ ok: true, key: { id: res.key.id } });
     expect(await db.auditRecord.count({ where: { actorId: user.id, action: "EditCredential" } })).toBe(1);
   });
 
@@ -191,8 +184,8 @@ describeEachDb("api-keys store", (getDb, provider) => {
     expect(regen!.key).toMatchObject({ name: res.key.name, ownerId: user.id, actions: res.key.actions, subjects: res.key.subjects, expiresInDays: 90 });
     expect(regen!.key.expiresAt.toISOString()).toBe("2026-08-30T00:00:00.000Z");
     expect(regen!.key.id).not.toBe(res.key.id);
-    expect(await keyFor(db, res.plaintext)).toBeNull();
-    expect((await keyFor(db, regen!.plaintext))?.id).toBe(regen!.key.id);
+    expect(await authenticate(db, res.plaintext, now)).toEqual({ ok: false, failure: "not-found" });
+    expect(await authenticate(db, regen!.plaintext, now)).toMatchObject({ ok: true, key: { id: regen!.key.id } });
     expect(await regenerateApiKey(db, user.id, res.key.id)).toBeNull();
     // revoked and expired keys regenerate too
     await revokeApiKey(db, user.id, regen!.key.id);
@@ -215,8 +208,8 @@ describeEachDb("api-keys store", (getDb, provider) => {
     expect(winners).toHaveLength(1);
     const keys = await db.apiKey.findMany({ where: { userId: user.id } });
     expect(keys.map((k) => k.id)).toEqual([winners[0]!.key.id]);
-    expect(await keyFor(db, res.plaintext)).toBeNull();
-    expect(await keyFor(db, winners[0]!.plaintext)).not.toBeNull();
+    expect(await authenticate(db, res.plaintext)).toEqual({ ok: false, failure: "not-found" });
+    expect(await authenticate(db, winners[0]!.plaintext)).toMatchObject({ ok: true, key: { id: winners[0]!.key.id } });
     expect(await db.apiKeyScope.count({ where: { apiKey: { userId: user.id } } })).toBe(2);
   });
 

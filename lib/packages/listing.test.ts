@@ -2,35 +2,10 @@ import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeEachDb } from "@/tests/databases";
 import type { Db } from "@/lib/create-db";
-import { generateKey } from "@/lib/api-keys/key-material";
+import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { compareVersions, listOwnedPackages, PAGE_SIZE, readListingQuery, VERSIONS_SHOWN } from "./listing";
 
 const DAY = 86_400_000;
-
-async function user(db: Db, opts: { confirmed?: boolean; locked?: boolean } = {}) {
-  const username = `u_${randomBytes(4).toString("hex")}`;
-  return db.user.create({
-    data: { username, usernameKey: username, email: `${username}@example.test`, emailConfirmedAt: opts.confirmed === false ? null : new Date(), locked: opts.locked ?? false },
-  });
-}
-
-async function key(db: Db, userId: string, name: string, scopes: [string, string][], opts: { ownerId?: string; expiresAt?: Date; revokedAt?: Date; type?: string } = {}) {
-  const { lookupId, secretHash } = generateKey();
-  return db.apiKey.create({
-    data: {
-      userId,
-      ownerId: opts.ownerId ?? userId,
-      name,
-      type: opts.type,
-      lookupId,
-      secretHash,
-      expiresInDays: 365,
-      expiresAt: opts.expiresAt ?? new Date(Date.now() + 365 * DAY),
-      revokedAt: opts.revokedAt,
-      scopes: { create: scopes.map(([action, subject]) => ({ action, subject })) },
-    },
-  });
-}
 
 async function registration(db: Db, packageId: string, ownerIds: string[], versions: { version: string; listed?: boolean; pushedById?: string; keyId?: string; keyName?: string; pushedAt?: Date }[]) {
   return db.packageRegistration.create({
@@ -82,16 +57,16 @@ describeEachDb("listOwnedPackages", (getDb) => {
 
   beforeAll(async () => {
     const db = getDb();
-    me = await user(db);
-    other = await user(db);
-    keys.glob = (await key(db, me.id, "contoso glob", [["package:push", "Contoso.*"], ["package:unlist", "*"]])).id;
-    keys.exact = (await key(db, me.id, "beta only", [["package:pushversion", ids.beta]])).id;
-    keys.unlistOnly = (await key(db, me.id, "unlist all", [["package:unlist", "*"]])).id;
-    keys.expired = (await key(db, me.id, "expired", [["package:push", "*"]], { expiresAt: new Date(Date.now() - DAY) })).id;
-    keys.revoked = (await key(db, me.id, "revoked", [["package:push", "*"]], { revokedAt: new Date() })).id;
-    keys.forOther = (await key(db, me.id, "acts for other", [["package:push", "*"]], { ownerId: other.id })).id;
-    keys.theirs = (await key(db, other.id, "their key", [["package:push", "*"]])).id;
-    const gone = await key(db, me.id, "old CI key", [["package:push", "*"]]);
+    me = await insertTestUser(db);
+    other = await insertTestUser(db);
+    keys.glob = (await insertTestKey(db, { userId: me.id, name: "contoso glob", scopes: [["package:push", "Contoso.*"], ["package:unlist", "*"]] })).id;
+    keys.exact = (await insertTestKey(db, { userId: me.id, name: "beta only", scopes: [["package:pushversion", ids.beta]] })).id;
+    keys.unlistOnly = (await insertTestKey(db, { userId: me.id, name: "unlist all", scopes: [["package:unlist", "*"]] })).id;
+    keys.expired = (await insertTestKey(db, { userId: me.id, name: "expired", scopes: [["package:push", "*"]], expiresAt: new Date(Date.now() - DAY) })).id;
+    keys.revoked = (await insertTestKey(db, { userId: me.id, name: "revoked", scopes: [["package:push", "*"]], revokedAt: new Date() })).id;
+    keys.forOther = (await insertTestKey(db, { userId: me.id, name: "acts for other", scopes: [["package:push", "*"]], ownerId: other.id })).id;
+    keys.theirs = (await insertTestKey(db, { userId: other.id, name: "their key", scopes: [["package:push", "*"]] })).id;
+    const gone = await insertTestKey(db, { userId: me.id, name: "old CI key", scopes: [["package:push", "*"]] });
 
     await registration(db, ids.alpha, [me.id], [
       { version: "1.0.0", pushedById: me.id, keyId: keys.glob, keyName: "contoso glob" },
@@ -121,14 +96,14 @@ describeEachDb("listOwnedPackages", (getDb) => {
 
   it("takes the newest listed stable version as the latest, a pre-release only when nothing stable is listed", async () => {
     const db = getDb();
-    const u = await user(db);
+    const u = await insertTestUser(db);
     await registration(db, `Latest.${tag}`, [u.id], [{ version: "1.0.0" }, { version: "1.1.0", listed: false }, { version: "2.0.0-beta.1" }]);
     expect((await listOwnedPackages(db, u.id)).packages[0].latestVersion).toBe("1.0.0");
   });
 
   it("a package with more versions than are shown takes its listed state and latest version from all of them", async () => {
     const db = getDb();
-    const u = await user(db);
+    const u = await insertTestUser(db);
     // 60 versions, only the first pushed (1.0.0) listed: it is not among the newest 50
     await registration(db, `Many.${tag}`, [u.id], Array.from({ length: 60 }, (_, i) => ({ version: `1.0.${i}`, listed: i === 0 })));
     const l = await listOwnedPackages(db, u.id);
@@ -165,8 +140,8 @@ describeEachDb("listOwnedPackages", (getDb) => {
 
   it("drops keys whose owner is locked or unconfirmed", async () => {
     const db = getDb();
-    const u = await user(db, { confirmed: false });
-    await key(db, u.id, "unconfirmed", [["package:push", "*"]]);
+    const u = await insertTestUser(db, { confirmed: false });
+    await insertTestKey(db, { userId: u.id, name: "unconfirmed", scopes: [["package:push", "*"]] });
     await registration(db, `Unconfirmed.${tag}`, [u.id], [{ version: "1.0.0" }]);
     expect((await listOwnedPackages(db, u.id)).packages[0].pushKeys).toEqual([]);
     await db.user.update({ where: { id: u.id }, data: { emailConfirmedAt: new Date(), locked: true } });
@@ -187,7 +162,7 @@ describeEachDb("listOwnedPackages", (getDb) => {
 
   it("pages through many packages and clamps the page number", async () => {
     const db = getDb();
-    const u = await user(db);
+    const u = await insertTestUser(db);
     const n = PAGE_SIZE * 2 + 3;
     for (let i = 0; i < n; i++) await registration(db, `Many.${String(i).padStart(4, "0")}`, [u.id], [{ version: "1.0.0" }]);
     const p1 = await listOwnedPackages(db, u.id);
