@@ -31,9 +31,10 @@ export interface HotSql {
 
 /**
  * Single-row reads on the API's per-request path, straight through the driver. Prisma costs
- * about 0.3 ms of CPU for even a bare indexed lookup on SQLite (0.9 ms with the key check's
- * relations, 1.3 ms on PostgreSQL), more than the whole keyless request; the driver costs
- * about 10 µs on SQLite and 0.2 ms on PostgreSQL (bench/key-lookup-options.ts). These reads
+ * about 0.3 ms of CPU for even a bare indexed lookup on SQLite (0.9-1.7 ms with the key
+ * check's relations, 1.3-1.9 ms on PostgreSQL), more than the whole keyless request; the
+ * driver costs 10-16 µs on SQLite and 0.1-0.2 ms on PostgreSQL (bench/key-lookup-options.ts,
+ * on two machines). These reads
  * see every committed write at once, from any process: nothing is cached but the statement.
  * Only data-layer modules use it, through `hotReader(db)`.
  */
