@@ -6,13 +6,13 @@
 // only in the return value of createApiKey/regenerateApiKey.
 //
 //   createApiKey(db, userId, {name, expiresInDays, ownerId, actions, subjects}, now?)
-//       → {ok:true, key, plaintext} | {ok:false, error}
+//       → {ok:true, key, plaintext} | {ok:false, error, field}   field: the input it shows under, or null
 //     Re-checks every rule of the form (name, expiry option, owner allowed, scopes, subjects,
 //     packages owned by the owner). Key + scope rows + AddCredential audit in one transaction,
 //     then the "API key added to your account" mail.
 //   listApiKeys(db, userId) → ApiKeyView[]              newest first, then by name
 //   getApiKey(db, userId, keyId) → ApiKeyView | null
-//   editApiKey(db, userId, keyId, subjects) → {ok:true, key} | {ok:false, error}
+//   editApiKey(db, userId, keyId, subjects) → {ok:true, key} | {ok:false, error, field}
 //     Replaces the subjects (owner, actions, value, expiry unchanged); EditCredential audit; no mail.
 //   regenerateApiKey(db, userId, keyId, now?) → {key, plaintext} | null
 //     New key with the same name, owner, actions, subjects and duration from now; the old row is
@@ -36,7 +36,7 @@ import { requestIp } from "@/lib/request-ip";
 import { sendMail, subject } from "@/lib/mail/mailer";
 import { generateKey } from "./key-material";
 import { type Action, isGlob } from "./scopes";
-import { MESSAGES, checkActions, checkName, checkSubjects, resolveExpiry, type Subjects } from "./rules";
+import { MESSAGES, checkActions, checkName, checkSubjects, resolveExpiry, type Refusal, type Subjects } from "./rules";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEY_TYPE = "apikey.v4";
@@ -73,8 +73,8 @@ export interface CreateApiKeyInput {
   subjects: readonly string[];
 }
 
-export type CreateResult = { ok: true; key: ApiKeyView; plaintext: string } | { ok: false; error: string };
-export type EditResult = { ok: true; key: ApiKeyView } | { ok: false; error: string };
+export type CreateResult = { ok: true; key: ApiKeyView; plaintext: string } | Refusal;
+export type EditResult = { ok: true; key: ApiKeyView } | Refusal;
 
 const viewSelect = {
   id: true,
@@ -196,19 +196,19 @@ export async function createApiKey(db: Db, userId: string, input: CreateApiKeyIn
   if (!name.ok) return name;
   const days = resolveExpiry(input.expiresInDays);
   if (!days.ok) return days;
-  if (!input.ownerId) return { ok: false, error: MESSAGES.ownerBlankServer };
+  if (!input.ownerId) return { ok: false, error: MESSAGES.ownerBlankServer, field: "owner" };
   const actions = checkActions(input.actions);
   if (!actions.ok) return actions;
   const subjects = checkSubjects(input.subjects);
   if (!subjects.ok) return subjects;
 
   const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { locked: true } });
-  if (!user) return { ok: false, error: MESSAGES.ownerNotAllowed };
-  if (user.locked) return { ok: false, error: MESSAGES.userLocked };
+  if (!user) return { ok: false, error: MESSAGES.ownerNotAllowed, field: "owner" };
+  if (user.locked) return { ok: false, error: MESSAGES.userLocked, field: null };
   const owners = await listOwners(db, userId);
-  if (!owners.some((o) => o.id === input.ownerId)) return { ok: false, error: MESSAGES.ownerNotAllowed };
+  if (!owners.some((o) => o.id === input.ownerId)) return { ok: false, error: MESSAGES.ownerNotAllowed, field: "owner" };
   const stored = await ownedSubjects(db, input.ownerId, subjects.value);
-  if (!stored) return { ok: false, error: MESSAGES.packageNotOwned };
+  if (!stored) return { ok: false, error: MESSAGES.packageNotOwned, field: "subjects" };
 
   const material = generateKey();
   const ip = await requestIp();
@@ -264,9 +264,9 @@ export async function editApiKey(db: Db, userId: string, keyId: string, subjects
     // us (or we see 0 rows) instead of our new scope rows hitting a vanished key
     const { count } = await tx.apiKey.updateMany({ where: { id: keyId, userId, type: KEY_TYPE }, data: { type: KEY_TYPE } });
     const current = count === 1 ? await tx.apiKey.findFirst({ where: { id: keyId, userId }, select: viewSelect }) : null;
-    if (!current) return { ok: false, error: MESSAGES.keyNotFound };
+    if (!current) return { ok: false, error: MESSAGES.keyNotFound, field: null };
     const stored = await ownedSubjects(tx, current.ownerId, checked.value);
-    if (!stored) return { ok: false, error: MESSAGES.packageNotOwned };
+    if (!stored) return { ok: false, error: MESSAGES.packageNotOwned, field: "subjects" };
     const before = toView(current);
     await tx.apiKeyScope.deleteMany({ where: { apiKeyId: keyId } });
     await tx.apiKeyScope.createMany({ data: scopeRows(before.actions, stored).map((s) => ({ ...s, apiKeyId: keyId })) });
