@@ -121,6 +121,22 @@ describeEachDb("api-keys store", (getDb, provider) => {
     expect(await db.apiKey.count({ where: { userId: user.id } })).toBe(0);
   });
 
+  it("create reads the user once: locked, owners and the mail's address", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const read: string[] = [];
+    const spyDb = new Proxy(db, {
+      get(target, prop) {
+        read.push(String(prop));
+        return Reflect.get(target, prop);
+      },
+    });
+    const res = await createApiKey(spyDb, user.id, { ...base(user.id), name: "read once" });
+    expect(res.ok).toBe(true);
+    expect(read.filter((p) => p === "user")).toHaveLength(1);
+    expect(mailsTo(user.email).some((m) => m.includes("API key 'read once' was added"))).toBe(true);
+  });
+
   it("expiry: missing or 0 = 365, above 365 clamped to 365", async () => {
     const db = getDb();
     const user = await makeUser(db);

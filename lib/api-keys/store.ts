@@ -143,10 +143,11 @@ function scopeRows(actions: readonly string[], subjects: readonly string[]) {
   return actions.flatMap((action) => subjects.map((subject) => ({ action, subject })));
 }
 
-async function mailUser(db: Db, userId: string, subjectText: string, text: string) {
+/** To the user's address: the one given (already read), or else read by id. */
+async function mailUser(db: Db, user: { id: string; email?: string }, subjectText: string, text: string) {
   try {
-    const user = await db.user.findUnique({ where: { id: userId }, select: { email: true } });
-    if (user) await sendMail({ to: user.email, subject: subject(subjectText), text });
+    const to = user.email ?? (await db.user.findUnique({ where: { id: user.id }, select: { email: true } }))?.email;
+    if (to !== undefined) await sendMail({ to, subject: subject(subjectText), text });
   } catch (e) {
     // the change is committed; a mail outage must not turn it into an error page
     console.error("[api-keys] mail failed:", (e as Error).message);
@@ -155,10 +156,15 @@ async function mailUser(db: Db, userId: string, subjectText: string, text: strin
 
 const SUPPORT_LINE = "If you did not request this change, please reply to this email to contact support.";
 
-export async function listOwners(db: Db, userId: string): Promise<Owner[]> {
+/** The accounts a (non-organization) user's keys may act for. */
+function ownersOf(user: Owner): Owner[] {
   // Organizations come later; then their memberships join this list.
+  return [{ id: user.id, username: user.username }];
+}
+
+export async function listOwners(db: Db, userId: string): Promise<Owner[]> {
   const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { id: true, username: true } });
-  return user ? [user] : [];
+  return user ? ownersOf(user) : [];
 }
 
 export async function listOwnedPackageIds(
@@ -202,11 +208,14 @@ export async function createApiKey(db: Db, userId: string, input: CreateApiKeyIn
   const subjects = checkSubjects(input.subjects);
   if (!subjects.ok) return subjects;
 
-  const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { locked: true } });
+  // one read of the user: whether it may make keys, for whom, and where the mail goes
+  const user = await db.user.findFirst({
+    where: { id: userId, isOrganization: false },
+    select: { id: true, username: true, email: true, locked: true },
+  });
   if (!user) return { ok: false, error: MESSAGES.ownerNotAllowed, field: "owner" };
   if (user.locked) return { ok: false, error: MESSAGES.userLocked, field: null };
-  const owners = await listOwners(db, userId);
-  if (!owners.some((o) => o.id === input.ownerId)) return { ok: false, error: MESSAGES.ownerNotAllowed, field: "owner" };
+  if (!ownersOf(user).some((o) => o.id === input.ownerId)) return { ok: false, error: MESSAGES.ownerNotAllowed, field: "owner" };
   const stored = await ownedSubjects(db, input.ownerId, subjects.value);
   if (!stored) return { ok: false, error: MESSAGES.packageNotOwned, field: "subjects" };
 
@@ -234,7 +243,7 @@ export async function createApiKey(db: Db, userId: string, input: CreateApiKeyIn
   });
   await mailUser(
     db,
-    userId,
+    user,
     "API key added to your account",
     `API key '${key.name}' was added to your account and can now be used. ${SUPPORT_LINE}`,
   );
@@ -356,7 +365,7 @@ export async function revokeApiKey(
     return view;
   });
   if (key) {
-    await mailUser(db, userId, `API Key '${key.name}' Revoked`, `Your API Key '${key.name}' has been revoked. ${SUPPORT_LINE}`);
+    await mailUser(db, { id: userId }, `API Key '${key.name}' Revoked`, `Your API Key '${key.name}' has been revoked. ${SUPPORT_LINE}`);
   }
   return key;
 }
@@ -377,7 +386,7 @@ export async function deleteApiKey(db: Db, userId: string, keyId: string): Promi
   if (!key) return false;
   await mailUser(
     db,
-    userId,
+    { id: userId },
     "API key removed from your account",
     `API key '${key.name}' was removed from your account and can no longer be used. ${SUPPORT_LINE}`,
   );
