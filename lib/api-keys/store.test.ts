@@ -175,7 +175,7 @@ describeEachDb("api-keys store", (getDb, provider) => {
     expect(await revokeApiKey(db, intruder.id, id)).toBeNull();
     expect(await deleteApiKey(db, intruder.id, id)).toBe(false);
     expect(await listOwners(db, intruder.id)).toEqual([{ id: intruder.id, username: intruder.username }]);
-    expect((await listOwnedPackageIds(db, intruder.id)).ids).toEqual([`${pkgPrefix}.Intruder`]);
+    expect(await listOwnedPackageIds(db, intruder.id)).toEqual([`${pkgPrefix}.Intruder`]);
     // untouched
     const after = await getApiKey(db, owner.id, id);
     expect(after).toEqual(res.key);
@@ -326,9 +326,9 @@ describeEachDb("api-keys store", (getDb, provider) => {
   it("lists owned package ids A-Z case-insensitively, with filter and paging", async () => {
     const db = getDb();
     const user = await makeUser(db, ["beta", "Alpha", "gamma.Beta"]);
-    expect(await listOwnedPackageIds(db, user.id)).toEqual({ ids: ["Alpha", "beta", "gamma.Beta"], total: 3 });
-    expect(await listOwnedPackageIds(db, user.id, { filter: "BETA" })).toEqual({ ids: ["beta", "gamma.Beta"], total: 2 });
-    expect(await listOwnedPackageIds(db, user.id, { skip: 1, take: 1 })).toEqual({ ids: ["beta"], total: 3 });
+    expect(await listOwnedPackageIds(db, user.id)).toEqual(["Alpha", "beta", "gamma.Beta"]);
+    expect(await listOwnedPackageIds(db, user.id, { filter: "BETA" })).toEqual(["beta", "gamma.Beta"]);
+    expect(await listOwnedPackageIds(db, user.id, { skip: 1, take: 1 })).toEqual(["beta"]);
   });
 
   it("no plaintext key in any column of any table", async () => {

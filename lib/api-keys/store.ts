@@ -25,7 +25,7 @@
 //   deleteApiKey(db, userId, keyId) → boolean
 //     Removes the key and (cascade) its scopes; RemoveCredential audit; "API key removed" mail.
 //   listOwners(db, userId) → Owner[]                    the accounts a key may act for
-//   listOwnedPackageIds(db, ownerId, {filter?, skip?, take?}) → {ids, total}   A–Z, case-insensitive
+//   listOwnedPackageIds(db, ownerId, {filter?, skip?, take?}) → string[]   A–Z, case-insensitive
 //
 // Mails go out after the transaction commits; a mail failure is logged, never undoes the change.
 import "server-only";
@@ -171,15 +171,18 @@ export async function listOwnedPackageIds(
   db: Db,
   ownerId: string,
   opts: { filter?: string; skip?: number; take?: number } = {},
-): Promise<{ ids: string[]; total: number }> {
+): Promise<string[]> {
   const filter = opts.filter?.trim().toLowerCase();
   // idKey is the lower-cased id, so `contains` is case-insensitive on both databases
   const where = { owners: { some: { userId: ownerId } }, ...(filter ? { idKey: { contains: filter } } : {}) };
-  const [rows, total] = await Promise.all([
-    db.packageRegistration.findMany({ where, select: { packageId: true }, orderBy: { idKey: "asc" }, skip: opts.skip, take: opts.take }),
-    db.packageRegistration.count({ where }),
-  ]);
-  return { ids: rows.map((r) => r.packageId), total };
+  const rows = await db.packageRegistration.findMany({
+    where,
+    select: { packageId: true },
+    orderBy: { idKey: "asc" },
+    skip: opts.skip,
+    take: opts.take,
+  });
+  return rows.map((r) => r.packageId);
 }
 
 /**

@@ -60,8 +60,7 @@ export async function loadOwnerPackagesAction(ownerName: unknown): Promise<Actio
   if (typeof ownerName !== "string") return failOn("owner", MESSAGES.ownerBlankServer);
   const owner = (await listOwners(db, user.id)).find((o) => o.username.toLowerCase() === ownerName.toLowerCase());
   if (!owner) return failOn("owner", MESSAGES.ownerNotAllowed);
-  const { ids } = await listOwnedPackageIds(db, owner.id);
-  return { status: "ok", data: { ids } };
+  return { status: "ok", data: { ids: await listOwnedPackageIds(db, owner.id) } };
 }
 
 export async function editKeyAction(keyId: unknown, form: unknown): Promise<ActionState> {
