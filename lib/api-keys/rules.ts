@@ -23,9 +23,9 @@ export const MESSAGES = {
   keyNotFound: "Credential not found.",
 } as const;
 
-export const DEFAULT_EXPIRY_DAYS = [1, 90, 180, 270, 365] as const;
+const DEFAULT_EXPIRY_DAYS = [1, 90, 180, 270, 365] as const;
 
-export interface ExpiryOptions {
+interface ExpiryOptions {
   days: number[];
   /** the option pre-selected on the form and used when a request names none: the largest */
   defaultDays: number;
@@ -61,7 +61,7 @@ export function joinList(items: readonly string[], conjunction: "and" | "or"): s
   return `${items.slice(0, -1).join(", ")}, ${conjunction} ${items[items.length - 1]}`;
 }
 
-export function expiryMessage(options: ExpiryOptions): string {
+function expiryMessage(options: ExpiryOptions): string {
   return `API key expiration must be ${joinList(options.days.map(String), "or")} days.`;
 }
 
@@ -75,7 +75,7 @@ export type KeyField = "name" | "expiresInDays" | "owner" | "actions" | "subject
  */
 export type Refusal = { ok: false; error: string; field: KeyField | null };
 
-export type Checked<T> = { ok: true; value: T } | Refusal;
+type Checked<T> = { ok: true; value: T } | Refusal;
 
 /**
  * nuget.org: missing or non-positive = the maximum; above the maximum = the maximum. Then the

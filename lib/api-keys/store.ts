@@ -11,7 +11,6 @@
 //     packages owned by the owner). Key + scope rows + AddCredential audit in one transaction,
 //     then the "API key added to your account" mail.
 //   listApiKeys(db, userId) → ApiKeyView[]              newest first, then by name
-//   getApiKey(db, userId, keyId) → ApiKeyView | null
 //   editApiKey(db, userId, keyId, subjects) → {ok:true, key} | {ok:false, error, field}
 //     Replaces the subjects (owner, actions, value, expiry unchanged); EditCredential audit; no mail.
 //   regenerateApiKey(db, userId, keyId, now?) → {key, plaintext} | null
@@ -41,7 +40,7 @@ import { MESSAGES, checkActions, checkName, checkSubjects, resolveExpiry, type R
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEY_TYPE = "apikey.v4";
 
-export interface ApiKeyView {
+interface ApiKeyView {
   id: string;
   name: string;
   type: string;
@@ -59,12 +58,12 @@ export interface ApiKeyView {
   lastUsedAt: Date | null;
 }
 
-export interface Owner {
+interface Owner {
   id: string;
   username: string;
 }
 
-export interface CreateApiKeyInput {
+interface CreateApiKeyInput {
   name: string;
   /** null/0/missing = the default (largest) option; see rules.resolveExpiry */
   expiresInDays: number | null | undefined;
@@ -73,8 +72,8 @@ export interface CreateApiKeyInput {
   subjects: readonly string[];
 }
 
-export type CreateResult = { ok: true; key: ApiKeyView; plaintext: string } | Refusal;
-export type EditResult = { ok: true; key: ApiKeyView } | Refusal;
+type CreateResult = { ok: true; key: ApiKeyView; plaintext: string } | Refusal;
+type EditResult = { ok: true; key: ApiKeyView } | Refusal;
 
 const viewSelect = {
   id: true,
@@ -260,11 +259,6 @@ export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyView[]>
     orderBy: [{ createdAt: "desc" }, { name: "asc" }],
   });
   return rows.map(toView);
-}
-
-export async function getApiKey(db: Db, userId: string, keyId: string): Promise<ApiKeyView | null> {
-  const row = await db.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect });
-  return row ? toView(row) : null;
 }
 
 export async function editApiKey(db: Db, userId: string, keyId: string, subjects: readonly string[]): Promise<EditResult> {
