@@ -20,3 +20,8 @@ export function fromZodError(error: z.ZodError, values?: Record<string, string>)
 export function fail(message: string, values?: Record<string, string>): ActionState<never> {
   return { status: "error", message, values };
 }
+
+/** An expected failure under one form field, or in the form's error area when it names none. */
+export function failOn(field: string | null, message: string): ActionState<never> {
+  return field ? { status: "error", fieldErrors: { [field]: [message] } } : fail(message);
+}

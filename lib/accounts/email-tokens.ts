@@ -4,10 +4,10 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/lib/create-db";
 
-export const CONFIRM_EMAIL = "confirm-email";
+const CONFIRM_EMAIL = "confirm-email";
 export const TOKEN_TTL_MS = 24 * 60 * 60_000;
 /** A new confirmation mail at most this often per user. */
-export const RESEND_COOLDOWN_MS = 60_000;
+const RESEND_COOLDOWN_MS = 60_000;
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
@@ -23,7 +23,7 @@ export async function issueConfirmationToken(db: Db, userId: string, now = new D
   return token;
 }
 
-export type ConfirmResult =
+type ConfirmResult =
   | { status: "confirmed"; username: string }
   | { status: "already-confirmed"; username: string }
   | { status: "expired"; username: string }

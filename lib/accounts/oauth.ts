@@ -3,12 +3,13 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/create-db";
-import { USERNAME_MAX, USERNAME_PATTERN } from "./validation";
+import { USERNAME_MAX } from "./rules";
+import { USERNAME_PATTERN } from "./validation";
 import { uniqueViolationField } from "./registration";
 
-export type OAuthProviderId = "github" | "microsoft-entra-id";
+type OAuthProviderId = "github" | "microsoft-entra-id";
 
-export interface OAuthProviderInfo {
+interface OAuthProviderInfo {
   id: OAuthProviderId;
   /** the button text, as nuget.org's "Sign in with Microsoft" */
   label: string;
@@ -22,7 +23,7 @@ export function enabledOAuthProviders(env: Record<string, string | undefined> = 
   return list;
 }
 
-export interface OAuthIdentity {
+interface OAuthIdentity {
   provider: OAuthProviderId | string;
   providerAccountId: string;
   /** preferred name: GitHub login, Entra preferred_username, else the profile name */
@@ -33,7 +34,7 @@ export interface OAuthIdentity {
 }
 
 /** A valid, not yet used username from a profile name: nuget.org's characters, 3–64 long. */
-export async function deriveUsername(db: Db, preferred: string | null | undefined, email?: string | null): Promise<string> {
+async function deriveUsername(db: Db, preferred: string | null | undefined, email?: string | null): Promise<string> {
   const source = (preferred || email?.split("@")[0] || "user").normalize("NFKD");
   let base = source
     .replace(/[^A-Za-z0-9_.-]+/g, "-")
@@ -50,7 +51,7 @@ export async function deriveUsername(db: Db, preferred: string | null | undefine
   return `user-${randomBytes(6).toString("hex")}`;
 }
 
-export type OAuthSignInResult =
+type OAuthSignInResult =
   | { ok: true; userId: string; created: boolean }
   | { ok: false; reason: "email-in-use" | "no-email" | "locked" };
 

@@ -5,14 +5,14 @@ import type { Db } from "@/lib/create-db";
 import { hashPassword } from "./passwords";
 import type { RegisterInput } from "./validation";
 
-export type RegisterResult =
+type RegisterResult =
   | { ok: true; user: { id: string; username: string; email: string } }
   | { ok: false; fieldErrors: Record<string, string[]> };
 
-export function usernameTaken(username: string): string {
+function usernameTaken(username: string): string {
   return `The username '${username}' is not available. Please choose another username.`;
 }
-export function emailTaken(email: string): string {
+function emailTaken(email: string): string {
   return `The email address '${email}' is already in use. Please choose another email address.`;
 }
 

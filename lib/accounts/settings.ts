@@ -4,7 +4,7 @@ import type { Db } from "@/lib/create-db";
 import { hashPassword, verifyPassword } from "./passwords";
 import { accountBucket, ipBucket, pruneFailures, releaseAttempt, reserveAttempt, throttleLimits, throttleMessage, type ThrottleLimits } from "./throttle";
 
-export type ChangePasswordResult = { ok: true } | { ok: false; field: "currentPassword" | "newPassword"; message: string };
+type ChangePasswordResult = { ok: true } | { ok: false; field: "currentPassword" | "newPassword"; message: string };
 
 /**
  * Changes the password when the current one is right. Guesses at the current password count
@@ -37,7 +37,7 @@ export async function changePassword(
   return { ok: true };
 }
 
-export interface AccountOverview {
+interface AccountOverview {
   username: string;
   email: string;
   emailConfirmedAt: Date | null;

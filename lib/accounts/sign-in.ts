@@ -6,7 +6,7 @@ import { writeAudit } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "./passwords";
 import { accountBucket, checkThrottle, clearAccountFailures, ipBucket, pruneFailures, releaseAttempt, reserveAttempt, throttleLimits, type ThrottleLimits } from "./throttle";
 
-export interface SignedInUser {
+interface SignedInUser {
   id: string;
   username: string;
   email: string;
@@ -14,7 +14,7 @@ export interface SignedInUser {
   sessionVersion: number;
 }
 
-export type SignInResult =
+type SignInResult =
   | { ok: true; user: SignedInUser }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterMinutes: number }

@@ -38,7 +38,7 @@ export function ipBucket(ip: string): string {
 // one rule for the client address, shared with the audit log
 export { clientIp } from "@/lib/audit";
 
-export interface ThrottleState {
+interface ThrottleState {
   blocked: boolean;
   /** whole minutes until the next attempt is allowed (0 when not blocked) */
   retryAfterMinutes: number;
@@ -59,7 +59,7 @@ async function bucketState(db: Db, bucket: string, max: number, windowMs: number
 }
 
 /** The two buckets an attempt counts in; either may be unknown. */
-export type Buckets = { account?: string | null; ip?: string | null };
+type Buckets = { account?: string | null; ip?: string | null };
 
 function bucketList(buckets: Buckets): string[] {
   return [buckets.account, buckets.ip].filter((b): b is string => !!b);

@@ -4,15 +4,13 @@
 import { z } from "zod";
 import { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX } from "./rules";
 
-export { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX };
-
 /** nuget.org's pattern, matched against the whole name (so at least 3 characters). */
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]+[A-Za-z0-9]$/;
-export const USERNAME_MESSAGE =
+const USERNAME_MESSAGE =
   "User names must start and end with a letter or number, and may only contain letters, numbers, underscores, periods, and hyphens in between.";
-export const EMAIL_MESSAGE = "This doesn't appear to be a valid email address.";
+const EMAIL_MESSAGE = "This doesn't appear to be a valid email address.";
 
-export const username = z
+const username = z
   .string()
   .trim()
   .min(1, "Username is required.")
@@ -20,7 +18,7 @@ export const username = z
   .max(USERNAME_MAX, `Username must be at most ${USERNAME_MAX} characters.`)
   .regex(USERNAME_PATTERN, USERNAME_MESSAGE);
 
-export const email = z
+const email = z
   .string()
   .trim()
   .min(1, "Email is required.")
@@ -28,7 +26,7 @@ export const email = z
   .pipe(z.email(EMAIL_MESSAGE))
   .transform((e) => e.toLowerCase());
 
-export const newPassword = z
+const newPassword = z
   .string()
   .min(PASSWORD_MIN, `Passwords must be at least ${PASSWORD_MIN} characters long.`)
   .max(PASSWORD_MAX, `Passwords must be at most ${PASSWORD_MAX} characters long.`);

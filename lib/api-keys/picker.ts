@@ -13,13 +13,13 @@ export function prepareIds(ids: readonly string[]): PreparedIds {
 }
 
 /** One compiled matcher per glob, over lower-cased ids; null = no (valid) glob. */
-export function lowerMatcher(glob: string): ((lowerId: string) => boolean) | null {
+function lowerMatcher(glob: string): ((lowerId: string) => boolean) | null {
   const g = glob.trim().toLowerCase();
   if (!g || !isValidGlob(g)) return null;
   return lowerGlobMatcher(g);
 }
 
-export interface Selection {
+interface Selection {
   /** 1 where the glob matches the id at that index */
   matched: Uint8Array;
   /** ids checked either way: matched by the glob or ticked */

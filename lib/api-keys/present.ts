@@ -8,7 +8,7 @@ import { joinList } from "./rules";
 
 dayjs.extend(relativeTime); // gives moment's wording: "in a year", "a few seconds ago"
 
-export type KeyState = "active" | "expired" | "revoked";
+type KeyState = "active" | "expired" | "revoked";
 
 /** A key row as the browser gets it: strings only, no hash, no value. */
 export interface KeyRowData {
@@ -27,7 +27,7 @@ export interface KeyRowData {
   lastUsedText: string;
 }
 
-export interface PresentableKey {
+interface PresentableKey {
   id: string;
   name: string;
   ownerUsername: string;

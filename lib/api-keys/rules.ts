@@ -23,9 +23,9 @@ export const MESSAGES = {
   keyNotFound: "Credential not found.",
 } as const;
 
-export const DEFAULT_EXPIRY_DAYS = [1, 90, 180, 270, 365] as const;
+const DEFAULT_EXPIRY_DAYS = [1, 90, 180, 270, 365] as const;
 
-export interface ExpiryOptions {
+interface ExpiryOptions {
   days: number[];
   /** the option pre-selected on the form and used when a request names none: the largest */
   defaultDays: number;
@@ -61,11 +61,21 @@ export function joinList(items: readonly string[], conjunction: "and" | "or"): s
   return `${items.slice(0, -1).join(", ")}, ${conjunction} ${items[items.length - 1]}`;
 }
 
-export function expiryMessage(options: ExpiryOptions): string {
+function expiryMessage(options: ExpiryOptions): string {
   return `API key expiration must be ${joinList(options.days.map(String), "or")} days.`;
 }
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+/** The create and edit forms' inputs, as the page names them. */
+export type KeyField = "name" | "expiresInDays" | "owner" | "actions" | "subjects";
+
+/**
+ * An expected failure: nuget.org's message and the field it shows under (null: the form's own
+ * error area). The field is set where the error is made, because the text cannot tell:
+ * scopeUnknown and ownerNotAllowed are the same sentence.
+ */
+export type Refusal = { ok: false; error: string; field: KeyField | null };
+
+type Checked<T> = { ok: true; value: T } | Refusal;
 
 /**
  * nuget.org: missing or non-positive = the maximum; above the maximum = the maximum. Then the
@@ -75,22 +85,22 @@ export function resolveExpiry(requested: number | null | undefined, options = ex
   if (requested == null || !Number.isFinite(requested) || requested <= 0) return { ok: true, value: options.defaultDays };
   const max = options.days[options.days.length - 1];
   const days = !options.strict && requested > max ? max : requested;
-  return options.days.includes(days) ? { ok: true, value: days } : { ok: false, error: expiryMessage(options) };
+  return options.days.includes(days) ? { ok: true, value: days } : { ok: false, error: expiryMessage(options), field: "expiresInDays" };
 }
 
 export function checkName(raw: string | null | undefined): Checked<string> {
   const name = (raw ?? "").trim();
-  if (!name) return { ok: false, error: MESSAGES.nameBlankServer };
-  if (name.length > NAME_MAX) return { ok: false, error: MESSAGES.nameTooLong };
+  if (!name) return { ok: false, error: MESSAGES.nameBlankServer, field: "name" };
+  if (name.length > NAME_MAX) return { ok: false, error: MESSAGES.nameTooLong, field: "name" };
   return { ok: true, value: name };
 }
 
 /** Exactly the page's choices: push or push-version (never both), and/or unlist. */
 export function checkActions(raw: readonly string[]): Checked<Action[]> {
-  if (raw.length === 0) return { ok: false, error: MESSAGES.scopeRequired };
+  if (raw.length === 0) return { ok: false, error: MESSAGES.scopeRequired, field: "actions" };
   const set = new Set<string>(raw);
-  for (const a of set) if (!(USER_ACTIONS as readonly string[]).includes(a)) return { ok: false, error: MESSAGES.scopeUnknown };
-  if (set.has(ACTIONS.push) && set.has(ACTIONS.pushVersion)) return { ok: false, error: MESSAGES.scopeBothPush };
+  for (const a of set) if (!(USER_ACTIONS as readonly string[]).includes(a)) return { ok: false, error: MESSAGES.scopeUnknown, field: "actions" };
+  if (set.has(ACTIONS.push) && set.has(ACTIONS.pushVersion)) return { ok: false, error: MESSAGES.scopeBothPush, field: "actions" };
   return { ok: true, value: USER_ACTIONS.filter((a) => set.has(a)) };
 }
 
@@ -107,10 +117,10 @@ export interface Subjects {
  */
 export function checkSubjects(raw: readonly string[]): Checked<Subjects> {
   const subjects = raw.map((s) => s.trim()).filter(Boolean);
-  if (subjects.length === 0) return { ok: false, error: MESSAGES.subjectsRequired };
-  if (subjects.some((s) => !isValidGlob(s))) return { ok: false, error: MESSAGES.globInvalid };
+  if (subjects.length === 0) return { ok: false, error: MESSAGES.subjectsRequired, field: "subjects" };
+  if (subjects.some((s) => !isValidGlob(s))) return { ok: false, error: MESSAGES.globInvalid, field: "subjects" };
   const globs = [...new Set(subjects.filter(isGlob))];
-  if (globs.length > 1) return { ok: false, error: MESSAGES.globTooMany };
+  if (globs.length > 1) return { ok: false, error: MESSAGES.globTooMany, field: "subjects" };
   const glob = globs[0] ?? null;
   const matches = glob ? subjectMatcher(glob) : () => false;
   const seen = new Set<string>();

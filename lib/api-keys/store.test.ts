@@ -9,12 +9,11 @@ import { parseVersion } from "@/lib/nuget/version";
 import { addPackageVersion } from "@/lib/packages/store";
 import type { Db } from "@/lib/create-db";
 import { authenticate } from "./authenticate";
-import { MESSAGES } from "./rules";
+import { MESSAGES, type KeyField } from "./rules";
 import {
   createApiKey,
   deleteApiKey,
   editApiKey,
-  getApiKey,
   listApiKeys,
   listOwnedPackageIds,
   listOwners,
@@ -89,28 +88,45 @@ describeEachDb("api-keys store", (getDb, provider) => {
     const db = getDb();
     const user = await makeUser(db, [`${pkgPrefix}.Mine`]);
     const stranger = await makeUser(db, [`${pkgPrefix}.Theirs`]);
-    const cases: [Partial<ReturnType<typeof base>> & { expiresInDays?: number | null }, string][] = [
-      [{ name: "   " }, MESSAGES.nameBlankServer],
-      [{ name: "x".repeat(257) }, MESSAGES.nameTooLong],
-      [{ expiresInDays: 7 }, "API key expiration must be 1, 90, 180, 270, or 365 days."],
-      [{ ownerId: "" }, MESSAGES.ownerBlankServer],
-      [{ ownerId: stranger.id }, MESSAGES.ownerNotAllowed],
-      [{ actions: [] }, MESSAGES.scopeRequired],
-      [{ actions: ["package:verify"] }, MESSAGES.scopeUnknown],
-      [{ actions: ["all"] }, MESSAGES.scopeUnknown],
-      [{ actions: ["package:push", "package:pushversion"] }, MESSAGES.scopeBothPush],
-      [{ subjects: [] }, MESSAGES.subjectsRequired],
-      [{ subjects: ["  "] }, MESSAGES.subjectsRequired],
-      [{ subjects: ["a b*"] }, MESSAGES.globInvalid],
-      [{ subjects: ["a?"] }, MESSAGES.globInvalid],
-      [{ subjects: ["a*", "b*"] }, MESSAGES.globTooMany],
-      [{ subjects: [`${pkgPrefix}.Theirs`] }, MESSAGES.packageNotOwned],
-      [{ subjects: ["NoSuchPackage"] }, MESSAGES.packageNotOwned],
+    // [input, message, the form field it shows under]: scopeUnknown and ownerNotAllowed share a text
+    const cases: [Partial<ReturnType<typeof base>> & { expiresInDays?: number | null }, string, KeyField][] = [
+      [{ name: "   " }, MESSAGES.nameBlankServer, "name"],
+      [{ name: "x".repeat(257) }, MESSAGES.nameTooLong, "name"],
+      [{ expiresInDays: 7 }, "API key expiration must be 1, 90, 180, 270, or 365 days.", "expiresInDays"],
+      [{ ownerId: "" }, MESSAGES.ownerBlankServer, "owner"],
+      [{ ownerId: stranger.id }, MESSAGES.ownerNotAllowed, "owner"],
+      [{ actions: [] }, MESSAGES.scopeRequired, "actions"],
+      [{ actions: ["package:verify"] }, MESSAGES.scopeUnknown, "actions"],
+      [{ actions: ["all"] }, MESSAGES.scopeUnknown, "actions"],
+      [{ actions: ["package:push", "package:pushversion"] }, MESSAGES.scopeBothPush, "actions"],
+      [{ subjects: [] }, MESSAGES.subjectsRequired, "subjects"],
+      [{ subjects: ["  "] }, MESSAGES.subjectsRequired, "subjects"],
+      [{ subjects: ["a b*"] }, MESSAGES.globInvalid, "subjects"],
+      [{ subjects: ["a?"] }, MESSAGES.globInvalid, "subjects"],
+      [{ subjects: ["a*", "b*"] }, MESSAGES.globTooMany, "subjects"],
+      [{ subjects: [`${pkgPrefix}.Theirs`] }, MESSAGES.packageNotOwned, "subjects"],
+      [{ subjects: ["NoSuchPackage"] }, MESSAGES.packageNotOwned, "subjects"],
     ];
-    for (const [patch, error] of cases) {
-      expect(await createApiKey(db, user.id, { ...base(user.id), ...patch }), JSON.stringify(patch)).toEqual({ ok: false, error });
+    for (const [patch, error, field] of cases) {
+      expect(await createApiKey(db, user.id, { ...base(user.id), ...patch }), JSON.stringify(patch)).toEqual({ ok: false, error, field });
     }
     expect(await db.apiKey.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("create reads the user once: locked, owners and the mail's address", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const read: string[] = [];
+    const spyDb = new Proxy(db, {
+      get(target, prop) {
+        read.push(String(prop));
+        return Reflect.get(target, prop);
+      },
+    });
+    const res = await createApiKey(spyDb, user.id, { ...base(user.id), name: "read once" });
+    expect(res.ok).toBe(true);
+    expect(read.filter((p) => p === "user")).toHaveLength(1);
+    expect(mailsTo(user.email).some((m) => m.includes("API key 'read once' was added"))).toBe(true);
   });
 
   it("expiry: missing or 0 = 365, above 365 clamped to 365", async () => {
@@ -144,17 +160,16 @@ describeEachDb("api-keys store", (getDb, provider) => {
     const res = await createApiKey(db, owner.id, base(owner.id, [`${pkgPrefix}.Scoped`]));
     if (!res.ok) throw new Error(res.error);
     const id = res.key.id;
-    expect(await getApiKey(db, intruder.id, id)).toBeNull();
+    expect((await listApiKeys(db, intruder.id)).map((k) => k.id)).not.toContain(id);
     expect(await editApiKey(db, intruder.id, id, ["*"])).toEqual(await editApiKey(db, intruder.id, "no-such-id", ["*"]));
-    expect(await editApiKey(db, intruder.id, id, ["*"])).toEqual({ ok: false, error: MESSAGES.keyNotFound });
+    expect(await editApiKey(db, intruder.id, id, ["*"])).toEqual({ ok: false, error: MESSAGES.keyNotFound, field: null });
     expect(await regenerateApiKey(db, intruder.id, id)).toBeNull();
     expect(await revokeApiKey(db, intruder.id, id)).toBeNull();
     expect(await deleteApiKey(db, intruder.id, id)).toBe(false);
     expect(await listOwners(db, intruder.id)).toEqual([{ id: intruder.id, username: intruder.username }]);
-    expect((await listOwnedPackageIds(db, intruder.id)).ids).toEqual([`${pkgPrefix}.Intruder`]);
+    expect(await listOwnedPackageIds(db, intruder.id)).toEqual([`${pkgPrefix}.Intruder`]);
     // untouched
-    const after = await getApiKey(db, owner.id, id);
-    expect(after).toEqual(res.key);
+    expect(await listApiKeys(db, owner.id)).toEqual([res.key]);
     expect(await authenticate(db, res.plaintext)).toMatchObject({ ok: true, key: { id } });
   });
 
@@ -163,9 +178,9 @@ describeEachDb("api-keys store", (getDb, provider) => {
     const user = await makeUser(db, [`${pkgPrefix}.E1`, `${pkgPrefix}.E2`]);
     const res = await createApiKey(db, user.id, base(user.id, [`${pkgPrefix}.E1`]));
     if (!res.ok) throw new Error(res.error);
-    expect(await editApiKey(db, user.id, res.key.id, [])).toEqual({ ok: false, error: MESSAGES.subjectsRequired });
-    expect(await editApiKey(db, user.id, res.key.id, ["bad glob"])).toEqual({ ok: false, error: MESSAGES.globInvalid });
-    expect(await editApiKey(db, user.id, res.key.id, ["NotMine"])).toEqual({ ok: false, error: MESSAGES.packageNotOwned });
+    expect(await editApiKey(db, user.id, res.key.id, [])).toEqual({ ok: false, error: MESSAGES.subjectsRequired, field: "subjects" });
+    expect(await editApiKey(db, user.id, res.key.id, ["bad glob"])).toEqual({ ok: false, error: MESSAGES.globInvalid, field: "subjects" });
+    expect(await editApiKey(db, user.id, res.key.id, ["NotMine"])).toEqual({ ok: false, error: MESSAGES.packageNotOwned, field: "subjects" });
     const edited = await editApiKey(db, user.id, res.key.id, [`${pkgPrefix}.e2`, "Foo*"]);
     expect(edited).toEqual({ ok: true, key: { ...res.key, subjects: ["Foo*", `${pkgPrefix}.E2`] } });
     expect(await db.apiKeyScope.count({ where: { apiKeyId: res.key.id } })).toBe(4);
@@ -194,7 +209,7 @@ describeEachDb("api-keys store", (getDb, provider) => {
     // a locked account gets no new secret (nor a new key)
     await db.user.update({ where: { id: user.id }, data: { locked: true } });
     expect(await regenerateApiKey(db, user.id, again!.key.id)).toBeNull();
-    expect(await createApiKey(db, user.id, base(user.id))).toEqual({ ok: false, error: MESSAGES.userLocked });
+    expect(await createApiKey(db, user.id, base(user.id))).toEqual({ ok: false, error: MESSAGES.userLocked, field: null });
     expect((await listApiKeys(db, user.id)).map((k) => k.id)).toEqual([again!.key.id]);
   });
 
@@ -302,9 +317,9 @@ describeEachDb("api-keys store", (getDb, provider) => {
   it("lists owned package ids A-Z case-insensitively, with filter and paging", async () => {
     const db = getDb();
     const user = await makeUser(db, ["beta", "Alpha", "gamma.Beta"]);
-    expect(await listOwnedPackageIds(db, user.id)).toEqual({ ids: ["Alpha", "beta", "gamma.Beta"], total: 3 });
-    expect(await listOwnedPackageIds(db, user.id, { filter: "BETA" })).toEqual({ ids: ["beta", "gamma.Beta"], total: 2 });
-    expect(await listOwnedPackageIds(db, user.id, { skip: 1, take: 1 })).toEqual({ ids: ["beta"], total: 3 });
+    expect(await listOwnedPackageIds(db, user.id)).toEqual(["Alpha", "beta", "gamma.Beta"]);
+    expect(await listOwnedPackageIds(db, user.id, { filter: "BETA" })).toEqual(["beta", "gamma.Beta"]);
+    expect(await listOwnedPackageIds(db, user.id, { skip: 1, take: 1 })).toEqual(["beta"]);
   });
 
   it("no plaintext key in any column of any table", async () => {

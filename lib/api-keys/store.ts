@@ -6,13 +6,12 @@
 // only in the return value of createApiKey/regenerateApiKey.
 //
 //   createApiKey(db, userId, {name, expiresInDays, ownerId, actions, subjects}, now?)
-//       → {ok:true, key, plaintext} | {ok:false, error}
+//       → {ok:true, key, plaintext} | {ok:false, error, field}   field: the input it shows under, or null
 //     Re-checks every rule of the form (name, expiry option, owner allowed, scopes, subjects,
 //     packages owned by the owner). Key + scope rows + AddCredential audit in one transaction,
 //     then the "API key added to your account" mail.
 //   listApiKeys(db, userId) → ApiKeyView[]              newest first, then by name
-//   getApiKey(db, userId, keyId) → ApiKeyView | null
-//   editApiKey(db, userId, keyId, subjects) → {ok:true, key} | {ok:false, error}
+//   editApiKey(db, userId, keyId, subjects) → {ok:true, key} | {ok:false, error, field}
 //     Replaces the subjects (owner, actions, value, expiry unchanged); EditCredential audit; no mail.
 //   regenerateApiKey(db, userId, keyId, now?) → {key, plaintext} | null
 //     New key with the same name, owner, actions, subjects and duration from now; the old row is
@@ -25,7 +24,7 @@
 //   deleteApiKey(db, userId, keyId) → boolean
 //     Removes the key and (cascade) its scopes; RemoveCredential audit; "API key removed" mail.
 //   listOwners(db, userId) → Owner[]                    the accounts a key may act for
-//   listOwnedPackageIds(db, ownerId, {filter?, skip?, take?}) → {ids, total}   A–Z, case-insensitive
+//   listOwnedPackageIds(db, ownerId, {filter?, skip?, take?}) → string[]   A–Z, case-insensitive
 //
 // Mails go out after the transaction commits; a mail failure is logged, never undoes the change.
 import "server-only";
@@ -36,12 +35,12 @@ import { requestIp } from "@/lib/request-ip";
 import { sendMail, subject } from "@/lib/mail/mailer";
 import { generateKey } from "./key-material";
 import { type Action, isGlob } from "./scopes";
-import { MESSAGES, checkActions, checkName, checkSubjects, resolveExpiry, type Subjects } from "./rules";
+import { MESSAGES, checkActions, checkName, checkSubjects, resolveExpiry, type Refusal, type Subjects } from "./rules";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEY_TYPE = "apikey.v4";
 
-export interface ApiKeyView {
+interface ApiKeyView {
   id: string;
   name: string;
   type: string;
@@ -59,12 +58,12 @@ export interface ApiKeyView {
   lastUsedAt: Date | null;
 }
 
-export interface Owner {
+interface Owner {
   id: string;
   username: string;
 }
 
-export interface CreateApiKeyInput {
+interface CreateApiKeyInput {
   name: string;
   /** null/0/missing = the default (largest) option; see rules.resolveExpiry */
   expiresInDays: number | null | undefined;
@@ -73,8 +72,8 @@ export interface CreateApiKeyInput {
   subjects: readonly string[];
 }
 
-export type CreateResult = { ok: true; key: ApiKeyView; plaintext: string } | { ok: false; error: string };
-export type EditResult = { ok: true; key: ApiKeyView } | { ok: false; error: string };
+type CreateResult = { ok: true; key: ApiKeyView; plaintext: string } | Refusal;
+type EditResult = { ok: true; key: ApiKeyView } | Refusal;
 
 const viewSelect = {
   id: true,
@@ -143,10 +142,11 @@ function scopeRows(actions: readonly string[], subjects: readonly string[]) {
   return actions.flatMap((action) => subjects.map((subject) => ({ action, subject })));
 }
 
-async function mailUser(db: Db, userId: string, subjectText: string, text: string) {
+/** To the user's address: the one given (already read), or else read by id. */
+async function mailUser(db: Db, user: { id: string; email?: string }, subjectText: string, text: string) {
   try {
-    const user = await db.user.findUnique({ where: { id: userId }, select: { email: true } });
-    if (user) await sendMail({ to: user.email, subject: subject(subjectText), text });
+    const to = user.email ?? (await db.user.findUnique({ where: { id: user.id }, select: { email: true } }))?.email;
+    if (to !== undefined) await sendMail({ to, subject: subject(subjectText), text });
   } catch (e) {
     // the change is committed; a mail outage must not turn it into an error page
     console.error("[api-keys] mail failed:", (e as Error).message);
@@ -155,25 +155,33 @@ async function mailUser(db: Db, userId: string, subjectText: string, text: strin
 
 const SUPPORT_LINE = "If you did not request this change, please reply to this email to contact support.";
 
-export async function listOwners(db: Db, userId: string): Promise<Owner[]> {
+/** The accounts a (non-organization) user's keys may act for. */
+function ownersOf(user: Owner): Owner[] {
   // Organizations come later; then their memberships join this list.
+  return [{ id: user.id, username: user.username }];
+}
+
+export async function listOwners(db: Db, userId: string): Promise<Owner[]> {
   const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { id: true, username: true } });
-  return user ? [user] : [];
+  return user ? ownersOf(user) : [];
 }
 
 export async function listOwnedPackageIds(
   db: Db,
   ownerId: string,
   opts: { filter?: string; skip?: number; take?: number } = {},
-): Promise<{ ids: string[]; total: number }> {
+): Promise<string[]> {
   const filter = opts.filter?.trim().toLowerCase();
   // idKey is the lower-cased id, so `contains` is case-insensitive on both databases
   const where = { owners: { some: { userId: ownerId } }, ...(filter ? { idKey: { contains: filter } } : {}) };
-  const [rows, total] = await Promise.all([
-    db.packageRegistration.findMany({ where, select: { packageId: true }, orderBy: { idKey: "asc" }, skip: opts.skip, take: opts.take }),
-    db.packageRegistration.count({ where }),
-  ]);
-  return { ids: rows.map((r) => r.packageId), total };
+  const rows = await db.packageRegistration.findMany({
+    where,
+    select: { packageId: true },
+    orderBy: { idKey: "asc" },
+    skip: opts.skip,
+    take: opts.take,
+  });
+  return rows.map((r) => r.packageId);
 }
 
 /**
@@ -196,19 +204,22 @@ export async function createApiKey(db: Db, userId: string, input: CreateApiKeyIn
   if (!name.ok) return name;
   const days = resolveExpiry(input.expiresInDays);
   if (!days.ok) return days;
-  if (!input.ownerId) return { ok: false, error: MESSAGES.ownerBlankServer };
+  if (!input.ownerId) return { ok: false, error: MESSAGES.ownerBlankServer, field: "owner" };
   const actions = checkActions(input.actions);
   if (!actions.ok) return actions;
   const subjects = checkSubjects(input.subjects);
   if (!subjects.ok) return subjects;
 
-  const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { locked: true } });
-  if (!user) return { ok: false, error: MESSAGES.ownerNotAllowed };
-  if (user.locked) return { ok: false, error: MESSAGES.userLocked };
-  const owners = await listOwners(db, userId);
-  if (!owners.some((o) => o.id === input.ownerId)) return { ok: false, error: MESSAGES.ownerNotAllowed };
+  // one read of the user: whether it may make keys, for whom, and where the mail goes
+  const user = await db.user.findFirst({
+    where: { id: userId, isOrganization: false },
+    select: { id: true, username: true, email: true, locked: true },
+  });
+  if (!user) return { ok: false, error: MESSAGES.ownerNotAllowed, field: "owner" };
+  if (user.locked) return { ok: false, error: MESSAGES.userLocked, field: null };
+  if (!ownersOf(user).some((o) => o.id === input.ownerId)) return { ok: false, error: MESSAGES.ownerNotAllowed, field: "owner" };
   const stored = await ownedSubjects(db, input.ownerId, subjects.value);
-  if (!stored) return { ok: false, error: MESSAGES.packageNotOwned };
+  if (!stored) return { ok: false, error: MESSAGES.packageNotOwned, field: "subjects" };
 
   const material = generateKey();
   const ip = await requestIp();
@@ -234,7 +245,7 @@ export async function createApiKey(db: Db, userId: string, input: CreateApiKeyIn
   });
   await mailUser(
     db,
-    userId,
+    user,
     "API key added to your account",
     `API key '${key.name}' was added to your account and can now be used. ${SUPPORT_LINE}`,
   );
@@ -250,11 +261,6 @@ export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyView[]>
   return rows.map(toView);
 }
 
-export async function getApiKey(db: Db, userId: string, keyId: string): Promise<ApiKeyView | null> {
-  const row = await db.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect });
-  return row ? toView(row) : null;
-}
-
 export async function editApiKey(db: Db, userId: string, keyId: string, subjects: readonly string[]): Promise<EditResult> {
   const checked = checkSubjects(subjects);
   if (!checked.ok) return checked;
@@ -264,9 +270,9 @@ export async function editApiKey(db: Db, userId: string, keyId: string, subjects
     // us (or we see 0 rows) instead of our new scope rows hitting a vanished key
     const { count } = await tx.apiKey.updateMany({ where: { id: keyId, userId, type: KEY_TYPE }, data: { type: KEY_TYPE } });
     const current = count === 1 ? await tx.apiKey.findFirst({ where: { id: keyId, userId }, select: viewSelect }) : null;
-    if (!current) return { ok: false, error: MESSAGES.keyNotFound };
+    if (!current) return { ok: false, error: MESSAGES.keyNotFound, field: null };
     const stored = await ownedSubjects(tx, current.ownerId, checked.value);
-    if (!stored) return { ok: false, error: MESSAGES.packageNotOwned };
+    if (!stored) return { ok: false, error: MESSAGES.packageNotOwned, field: "subjects" };
     const before = toView(current);
     await tx.apiKeyScope.deleteMany({ where: { apiKeyId: keyId } });
     await tx.apiKeyScope.createMany({ data: scopeRows(before.actions, stored).map((s) => ({ ...s, apiKeyId: keyId })) });
@@ -356,7 +362,7 @@ export async function revokeApiKey(
     return view;
   });
   if (key) {
-    await mailUser(db, userId, `API Key '${key.name}' Revoked`, `Your API Key '${key.name}' has been revoked. ${SUPPORT_LINE}`);
+    await mailUser(db, { id: userId }, `API Key '${key.name}' Revoked`, `Your API Key '${key.name}' has been revoked. ${SUPPORT_LINE}`);
   }
   return key;
 }
@@ -377,7 +383,7 @@ export async function deleteApiKey(db: Db, userId: string, keyId: string): Promi
   if (!key) return false;
   await mailUser(
     db,
-    userId,
+    { id: userId },
     "API key removed from your account",
     `API key '${key.name}' was removed from your account and can no longer be used. ${SUPPORT_LINE}`,
   );

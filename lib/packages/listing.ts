@@ -10,8 +10,8 @@ export const PAGE_SIZE = 50;
 /** Versions shown per package; the count says how many more there are. */
 export const VERSIONS_SHOWN = 50;
 
-export const PACKAGE_FILTERS = ["all", "listed", "unlisted"] as const;
-export type PackageFilter = (typeof PACKAGE_FILTERS)[number];
+const PACKAGE_FILTERS = ["all", "listed", "unlisted"] as const;
+type PackageFilter = (typeof PACKAGE_FILTERS)[number];
 
 export interface ListingQuery {
   /** 1-based; clamped to the last page */
@@ -56,7 +56,7 @@ export interface PackageRow {
   pushKeys: PushKey[];
 }
 
-export interface PackageListing {
+interface PackageListing {
   packages: PackageRow[];
   page: number;
   pageCount: number;

@@ -3,7 +3,7 @@
 // data layer (owner-scoped) → revalidate → return. Key ids arrive through .bind and are
 // re-checked against the session user by the data layer; owner/user ids never come from the form.
 import { revalidatePath } from "next/cache";
-import { type ActionState, fail, fromZodError } from "@/lib/action-state";
+import { type ActionState, fail, failOn, fromZodError } from "@/lib/action-state";
 import { db } from "@/lib/db";
 import { requireUser } from "@/lib/session";
 import { MESSAGES } from "@/lib/api-keys/rules";
@@ -24,25 +24,6 @@ const UNCONFIRMED = "To get an API Key you will need to confirm your account.";
 /** The plaintext travels to the browser only inside this return value. */
 export type NewSecret = { id: string; plaintext: string };
 
-// Store messages that belong under a field rather than in the page's error area.
-const FIELD_OF: Record<string, string> = {
-  [MESSAGES.nameBlankServer]: "name",
-  [MESSAGES.nameTooLong]: "name",
-  [MESSAGES.ownerBlankServer]: "owner",
-  [MESSAGES.ownerNotAllowed]: "owner",
-  [MESSAGES.scopeRequired]: "actions",
-  [MESSAGES.scopeBothPush]: "actions",
-  [MESSAGES.subjectsRequired]: "subjects",
-  [MESSAGES.globInvalid]: "subjects",
-  [MESSAGES.globTooMany]: "subjects",
-  [MESSAGES.packageNotOwned]: "subjects",
-};
-
-function refused(error: string): ActionState<never> {
-  const field = FIELD_OF[error] ?? (error.startsWith("API key expiration") ? "expiresInDays" : undefined);
-  return field ? { status: "error", fieldErrors: { [field]: [error] } } : fail(error);
-}
-
 /** A bound key id is still client input: a string of sane length, or nothing to act on. */
 function keyIdOf(raw: unknown): string | null {
   return typeof raw === "string" && raw.length > 0 && raw.length <= 64 ? raw : null;
@@ -59,7 +40,7 @@ export async function createKeyAction(form: unknown): Promise<ActionState<NewSec
   const parsed = createKeySchema.safeParse(readCreateForm(form));
   if (!parsed.success) return fromZodError(parsed.error);
   const owner = (await listOwners(db, user.id)).find((o) => o.username.toLowerCase() === parsed.data.owner.toLowerCase());
-  if (!owner) return refused(MESSAGES.ownerNotAllowed);
+  if (!owner) return failOn("owner", MESSAGES.ownerNotAllowed);
   const result = await createApiKey(db, user.id, {
     name: parsed.data.name,
     expiresInDays: parsed.data.expiresInDays,
@@ -67,7 +48,7 @@ export async function createKeyAction(form: unknown): Promise<ActionState<NewSec
     actions: parsed.data.actions,
     subjects: parsed.data.subjects,
   });
-  if (!result.ok) return refused(result.error);
+  if (!result.ok) return failOn(result.field, result.error);
   revalidatePath(PAGE);
   return { status: "ok", data: { id: result.key.id, plaintext: result.plaintext } };
 }
@@ -76,11 +57,10 @@ export async function createKeyAction(form: unknown): Promise<ActionState<NewSec
 export async function loadOwnerPackagesAction(ownerName: unknown): Promise<ActionState<{ ids: string[] }>> {
   const user = await confirmedUser();
   if (!user) return fail(UNCONFIRMED);
-  if (typeof ownerName !== "string") return refused(MESSAGES.ownerBlankServer);
+  if (typeof ownerName !== "string") return failOn("owner", MESSAGES.ownerBlankServer);
   const owner = (await listOwners(db, user.id)).find((o) => o.username.toLowerCase() === ownerName.toLowerCase());
-  if (!owner) return refused(MESSAGES.ownerNotAllowed);
-  const { ids } = await listOwnedPackageIds(db, owner.id);
-  return { status: "ok", data: { ids } };
+  if (!owner) return failOn("owner", MESSAGES.ownerNotAllowed);
+  return { status: "ok", data: { ids: await listOwnedPackageIds(db, owner.id) } };
 }
 
 export async function editKeyAction(keyId: unknown, form: unknown): Promise<ActionState> {
@@ -91,7 +71,7 @@ export async function editKeyAction(keyId: unknown, form: unknown): Promise<Acti
   const parsed = editKeySchema.safeParse(readEditForm(form));
   if (!parsed.success) return fromZodError(parsed.error);
   const result = await editApiKey(db, user.id, id, parsed.data.subjects);
-  if (!result.ok) return refused(result.error);
+  if (!result.ok) return failOn(result.field, result.error);
   revalidatePath(PAGE);
   return { status: "ok", data: undefined };
 }
