@@ -150,6 +150,16 @@ describeEachDb("listOwnedPackages", (getDb) => {
     expect((await listOwnedPackages(db, u.id)).packages[0].pushKeys.map((k) => k.name)).toEqual(["unconfirmed"]);
   });
 
+  it("an id with no versions yet is in All, neither Published nor Unlisted", async () => {
+    const db = getDb();
+    const u = await insertTestUser(db);
+    await registration(db, `Empty.${tag}`, [u.id], []);
+    await registration(db, `Hidden.Only.${tag}`, [u.id], [{ version: "1.0.0", listed: false }]);
+    expect(await listOwnedPackages(db, u.id)).toMatchObject({ total: 2, listedCount: 0, unlistedCount: 1 });
+    expect((await listOwnedPackages(db, u.id, { filter: "unlisted" })).packages.map((p) => p.packageId)).toEqual([`Hidden.Only.${tag}`]);
+    expect((await listOwnedPackages(db, u.id, { filter: "listed" })).packages).toEqual([]);
+  });
+
   it("filters by listed state and by part of the id, case-insensitively", async () => {
     const db = getDb();
     expect((await listOwnedPackages(db, me.id, { filter: "listed" })).packages.map((p) => p.packageId)).toEqual([ids.alpha, ids.shared]);

@@ -84,12 +84,17 @@ export async function listOwnedPackages(db: Db, userId: string, query: ListingQu
   const search = query.q?.trim().toLowerCase();
   const mine = { owners: { some: { userId } }, ...(search ? { idKey: { contains: search } } : {}) };
   const listedWhere = { ...mine, versions: { some: { listed: true } } };
-  const unlistedWhere = { ...mine, versions: { none: { listed: true } } };
+  // versions, none of them listed: an id nobody has pushed to yet (the demo's sample ids) is in neither tab
+  const unlistedWhere = { ...mine, AND: [{ versions: { some: {} } }, { versions: { none: { listed: true } } }] };
   const filter = query.filter ?? "all";
   const where = filter === "listed" ? listedWhere : filter === "unlisted" ? unlistedWhere : mine;
 
-  const [listedCount, unlistedCount] = await Promise.all([db.packageRegistration.count({ where: listedWhere }), db.packageRegistration.count({ where: unlistedWhere })]);
-  const total = filter === "listed" ? listedCount : filter === "unlisted" ? unlistedCount : listedCount + unlistedCount;
+  const [allCount, listedCount, unlistedCount] = await Promise.all([
+    db.packageRegistration.count({ where: mine }),
+    db.packageRegistration.count({ where: listedWhere }),
+    db.packageRegistration.count({ where: unlistedWhere }),
+  ]);
+  const total = filter === "listed" ? listedCount : filter === "unlisted" ? unlistedCount : allCount;
   const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(Math.max(1, Math.floor(query.page ?? 1) || 1), pageCount);
 

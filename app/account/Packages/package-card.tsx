@@ -59,12 +59,14 @@ export function PackageCard({ pkg, now }: { pkg: PackageRow; now: Date }) {
           </div>
         </div>
       </div>
-      <details className="mt-2 ml-11">
-        <summary className="cursor-pointer text-nuget-link">
-          {pkg.versionCount === 1 ? "1 version" : `${pkg.versionCount.toLocaleString("en-US")} versions`}
-        </summary>
-        <VersionTable pkg={pkg} />
-      </details>
+      {pkg.versionCount > 0 && (
+        <details className="mt-2 ml-11">
+          <summary className="cursor-pointer text-nuget-link">
+            {pkg.versionCount === 1 ? "1 version" : `${pkg.versionCount.toLocaleString("en-US")} versions`}
+          </summary>
+          <VersionTable pkg={pkg} />
+        </details>
+      )}
     </article>
   );
 }
