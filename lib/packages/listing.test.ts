@@ -155,7 +155,7 @@ describeEachDb("listOwnedPackages", (getDb) => {
     const u = await insertTestUser(db);
     await registration(db, `Empty.${tag}`, [u.id], []);
     await registration(db, `Hidden.Only.${tag}`, [u.id], [{ version: "1.0.0", listed: false }]);
-    expect(await listOwnedPackages(db, u.id)).toMatchObject({ total: 2, listedCount: 0, unlistedCount: 1 });
+    expect(await listOwnedPackages(db, u.id)).toMatchObject({ total: 2, allCount: 2, listedCount: 0, unlistedCount: 1 });
     expect((await listOwnedPackages(db, u.id, { filter: "unlisted" })).packages.map((p) => p.packageId)).toEqual([`Hidden.Only.${tag}`]);
     expect((await listOwnedPackages(db, u.id, { filter: "listed" })).packages).toEqual([]);
   });

@@ -62,6 +62,8 @@ interface PackageListing {
   pageCount: number;
   /** rows matching the filter and search */
   total: number;
+  /** every owned id matching the search: the listed, the unlisted and those with no versions yet */
+  allCount: number;
   listedCount: number;
   unlistedCount: number;
 }
@@ -162,7 +164,7 @@ export async function listOwnedPackages(db: Db, userId: string, query: ListingQu
       pushKeys: keys.filter((k) => ownerIds.has(k.ownerId) && k.matches(r.packageId)).map(({ id, name, expiresAt, canPushNew }) => ({ id, name, expiresAt, action: canPushNew(r.packageId) ? ACTIONS.push : ACTIONS.pushVersion })),
     };
   });
-  return { packages, page, pageCount, total, listedCount, unlistedCount };
+  return { packages, page, pageCount, total, allCount, listedCount, unlistedCount };
 }
 
 interface UsableKey {

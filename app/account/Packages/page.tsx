@@ -20,7 +20,7 @@ export default async function ManagePackagesPage({ searchParams }: { searchParam
   const query = readListingQuery(await searchParams);
   const now = new Date();
   const listing = await listOwnedPackages(db, user.id, query, now);
-  const owned = listing.listedCount + listing.unlistedCount;
+  const owned = listing.allCount;
   const first = (listing.page - 1) * PAGE_SIZE + 1;
   const href = (change: Partial<ListingQuery>) => pageHref({ ...query, page: listing.page, ...change });
 
