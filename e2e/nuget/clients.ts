@@ -25,6 +25,11 @@ export interface RunResult {
   stderr: string;
   /** stdout then stderr: 2.8.7 splits progress and errors between them */
   output: string;
+  /**
+   * Mono crashed after the command's request had taken effect on the server (see runNuget):
+   * the client's output and exit code say nothing; the caller checks the server's state.
+   */
+  crashedAfterRequest?: boolean;
 }
 
 export interface ClientCheck {
@@ -111,6 +116,11 @@ const MONO_CRASH = /Native Crash Reporting|mono-threads\.c:\d+, condition/;
 interface RunOptions {
   /** files to place in the empty working directory, by relative name */
   files?: Record<string, Uint8Array>;
+  /**
+   * Whether the command's effect is on the server now; asked after a Mono crash. A push that
+   * landed before Mono crashed must not run again: the second one would get 409.
+   */
+  tookEffect?: () => Promise<boolean>;
   timeoutSeconds?: number;
   /** run in this sandbox (kept: e.g. a key saved by setapikey); by default a fresh one, removed after */
   box?: Sandbox;
@@ -128,26 +138,39 @@ export async function runNuget(client: NugetClient, args: string[], opts: RunOpt
     const run = () => spawnCapped(cmd, [...pre, ...args, "-ConfigFile", box.configFile, "-NonInteractive"], box.cwd, box.env, opts.timeoutSeconds ?? TIMEOUT_SECONDS);
     const first = await run();
     // Debian's Mono 6.8 now and then aborts in its own thread code under load ("Native Crash
-    // Reporting", SIGABRT). That is the client's runtime, not the server: run the command once more.
-    return MONO_CRASH.test(first.output) ? await run() : first;
+    // Reporting", SIGABRT). That is the client's runtime, not the server: run the command once
+    // more, unless what it did already took effect.
+    if (!MONO_CRASH.test(first.output)) return first;
+    if (await opts.tookEffect?.()) return { ...first, crashedAfterRequest: true };
+    return run();
   } finally {
     if (!opts.box) await box.dispose();
   }
 }
 
 export interface Nupkg {
+  id: string;
+  version: string;
   /** file name, e.g. "Test.Pkg.1.0.0.nupkg" */
   file: string;
   bytes: Uint8Array;
 }
 
 /** `nuget push <file> -Source … [-ApiKey …] [-SkipDuplicate]`; the package path is relative (2.8.7's Unix path bug). */
-export function push(client: NugetClient, pkg: Nupkg, opts: { source: string; apiKey?: string; skipDuplicate?: boolean; box?: Sandbox }): Promise<RunResult> {
+export async function push(client: NugetClient, pkg: Nupkg, opts: { source: string; apiKey?: string; skipDuplicate?: boolean; box?: Sandbox }): Promise<RunResult> {
   if (opts.skipDuplicate && client === "nuget-2.8.7") throw new Error("nuget 2.8.7 has no -SkipDuplicate");
   const args = ["push", pkg.file, "-Source", opts.source];
   if (opts.apiKey !== undefined) args.push("-ApiKey", opts.apiKey);
   if (opts.skipDuplicate) args.push("-SkipDuplicate");
-  return runNuget(client, args, { files: { [pkg.file]: pkg.bytes }, box: opts.box });
+  // asked through the API's download (no key needed): was the version there before, is it now
+  const download = `${new URL(opts.source).origin}/api/v2/package/${encodeURIComponent(pkg.id)}/${encodeURIComponent(pkg.version)}`;
+  const stored = async () => {
+    const r = await fetch(download);
+    await r.body?.cancel();
+    return r.status === 200;
+  };
+  const before = await stored();
+  return runNuget(client, args, { files: { [pkg.file]: pkg.bytes }, box: opts.box, tookEffect: async () => !before && (await stored()) });
 }
 
 /** `nuget setapikey <key> -Source …`: saved (encrypted) in the sandbox's config file; sends nothing. */
@@ -194,7 +217,7 @@ export async function pack(id: string, version: string, opts: { padding?: number
     const r = await spawnCapped(NUGET_287, ["pack", `${id}.nuspec`, "-NonInteractive"], box.cwd, box.env, 60);
     const file = (await readdir(box.cwd)).find((f) => f.endsWith(".nupkg"));
     if (r.exitCode !== 0 || !file) throw new Error(`nuget pack failed (${r.exitCode}):\n${r.output}`);
-    return { file, bytes: await readFile(path.join(box.cwd, file)) };
+    return { id, version, file, bytes: await readFile(path.join(box.cwd, file)) };
   } finally {
     await box.dispose();
   }
