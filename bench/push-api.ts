@@ -15,13 +15,16 @@
 //      write that stays in the page cache is printed beside it.
 //      The push is served by the front process (server/main.ts), not by Next; the same PUT
 //      through Next's route (`next start`) is measured beside it.
-//      Where a push's time goes (server-side, 1 MB, 2026-11-26, this 2-core machine): the
-//      nuspec 0.3-0.5 ms, the lookups 0.2-0.3 ms, addPackageVersion 3.5-4.3 ms (SHA-512 0.9 ms
-//      beside the write and its flush, then the transaction with the folder's fsync and the WAL
-//      commit's), against a baseline of 2-2.5 ms; plus about 1 ms of garbage collection per push
-//      for the 1 MB of socket buffers (V8 marks the heap for external memory pressure every few
-//      pushes) and the transport. Hashing and writing while the body arrives was tried and
-//      did not help at 1 MB over loopback: the whole body is already buffered when reading begins.
+//      Where a push's time goes (server-side, 1 MB, 2026-11-26, two 2-core machines): the
+//      nuspec 0.3-0.5 ms, the package lookup 0.1-0.3 ms, addPackageVersion 3.5-5 ms (SHA-512,
+//      0.9 ms on one machine and 1.9-2.7 ms on the other, beside the write and its flush; then
+//      the transaction with the folder's fsync and the WAL commit's), against a baseline of
+//      2-5 ms; plus the transport (a bare Node server takes 1.3-1.9 ms to receive 1 MB over
+//      loopback and answer) and garbage collection of the socket buffers (V8 marks the heap
+//      every ~10 pushes, 15-20 ms each). Tried and not kept: hashing (and writing) while the
+//      body arrives, a larger initial heap (no mark-compacts, but no change in the median), and
+//      --max-semi-space-size. With a CPU whose SHA-512 of 1 MB costs half the baseline, the
+//      target needs the rest of the push, transport included, to cost less than the other half.
 // It builds nothing: run `npm run build` first. It starts the production server
 // (dist/server.mjs) on a fresh SQLite database under .data/bench and seeds a user and a key
 // through the data layer.
