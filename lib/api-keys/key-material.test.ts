@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateKey, hashSecret, parseKey, secretMatches } from "./key-material";
+import { generateKey, hashSecret, hexHashesEqual, parseKey, secretMatches } from "./key-material";
 
 describe("key material", () => {
   it("makes keys nuget.org-aware scanners recognise", () => {
@@ -44,5 +44,14 @@ describe("key material", () => {
     expect(a.secretHash).not.toContain(secretOfA);
     expect(a.secretHash).toBe(hashSecret(a.lookupId, secretOfA));
     expect(secretMatches({ lookupId: a.lookupId, secret: parseKey(b.plaintext)!.secret }, a.secretHash)).toBe(false);
+  });
+
+  it("compares hashes by every character: equal, first or last character different, other length", () => {
+    const h = hashSecret("lookup", "secret");
+    expect(hexHashesEqual(h, `${h}`)).toBe(true);
+    expect(hexHashesEqual(`${h[0] === "a" ? "b" : "a"}${h.slice(1)}`, h)).toBe(false);
+    expect(hexHashesEqual(`${h.slice(0, -1)}${h.at(-1) === "a" ? "b" : "a"}`, h)).toBe(false);
+    expect(hexHashesEqual(h.slice(0, -2), h)).toBe(false);
+    expect(hexHashesEqual("", h)).toBe(false);
   });
 });
