@@ -18,7 +18,11 @@ const V3 = `${BASE}/v3/index.json`;
 const INVALID = "The specified API key is invalid, has expired, or does not have permission to access the specified package.";
 const exists = (id: string, v: string) => `A package with ID '${id}' and version '${v}' already exists and cannot be modified.`;
 
-test.describe.configure({ timeout: 180_000 });
+// retries: Debian's Mono 6.8 aborts now and then under load. A command cut short before it
+// reached the server runs again (runNuget); one that already took effect cannot (a second push
+// gets 409), so the test fails and runs once more, whole, with fresh ids and keys. Playwright
+// then reports it as flaky, with the crash in the first attempt's output.
+test.describe.configure({ timeout: 180_000, retries: 1 });
 
 test.beforeEach(async () => {
   const found = checkClients();
@@ -40,12 +44,6 @@ function short(client: NugetClient) {
 }
 
 function expectOk(r: RunResult, text: string) {
-  if (r.crashedAfterRequest) {
-    // Mono crashed after the push landed (see runNuget): the server's side is checked by the
-    // test's own assertions on the stored version; the client printed nothing to check
-    test.info().annotations.push({ type: "mono crash", description: `the client crashed after its request took effect:\n${r.output}` });
-    return;
-  }
   expect(r.output).toContain(text);
   expect(r.exitCode, r.output).toBe(0);
 }
