@@ -52,7 +52,7 @@ describeEachDb("package store", (getDb) => {
     const found = await findPackage(getDb(), input.packageId.toUpperCase(), { ownerId: owner.id, versionKey: "1.0.0" }, dir);
     expect(found).toMatchObject({ packageId: input.packageId, owned: true });
     const v = found!.version;
-    expect(v).toMatchObject({ version: "1.0.0", listed: true, size: input.bytes.byteLength, registrationId: found!.registrationId });
+    expect(v).toMatchObject({ version: "1.0.0", listed: true, size: input.bytes.byteLength });
     const file = packageFilePath(dir, input.packageId.toLowerCase(), "1.0.0");
     expect(v?.filePath).toBe(file);
     expect(readFileSync(file).equals(Buffer.from(input.bytes))).toBe(true);
@@ -75,6 +75,11 @@ describeEachDb("package store", (getDb) => {
     expect(await findPackage(db, input.packageId.toLowerCase())).toMatchObject({ packageId: input.packageId, owned: false, version: null });
     expect(await findPackage(db, input.packageId, { ownerId: other.id, versionKey: "1.2.3" }, dir)).toMatchObject({ owned: false, version: { version: "1.2.3" } });
     expect(await findPackage(db, input.packageId, { ownerId: owner.id, versionKey: "9.9.9" })).toMatchObject({ owned: true, version: null });
+    // another id's version of that number is not this id's
+    const sibling = newVersion(`Find.Sibling${Date.now()}`, "4.5.6");
+    if ((await addPackageVersion(db, sibling, dir)).status !== "created") throw new Error("not stored");
+    expect(await findPackage(db, input.packageId, { versionKey: "4.5.6" })).toMatchObject({ version: null });
+    expect(await findPackage(db, sibling.packageId, { versionKey: "4.5.6" })).toMatchObject({ version: { version: "4.5.6" } });
   });
 
   it("a key revoked, expired or deleted while the body uploaded stores nothing (key-gone), a live one stores", async () => {
