@@ -80,8 +80,11 @@ export interface HotStatement {
 }
 
 /**
- * The push's write (lib/packages/store.ts) straight through the driver: a Prisma interactive
- * transaction cost about 3 ms of a 4 ms push. `transaction` runs the statements in order, then
+ * The API's writes straight through the driver: the push's (lib/packages/store.ts), where a
+ * Prisma interactive transaction cost about 3 ms of a 4 ms push, and touchKey's, which runs in
+ * the front process too, where a Prisma write on SQLite would busy-wait for another process's
+ * write lock with the event loop blocked (here a busy database is retried asynchronously).
+ * `transaction` runs the statements in order, then
  * `beforeCommit` with each statement's first row (undefined when it answers none), then
  * commits; anything thrown rolls back and is rethrown, driver errors with their own codes (see
  * constraintViolation). `beforeCommit` is synchronous: on SQLite the whole transaction is one

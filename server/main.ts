@@ -85,8 +85,8 @@ const upstream = new http.Agent({ keepAlive: true });
  * Answers 413 once the client has sent its whole body (read and thrown away, up to DRAIN_CAP):
  * a client that is still sending misses an early answer.
  */
-function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse, alreadyRead = 0): void {
-  let bytes = alreadyRead;
+function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
+  let bytes = 0;
   req.on("data", (chunk: Buffer) => {
     bytes += chunk.length;
     if (bytes > MAX_NEXT_BODY + DRAIN_CAP) req.destroy();

@@ -152,7 +152,7 @@ const INSERT_VERSION: HotSql = {
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 };
 
-/** The expiry is compared in JS: SQLite holds it as text, and text order is not time order. */
+/** The expiry is compared in JS, so an unreadable one counts as expired (see isLive). */
 const PUSHING_KEY: HotSql = {
   name: "push_key_state",
   sqlite: `SELECT revokedAt IS NOT NULL AS revoked, expiresAt FROM ApiKey WHERE id = ?`,

@@ -3,6 +3,7 @@
 import "server-only";
 import {
   authenticate,
+  touchKey,
   checkAction,
   checkSubject,
   checkOwnerState,
@@ -69,6 +70,19 @@ function ownerStateRefusal(key: AuthenticatedKey): Response | null {
   if (state === "owner-unconfirmed") return nugetResponse(403, { reason: MESSAGES.ownerUnconfirmed });
   if (state === "owner-locked") return nugetResponse(403, { reason: MESSAGES.ownerLocked });
   return null;
+}
+
+/**
+ * Records a successful use (the key's last-used time). After the work is done and stored, so a
+ * failure here (a database locked for longer than the writer waits) is logged, never turned
+ * into a 500 for a push or unlist that already took effect.
+ */
+export async function recordUse(key: AuthenticatedKey): Promise<void> {
+  try {
+    await touchKey(db, key);
+  } catch (e) {
+    console.error(`could not record the use of API key ${key.id}:`, e);
+  }
 }
 
 /** X-NuGet-Warning texts for a successful response: the key's coming expiry. */

@@ -2,7 +2,7 @@
 // server/main.ts straight from Node in production (Next's request handling cost more than
 // the push's own work on a 1 MB upload) and by the Next route in `next dev`: one code path.
 import "server-only";
-import { touchKey, type AuthenticatedKey } from "@/lib/api-keys/authenticate";
+import type { AuthenticatedKey } from "@/lib/api-keys/authenticate";
 import { clientIp, writeAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
@@ -11,7 +11,7 @@ import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
 import { drainBody, maxPackageBytes, readBody } from "@/lib/nuget/read-body";
 import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
 import { addPackageVersion, findPackage } from "@/lib/packages/store";
-import { keyFailureResponse, keyFor, packageRefusal, successWarnings, type ApiRequest } from "./http";
+import { keyFailureResponse, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./http";
 
 export interface PushRequest extends ApiRequest {
   /** the raw body, chunk by chunk */
@@ -93,7 +93,7 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
     if (result.status === "exists") return exists;
     if (result.status === "key-gone") return keyFailureResponse(request, "gone-during-upload", { keyName: key.name });
     if (result.status === "created") {
-      await touchKey(db, key);
+      await recordUse(key);
       return nugetResponse(201, { reason: "Created", warnings: successWarnings(request, key) });
     }
   }

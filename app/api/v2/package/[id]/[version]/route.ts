@@ -4,13 +4,12 @@
 import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { touchKey } from "@/lib/api-keys/authenticate";
 import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
 import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
 import { parseVersion } from "@/lib/nuget/version";
 import { findPackage, setListed, type FoundPackage, type StoredVersion } from "@/lib/packages/store";
-import { keyFor, packageRefusal, successWarnings } from "../../../_lib/http";
+import { keyFor, packageRefusal, recordUse, successWarnings } from "../../../_lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -54,7 +53,7 @@ async function changeListing(request: Request, { params }: Params, listed: boole
   const refusal = await packageRefusal(request, key, "unlist", target.found.packageId, target.found);
   if (refusal) return refusal;
   if (target.version.listed !== listed) await setListed(db, target.version.id, listed);
-  await touchKey(db, key);
+  await recordUse(key);
   return nugetResponse(200, { reason: "OK", warnings: successWarnings(request, key) });
 }
 

@@ -1,13 +1,13 @@
 // GET /api/v2/verifykey/{id}/{version?}: does the key's owner own this package? 200 yes,
 // 403 no, 404 no such package. A verification key is deleted after this first use.
-import { consumeVerificationKey, touchKey } from "@/lib/api-keys/authenticate";
+import { consumeVerificationKey } from "@/lib/api-keys/authenticate";
 import { VERIFY_KEY_TYPE } from "@/lib/api-keys/verification-keys";
 import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
 import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
 import { parseVersion } from "@/lib/nuget/version";
 import { findPackage } from "@/lib/packages/store";
-import { keyFor, packageRefusal, successWarnings } from "../../../_lib/http";
+import { keyFor, packageRefusal, recordUse, successWarnings } from "../../../_lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -27,7 +27,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     }
     const refusal = await packageRefusal(request, key, "verify", found.packageId, found);
     if (refusal) return refusal;
-    if (key.type !== VERIFY_KEY_TYPE) await touchKey(db, key);
+    if (key.type !== VERIFY_KEY_TYPE) await recordUse(key);
     return nugetResponse(200, { reason: "OK", warnings: key.type === VERIFY_KEY_TYPE ? [] : successWarnings(request, key) });
   } finally {
     await consumeVerificationKey(db, key);

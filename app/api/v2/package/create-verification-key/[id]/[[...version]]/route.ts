@@ -1,11 +1,11 @@
 // POST /api/v2/package/create-verification-key/{id}/{version?} (the 4.1.0 protocol): a push key
 // asks for a one-time key a third party (a symbol server) can use to check ownership. As on
 // nuget.org it is made even for an id that does not exist; the check waits for verifykey.
-import { createVerificationKey, touchKey } from "@/lib/api-keys/authenticate";
+import { createVerificationKey } from "@/lib/api-keys/authenticate";
 import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
 import { nugetResponse } from "@/lib/nuget/responses";
-import { keyFor, successWarnings } from "../../../../_lib/http";
+import { keyFor, recordUse, successWarnings } from "../../../../_lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +16,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const { id } = await params;
   if (!isValidPackageId(id)) return nugetResponse(400, { reason: "The package id is not valid." });
   const { plaintext, expiresAt } = await createVerificationKey(db, key, id);
-  await touchKey(db, key);
+  await recordUse(key);
   const headers = new Headers({ "Cache-Control": "no-store" });
   for (const w of successWarnings(request, key)) headers.append("X-NuGet-Warning", w);
   return Response.json({ Key: plaintext, Expires: expiresAt.toISOString() }, { headers });
