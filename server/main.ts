@@ -79,7 +79,8 @@ function malformedPath(url: string): boolean {
 }
 
 const socketPath = path.join(tmpdir(), `nuget-keys-next-${process.pid}.sock`);
-const upstream = new http.Agent({ keepAlive: true });
+/** Kept-alive sockets to Next; only this side closes an idle one (server/next.ts says why). */
+const upstream = new http.Agent({ keepAlive: true, timeout: 60_000 });
 
 /**
  * Answers 413 once the client has sent its whole body (read and thrown away, up to DRAIN_CAP):

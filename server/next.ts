@@ -15,4 +15,9 @@ const app = next({ dev: false, dir: process.cwd(), hostname: process.env.HOST ||
 const handle = app.getRequestHandler();
 await app.prepare();
 rmSync(socket, { force: true });
-http.createServer((req, res) => void handle(req, res)).listen(socket, () => process.send!("ready"));
+const server = http.createServer((req, res) => void handle(req, res));
+// Idle connections from the front are never closed from this side: with Node's default (5 s),
+// a request the front sent on a kept-alive socket just as this side closed it failed with
+// ECONNRESET, and the user saw a 502. The front closes its idle sockets itself (server/main.ts).
+server.keepAliveTimeout = 0;
+server.listen(socket, () => process.send!("ready"));
