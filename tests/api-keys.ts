@@ -46,6 +46,11 @@ export async function insertTestKey(db: Db, opts: TestKeyOptions): Promise<{ id:
   const scopes = opts.scopes ?? (opts.actions ?? ["package:push"]).flatMap((action) => (opts.subjects ?? ["*"]).map((subject): [string, string] => [action, subject]));
   const expiresInDays = opts.expiresInDays ?? 365;
   const createdAt = opts.createdAt ?? new Date();
+  const expiresAt = opts.expiresAt ?? new Date(createdAt.getTime() + expiresInDays * DAY);
+  // an expired key must be asked for (expiresAt), never the side effect of an old createdAt
+  if (!opts.expiresAt && expiresAt.getTime() <= Date.now()) {
+    throw new Error("insertTestKey: this createdAt and expiresInDays give an already expired key; pass expiresAt if that is meant");
+  }
   const row = await db.apiKey.create({
     data: {
       userId: opts.userId,
@@ -55,7 +60,7 @@ export async function insertTestKey(db: Db, opts: TestKeyOptions): Promise<{ id:
       secretHash,
       expiresInDays,
       createdAt,
-      expiresAt: opts.expiresAt ?? new Date(createdAt.getTime() + expiresInDays * DAY),
+      expiresAt,
       revokedAt: opts.revokedAt ?? null,
       revocationSource: opts.revokedAt ? "User" : null,
       scopes: { create: scopes.map(([action, subject]) => ({ action, subject })) },
