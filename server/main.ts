@@ -82,36 +82,21 @@ const socketPath = path.join(tmpdir(), `nuget-keys-next-${process.pid}.sock`);
 /** Kept-alive sockets to Next; only this side closes an idle one (server/next.ts says why). */
 const upstream = new http.Agent({ keepAlive: true, timeout: 60_000 });
 
-/**
- * Answers 413 once the client has sent its whole body (read and thrown away, up to DRAIN_CAP):
- * a client that is still sending misses an early answer.
- */
-function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
-  let bytes = 0;
-  req.on("data", (chunk: Buffer) => {
-    bytes += chunk.length;
-    if (bytes > MAX_NEXT_BODY + DRAIN_CAP) req.destroy();
-  });
-  req.on("end", () => {
-    if (!res.headersSent) plain(res, 413, "The request is too large.");
-    else res.destroy();
-  });
-  req.resume();
-}
-
 function passToNext(req: http.IncomingMessage, res: http.ServerResponse): void {
   if (malformedPath(req.url ?? "/")) return plain(res, 400, "Bad Request: the address has a malformed %-escape.");
-  if (Number(req.headers["content-length"] ?? 0) > MAX_NEXT_BODY) return refuseTooLarge(req, res);
   const action = req.method === "POST" && req.headers["next-action"] !== undefined;
-  // A chunked body announces no length: read whole first, so one past the limit never reaches Next.
-  if (action || req.headers["transfer-encoding"] !== undefined) return void passBufferedToNext(req, res, action);
+  // Read whole first: a body over the limit (announced, or chunked with no length announced)
+  // never reaches Next, and an action post is checked.
+  const tooLong = Number(req.headers["content-length"] ?? 0) > MAX_NEXT_BODY;
+  if (action || tooLong || req.headers["transfer-encoding"] !== undefined) return void passBufferedToNext(req, res, action);
   req.pipe(forwardToNext(req, res));
 }
 
 /**
- * A body read whole (it is at most MAX_NEXT_BODY, else 413) before Next sees it. A server
- * action's post is also checked: Next answers a body it cannot decode (text that is not JSON,
- * a broken multipart form) with a 500; here it gets 400.
+ * A body read whole before Next sees it: over MAX_NEXT_BODY it gets 413 once the client has
+ * sent it all (read and thrown away, up to DRAIN_CAP more; a client still sending misses an
+ * early answer). A server action's post is also checked: Next answers a body it cannot decode
+ * (text that is not JSON, a broken multipart form) with a 500; here it gets 400.
  */
 async function passBufferedToNext(req: http.IncomingMessage, res: http.ServerResponse, action: boolean): Promise<void> {
   const chunks: Buffer[] = [];
@@ -124,6 +109,8 @@ async function passBufferedToNext(req: http.IncomingMessage, res: http.ServerRes
     });
     req.on("end", () => resolve(bytes > MAX_NEXT_BODY ? null : Buffer.concat(chunks, bytes)));
     req.on("error", reject);
+    // destroyed past DRAIN_CAP, or the client went away: no end will come
+    req.on("close", () => reject(new Error("closed")));
   }).catch(() => undefined);
   if (body === undefined) return void res.destroy(); // the client went away
   if (body === null) return plain(res, 413, "The request is too large.");
