@@ -34,6 +34,19 @@ describe("push slots", () => {
     expect([slots.inUse, slots.waiting]).toEqual([0, 0]);
   });
 
+  it("a slot given back goes to the first waiter, not to a push that arrives at that moment", async () => {
+    const slots = createSlots(1);
+    const order: string[] = [];
+    const first = await slots.take();
+    const waiter = slots.take().then((give) => (order.push("waiter"), give));
+    first();
+    const newcomer = slots.take().then((give) => (order.push("newcomer"), give));
+    (await waiter)();
+    (await newcomer)();
+    expect(order).toEqual(["waiter", "newcomer"]);
+    expect([slots.inUse, slots.waiting]).toEqual([0, 0]);
+  });
+
   it("reads MAX_CONCURRENT_PUSHES, falling back on the default for anything but a positive integer", () => {
     expect(maxConcurrentPushes({ MAX_CONCURRENT_PUSHES: "8" })).toBe(8);
     for (const bad of [undefined, "", "0", "-2", "1.5", "many"]) expect(maxConcurrentPushes({ MAX_CONCURRENT_PUSHES: bad })).toBe(DEFAULT_MAX_CONCURRENT_PUSHES);

@@ -20,17 +20,22 @@ export interface Slots {
 export function createSlots(max: number): Slots {
   let inUse = 0;
   const queue: (() => void)[] = [];
+  const giveBack = () => {
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      // handed straight to the first waiter, so a newcomer never takes it from under them
+      const next = queue.shift();
+      if (next) next();
+      else inUse--;
+    };
+  };
   return {
     async take() {
-      while (inUse >= max) await new Promise<void>((wake) => queue.push(wake));
-      inUse++;
-      let given = false;
-      return () => {
-        if (given) return;
-        given = true;
-        inUse--;
-        queue.shift()?.();
-      };
+      if (inUse < max) inUse++;
+      else await new Promise<void>((wake) => queue.push(wake));
+      return giveBack();
     },
     get inUse() {
       return inUse;
