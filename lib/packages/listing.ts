@@ -131,11 +131,11 @@ export async function listOwnedPackages(db: Db, userId: string, query: ListingQu
 
   // A package with more versions than are shown: its listed state and latest version come from
   // all its listed versions (one query for the page's such packages), not from the newest 50.
-  const truncated = registrations.filter((r) => r._count.versions > r.versions.length).map((r) => r.id);
   const listedOfTruncated = new Map<string, string[]>();
-  if (truncated.length > 0) {
-    const rows = await db.packageVersion.findMany({ where: { registrationId: { in: truncated }, listed: true }, select: { registrationId: true, version: true } });
-    for (const row of rows) listedOfTruncated.set(row.registrationId, [...(listedOfTruncated.get(row.registrationId) ?? []), row.version]);
+  for (const r of registrations) if (r._count.versions > r.versions.length) listedOfTruncated.set(r.id, []);
+  if (listedOfTruncated.size > 0) {
+    const rows = await db.packageVersion.findMany({ where: { registrationId: { in: [...listedOfTruncated.keys()] }, listed: true }, select: { registrationId: true, version: true } });
+    for (const row of rows) listedOfTruncated.get(row.registrationId)!.push(row.version);
   }
 
   const packages = registrations.map((r): PackageRow => {
@@ -151,7 +151,7 @@ export async function listOwnedPackages(db: Db, userId: string, query: ListingQu
       }))
       .sort((a, b) => compareVersions(b.version, a.version));
     const ownerIds = new Set(r.owners.map((o) => o.userId));
-    const listed = (truncated.includes(r.id) ? (listedOfTruncated.get(r.id) ?? []) : versions.filter((v) => v.listed).map((v) => v.version)).sort((a, b) => compareVersions(b, a));
+    const listed = (listedOfTruncated.get(r.id) ?? versions.filter((v) => v.listed).map((v) => v.version)).sort((a, b) => compareVersions(b, a));
     return {
       id: r.id,
       packageId: r.packageId,
