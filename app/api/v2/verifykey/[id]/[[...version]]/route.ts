@@ -20,8 +20,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     const versionText = rest?.[0];
     const version = versionText === undefined ? null : parseVersion(versionText);
     const found = isValidPackageId(id) ? await findPackage(db, id, { ownerId: key.ownerId, versionKey: version?.key }) : null;
-    const exists = found !== null && (versionText === undefined || found.version !== null);
-    if (!found || !exists) {
+    if (!found || (versionText !== undefined && !found.version)) {
       const reason = versionText !== undefined ? MESSAGES.versionMissing(id, versionText) : `A package with ID '${id}' does not exist.`;
       return nugetResponse(404, { reason });
     }
