@@ -16,6 +16,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { push } from "@/app/api/v2/_lib/push";
+import type { NuGetAnswer } from "@/lib/nuget/responses";
 import { removeStaleTempFiles } from "@/lib/packages/store";
 import { SECURITY_HEADERS } from "@/lib/security-headers";
 
@@ -37,19 +38,20 @@ function header(req: http.IncomingMessage, name: string): string | null {
 }
 
 async function servePush(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  let response: Response;
+  let answer: NuGetAnswer;
   try {
-    response = await push({ headers: { get: (name) => header(req, name) }, body: req });
+    answer = await push({ headers: { get: (name) => header(req, name) }, body: req });
   } catch (e) {
     console.error("push failed:", e);
-    response = new Response("Internal Server Error\n", { status: 500, statusText: "Internal Server Error" });
+    answer = { status: 500, statusText: "Internal Server Error", headers: [["Content-Type", "text/plain; charset=utf-8"]], body: "Internal Server Error\n" };
   }
-  const body = Buffer.from(await response.arrayBuffer());
-  for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
-  for (const [key, value] of response.headers) res.setHeader(key, value);
-  res.setHeader("Content-Length", body.byteLength);
-  res.writeHead(response.status, response.statusText);
-  res.end(body);
+  const body = Buffer.from(answer.body);
+  // a flat name, value, name, value… list: X-NuGet-Warning may repeat
+  const headers: string[] = [];
+  for (const { key, value } of SECURITY_HEADERS) headers.push(key, value);
+  for (const [key, value] of answer.headers) headers.push(key, value);
+  headers.push("Content-Length", String(body.byteLength));
+  res.writeHead(answer.status, answer.statusText, headers).end(body);
 }
 
 // --- everything else: Next, in a child process -------------------------------------------------

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MESSAGES, nugetResponse, safeHeaderText } from "./responses";
+import { MESSAGES, nugetAnswer, nugetResponse, safeHeaderText } from "./responses";
 
 describe("safeHeaderText", () => {
   it("keeps plain ASCII as is", () => {
@@ -31,6 +31,13 @@ describe("nugetResponse", () => {
     // no-transform: Next's compression leaves these small answers alone
     expect(r.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(await r.text()).toBe("A package with ID 'A' and version '1.0\r\n’' does not exist.\ndétail\n");
+  });
+  it("keeps every X-NuGet-Warning, as plain data (the front process) and as a Response (Next)", () => {
+    const answer = nugetAnswer(201, { reason: "Created", warnings: ["first", "second"], headers: { "WWW-Authenticate": "ApiKey" } });
+    expect(answer.headers.filter(([name]) => name === "X-NuGet-Warning").map(([, value]) => value)).toEqual(["first", "second"]);
+    expect(answer).toMatchObject({ status: 201, statusText: "Created", body: "Created\n" });
+    const r = nugetResponse(201, { reason: "Created", warnings: ["first", "second"] });
+    expect(r.headers.get("x-nuget-warning")).toBe("first, second");
   });
   it("builds nuget.org's texts", () => {
     expect(MESSAGES.versionExists("Contoso", "1.0.0")).toBe("A package with ID 'Contoso' and version '1.0.0' already exists and cannot be modified.");

@@ -50,16 +50,40 @@ export interface NuGetResponseInit {
   headers?: Record<string, string>;
 }
 
-/** A text/plain response whose reason phrase is `reason`; the body repeats it plus the detail. */
-export function nugetResponse(status: number, init: NuGetResponseInit): Response {
-  const headers = new Headers(init.headers);
-  headers.set("Content-Type", "text/plain; charset=utf-8");
-  // no-transform also keeps Next's compression off these few hundred bytes: a gzip stream per
-  // answer cost more CPU (about 0.3 ms) than the key check and the lookups together
-  headers.set("Cache-Control", "no-store, no-transform");
+/**
+ * A NuGet API answer as plain data. The front process (server/main.ts) writes a push's answer
+ * straight to Node's response; a Next route turns one into a Response (toResponse). Building a
+ * web Response and reading it back cost the push about half a millisecond.
+ */
+export interface NuGetAnswer {
+  status: number;
+  /** the reason phrase, made safe */
+  statusText: string;
+  /** name/value pairs; a name may repeat (X-NuGet-Warning) */
+  headers: [string, string][];
+  body: string;
+}
+
+/** A text/plain answer whose reason phrase is `reason`; the body repeats it plus the detail. */
+export function nugetAnswer(status: number, init: NuGetResponseInit): NuGetAnswer {
+  const headers: [string, string][] = Object.entries(init.headers ?? {});
+  headers.push(
+    ["Content-Type", "text/plain; charset=utf-8"],
+    // no-transform also keeps Next's compression off these few hundred bytes: a gzip stream per
+    // answer cost more CPU (about 0.3 ms) than the key check and the lookups together
+    ["Cache-Control", "no-store, no-transform"],
+  );
   for (const w of [...(init.warnings ?? []), ...(init.detail ? [init.detail] : [])]) {
-    headers.append("X-NuGet-Warning", safeHeaderText(w, 1000));
+    headers.push(["X-NuGet-Warning", safeHeaderText(w, 1000)]);
   }
   const body = init.detail ? `${init.reason}\n${init.detail}\n` : `${init.reason}\n`;
-  return new Response(body, { status, statusText: safeHeaderText(init.reason), headers });
+  return { status, statusText: safeHeaderText(init.reason), headers, body };
+}
+
+export function toResponse(answer: NuGetAnswer): Response {
+  return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
+}
+
+export function nugetResponse(status: number, init: NuGetResponseInit): Response {
+  return toResponse(nugetAnswer(status, init));
 }

@@ -14,7 +14,7 @@ import {
 } from "@/lib/api-keys/authenticate";
 import { db } from "@/lib/db";
 import { appOrigin } from "@/lib/accounts/mails";
-import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
+import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import type { FoundPackage } from "@/lib/packages/store";
 
 /** What these helpers read of a request: a Next route's Request, or server/main.ts's view of Node's. */
@@ -22,21 +22,21 @@ export interface ApiRequest {
   headers: Pick<Headers, "get">;
 }
 
-export function keyFailureResponse(request: ApiRequest, failure: Parameters<typeof explainFailure>[0], ctx: Parameters<typeof explainFailure>[1] = {}): Response {
+export function keyFailure(request: ApiRequest, failure: Parameters<typeof explainFailure>[0], ctx: Parameters<typeof explainFailure>[1] = {}): NuGetAnswer {
   const detail = explainFailure(failure, ctx);
   if (failure === "missing") {
     const realm = new URL(appOrigin(request.headers)).host;
-    return nugetResponse(401, { reason: MESSAGES.apiKeyRequired, detail, headers: { "WWW-Authenticate": `ApiKey realm="${realm}"` } });
+    return nugetAnswer(401, { reason: MESSAGES.apiKeyRequired, detail, headers: { "WWW-Authenticate": `ApiKey realm="${realm}"` } });
   }
-  return nugetResponse(403, { reason: MESSAGES.apiKeyInvalid, detail });
+  return nugetAnswer(403, { reason: MESSAGES.apiKeyInvalid, detail });
 }
 
 /** Authentication plus the endpoint's action filter: the key, or the response refusing it. */
-export async function keyFor(request: ApiRequest, op: Operation): Promise<{ key: AuthenticatedKey } | { refusal: Response }> {
+export async function keyFor(request: ApiRequest, op: Operation): Promise<{ key: AuthenticatedKey } | { refusal: NuGetAnswer }> {
   const auth = await authenticate(db, request.headers.get("x-nuget-apikey"));
-  if (!auth.ok) return { refusal: keyFailureResponse(request, auth.failure, { keyName: auth.keyName }) };
+  if (!auth.ok) return { refusal: keyFailure(request, auth.failure, { keyName: auth.keyName }) };
   if (checkAction(auth.key, op)) {
-    return { refusal: keyFailureResponse(request, "action", { keyName: auth.key.name, op }) };
+    return { refusal: keyFailure(request, "action", { keyName: auth.key.name, op }) };
   }
   return { key: auth.key };
 }
@@ -54,21 +54,21 @@ export async function packageRefusal(
   packageId: string,
   found: Pick<FoundPackage, "owned"> | null,
   onNotOwner?: () => Promise<void>,
-): Promise<Response | null> {
+): Promise<NuGetAnswer | null> {
   const scopeFailure = checkSubject(key, op, packageId, found !== null);
-  if (scopeFailure) return keyFailureResponse(request, scopeFailure, { keyName: key.name, packageId, op });
+  if (scopeFailure) return keyFailure(request, scopeFailure, { keyName: key.name, packageId, op });
   if (found && !found.owned) {
     await onNotOwner?.();
-    return keyFailureResponse(request, "not-owner", { packageId, ownerUsername: key.ownerUsername });
+    return keyFailure(request, "not-owner", { packageId, ownerUsername: key.ownerUsername });
   }
   return ownerStateRefusal(key);
 }
 
 /** nuget.org's two specific texts for an unconfirmed or locked scope owner; null when fine. */
-function ownerStateRefusal(key: AuthenticatedKey): Response | null {
+function ownerStateRefusal(key: AuthenticatedKey): NuGetAnswer | null {
   const state = checkOwnerState(key);
-  if (state === "owner-unconfirmed") return nugetResponse(403, { reason: MESSAGES.ownerUnconfirmed });
-  if (state === "owner-locked") return nugetResponse(403, { reason: MESSAGES.ownerLocked });
+  if (state === "owner-unconfirmed") return nugetAnswer(403, { reason: MESSAGES.ownerUnconfirmed });
+  if (state === "owner-locked") return nugetAnswer(403, { reason: MESSAGES.ownerLocked });
   return null;
 }
 

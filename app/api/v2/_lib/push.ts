@@ -9,9 +9,9 @@ import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
 import { readNupkg } from "@/lib/nuget/nupkg";
 import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
 import { drainBody, maxPackageBytes, readBody } from "@/lib/nuget/read-body";
-import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
+import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { addPackageVersion, findPackage } from "@/lib/packages/store";
-import { keyFailureResponse, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./http";
+import { keyFailure, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./http";
 
 export interface PushRequest extends ApiRequest {
   /** the raw body, chunk by chunk */
@@ -23,7 +23,7 @@ const ZIP_MAGIC = Buffer.from("PK\x03\x04", "latin1");
 /** Accepted pushes whose bodies are read at once (see push-slots.ts). */
 const slots = createSlots(maxConcurrentPushes());
 
-export async function push(request: PushRequest): Promise<Response> {
+export async function push(request: PushRequest): Promise<NuGetAnswer> {
   const limit = maxPackageBytes();
   // The key is checked before the body is read, but a refusal waits until the body is drained.
   const auth = await keyFor(request, "push");
@@ -39,9 +39,9 @@ export async function push(request: PushRequest): Promise<Response> {
     try {
       body = await readBody(request.body, limit, Number(request.headers.get("content-length")) || 0);
     } catch {
-      return nugetResponse(400, { reason: "The request body could not be read." });
+      return nugetAnswer(400, { reason: "The request body could not be read." });
     }
-    if (!body.ok) return nugetResponse(413, { reason: MESSAGES.tooLarge(limit) });
+    if (!body.ok) return nugetAnswer(413, { reason: MESSAGES.tooLarge(limit) });
     try {
       return await pushBytes(request, key, body.bytes);
     } finally {
@@ -53,15 +53,15 @@ export async function push(request: PushRequest): Promise<Response> {
 }
 
 /** The push once the key is known and the body is read. */
-async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buffer): Promise<Response> {
+async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buffer): Promise<NuGetAnswer> {
   const boundary = multipartBoundary(request.headers.get("content-type"));
   // Tolerated beyond nuget.org: a bare .nupkg body (a zip) instead of a multipart form.
   const nupkg = boundary ? extractFirstPart(bytes, boundary) : bytes.subarray(0, 4).equals(ZIP_MAGIC) ? bytes : null;
   if (!nupkg || nupkg.byteLength === 0) {
-    return nugetResponse(400, { reason: "The request must be multipart/form-data with the .nupkg as its first part." });
+    return nugetAnswer(400, { reason: "The request must be multipart/form-data with the .nupkg as its first part." });
   }
   const pkg = readNupkg(nupkg);
-  if (!pkg.ok) return nugetResponse(400, { reason: pkg.reason });
+  if (!pkg.ok) return nugetAnswer(400, { reason: pkg.reason });
   const { id, version } = pkg;
 
   // A first push of a new id can lose the race for the id to another push: then look again.
@@ -77,8 +77,8 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
       }),
     );
     if (refusal) return refusal;
-    const exists = nugetResponse(409, { reason: MESSAGES.versionExists(id, version.normalized) });
-    if (found?.version) return exists;
+    const exists = () => nugetAnswer(409, { reason: MESSAGES.versionExists(id, version.normalized) });
+    if (found?.version) return exists();
 
     const result = await addPackageVersion(db, {
       registrationId: found?.registrationId ?? null,
@@ -90,11 +90,11 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
       pushedByKeyId: key.id,
       pushedByKeyName: key.name,
     });
-    if (result.status === "exists") return exists;
-    if (result.status === "key-gone") return keyFailureResponse(request, "gone-during-upload", { keyName: key.name });
+    if (result.status === "exists") return exists();
+    if (result.status === "key-gone") return keyFailure(request, "gone-during-upload", { keyName: key.name });
     if (result.status === "created") {
       await recordUse(key);
-      return nugetResponse(201, { reason: "Created", warnings: successWarnings(request, key) });
+      return nugetAnswer(201, { reason: "Created", warnings: successWarnings(request, key) });
     }
   }
   throw new Error(`push of ${id} ${version.normalized}: the id kept changing hands`);

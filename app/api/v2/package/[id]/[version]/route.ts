@@ -6,7 +6,7 @@ import { access } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
-import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
+import { MESSAGES, nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { parseVersion } from "@/lib/nuget/version";
 import { findPackage, setListed, type FoundPackage, type StoredVersion } from "@/lib/packages/store";
 import { keyFor, packageRefusal, recordUse, successWarnings } from "../../../_lib/http";
@@ -44,14 +44,14 @@ export async function GET(_request: Request, { params }: Params): Promise<Respon
 
 async function changeListing(request: Request, { params }: Params, listed: boolean): Promise<Response> {
   const auth = await keyFor(request, "unlist");
-  if ("refusal" in auth) return auth.refusal;
+  if ("refusal" in auth) return toResponse(auth.refusal);
   const { key } = auth;
   const { id, version } = await params;
   // nuget.org looks the version up before the per-package scope check
   const target = await lookup(id, version, key.ownerId);
   if (!target) return nugetResponse(404, { reason: MESSAGES.versionMissing(id, version) });
   const refusal = await packageRefusal(request, key, "unlist", target.found.packageId, target.found);
-  if (refusal) return refusal;
+  if (refusal) return toResponse(refusal);
   if (target.version.listed !== listed) await setListed(db, target.version.id, listed);
   await recordUse(key);
   return nugetResponse(200, { reason: "OK", warnings: successWarnings(request, key) });

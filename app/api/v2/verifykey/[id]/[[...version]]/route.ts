@@ -4,7 +4,7 @@ import { consumeVerificationKey } from "@/lib/api-keys/authenticate";
 import { VERIFY_KEY_TYPE } from "@/lib/api-keys/verification-keys";
 import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
-import { MESSAGES, nugetResponse } from "@/lib/nuget/responses";
+import { MESSAGES, nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { parseVersion } from "@/lib/nuget/version";
 import { findPackage } from "@/lib/packages/store";
 import { keyFor, packageRefusal, recordUse, successWarnings } from "../../../_lib/http";
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string; version?: string[] }> }): Promise<Response> {
   const auth = await keyFor(request, "verify");
-  if ("refusal" in auth) return auth.refusal;
+  if ("refusal" in auth) return toResponse(auth.refusal);
   const { key } = auth;
   try {
     const { id, version: rest } = await params;
@@ -25,7 +25,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       return nugetResponse(404, { reason });
     }
     const refusal = await packageRefusal(request, key, "verify", found.packageId, found);
-    if (refusal) return refusal;
+    if (refusal) return toResponse(refusal);
     if (key.type !== VERIFY_KEY_TYPE) await recordUse(key);
     return nugetResponse(200, { reason: "OK", warnings: key.type === VERIFY_KEY_TYPE ? [] : successWarnings(request, key) });
   } finally {

@@ -4,14 +4,14 @@
 import { createVerificationKey } from "@/lib/api-keys/authenticate";
 import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
-import { nugetResponse } from "@/lib/nuget/responses";
+import { nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { keyFor, recordUse, successWarnings } from "../../../../_lib/http";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string; version?: string[] }> }): Promise<Response> {
   const auth = await keyFor(request, "create-verification-key");
-  if ("refusal" in auth) return auth.refusal;
+  if ("refusal" in auth) return toResponse(auth.refusal);
   const { key } = auth;
   const { id } = await params;
   if (!isValidPackageId(id)) return nugetResponse(400, { reason: "The package id is not valid." });
