@@ -8,6 +8,7 @@ import { expect, test } from "@playwright/test";
 import { ACTIONS } from "@/lib/api-keys/scopes";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { e2eDb } from "./fixtures";
+import { packageFilePath } from "./nuget/data";
 import { buildNupkg, multipartNuGet287, multipartNuGet58, type NupkgOptions } from "./nupkg";
 import { rawRequest, type RawRequest } from "./raw-http";
 
@@ -53,17 +54,16 @@ async function storedVersion(id: string, versionKey: string) {
   return e2eDb().packageVersion.findFirst({ where: { versionKey, registration: { idKey: id.toLowerCase() } } });
 }
 
-/** The server's temp folder for pushes (playwright.config.ts sets PACKAGES_DIR for it and for us). */
-const TMP_DIR = path.resolve(process.env.PACKAGES_DIR!, ".tmp");
-const tmpFiles = () => (existsSync(TMP_DIR) ? readdirSync(TMP_DIR) : []);
+/** The server's package folder (playwright.config.ts sets PACKAGES_DIR for it and for us). */
+const PACKAGES_DIR = path.resolve(process.env.PACKAGES_DIR!);
 
-/**
- * No push left a temp file behind. Pushes of tests running in parallel may have theirs there for
- * a moment: every file present now must go away (a leftover never does).
- */
-async function expectNoLeftoverTempFiles() {
-  const present = tmpFiles();
-  await expect.poll(() => tmpFiles().filter((f) => present.includes(f)), { timeout: 10_000 }).toEqual([]);
+/** The id's folder holds exactly the files its version rows name: a refused or failed push left nothing behind. */
+async function expectFilesMatchRows(id: string) {
+  const idKey = id.toLowerCase();
+  const rows = await e2eDb().packageVersion.findMany({ where: { registration: { idKey } }, select: { id: true, versionKey: true } });
+  const folder = path.join(PACKAGES_DIR, idKey);
+  const files = existsSync(folder) ? readdirSync(folder).sort() : [];
+  expect(files, id).toEqual(rows.map((r) => path.basename(packageFilePath(PACKAGES_DIR, idKey, r.versionKey, r.id))).sort());
 }
 
 test.describe("NuGet push API", () => {
@@ -130,7 +130,7 @@ test.describe("NuGet push API", () => {
     expect(row).toMatchObject({ version: "1.0.0", listed: true, pushedById: pushKey.user.id, pushedByKeyId: pushKey.id, pushedByKeyName: pushKey.name });
     const reg = await e2eDb().packageRegistration.findUniqueOrThrow({ where: { idKey: id.toLowerCase() }, include: { owners: true } });
     expect(reg.owners.map((o) => o.userId)).toEqual([pushKey.user.id]);
-    expect(existsSync(path.join(".data/e2e/packages", id.toLowerCase(), "1.0.0", `${id.toLowerCase()}.1.0.0.nupkg`))).toBe(true);
+    expect(existsSync(packageFilePath(PACKAGES_DIR, id.toLowerCase(), "1.0.0", row!.id))).toBe(true);
 
     const download = await request.get(`/api/v2/package/${id.toUpperCase()}/1.0.0.0`);
     expect(download.status()).toBe(200);
@@ -155,7 +155,7 @@ test.describe("NuGet push API", () => {
       expect(r.statusLine).toBe(`HTTP/1.1 409 A package with ID '${id.toLowerCase()}' and version '2.0.0' already exists and cannot be modified.`);
     }
     expect(await e2eDb().packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
-    await expectNoLeftoverTempFiles();
+    await expectFilesMatchRows(id);
   });
 
   test("42: glob Contoso.* pushes contoso.lib but not Contoso or Fabrikam.lib", async () => {
@@ -188,7 +188,7 @@ test.describe("NuGet push API", () => {
     expect(audit?.details).not.toContain(mallory.plaintext);
     // nor can they unlist it
     expect((await listing("DELETE", mallory.plaintext, id, "1.0.0")).status).toBe(403);
-    await expectNoLeftoverTempFiles();
+    await expectFilesMatchRows(id);
   });
 
   test("44/45/46: unlist with an unlist key (still downloadable), push-only key 403, missing version 404, relist", async ({ request }) => {
@@ -293,10 +293,12 @@ test.describe("NuGet push API", () => {
     expect(await e2eDb().packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
 
     const unlistOnly = await keyFor([ACTIONS.unlist]);
-    const r = await push(unlistOnly.plaintext, { id: `U.${uid()}`, version: "1.0.0" });
+    const u = `U.${uid()}`;
+    const r = await push(unlistOnly.plaintext, { id: u, version: "1.0.0" });
     expect(r.statusLine).toBe(`HTTP/1.1 403 ${INVALID}`);
     expect(r.headers["x-nuget-warning"]).toContain("lacks the scope");
-    await expectNoLeftoverTempFiles();
+    await expectFilesMatchRows(id);
+    await expectFilesMatchRows(u);
   });
 
   test("a package over MAX_PACKAGE_BYTES → 413 after the whole body is read (HTTP/1.0 and chunked)", async () => {
@@ -308,7 +310,7 @@ test.describe("NuGet push API", () => {
       expect(r.statusLine).toBe("HTTP/1.1 413 The package is larger than the limit of 20 MB.");
     }
     expect(await storedVersion(id, "1.0.0")).toBeNull();
-    await expectNoLeftoverTempFiles();
+    await expectFilesMatchRows(id);
   });
 
   test("20 concurrent pushes of one id+version: exactly one 201, the rest 409", async () => {
@@ -319,7 +321,7 @@ test.describe("NuGet push API", () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(19);
     expect(await e2eDb().packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
-    await expectNoLeftoverTempFiles();
+    await expectFilesMatchRows(id);
   });
 
   test("a client that goes away mid-upload stores nothing, and the server keeps serving pushes", async () => {
@@ -340,7 +342,7 @@ test.describe("NuGet push API", () => {
     });
     expect((await push(k.plaintext, { id, version: "1.0.1" })).status).toBe(201);
     expect(await storedVersion(id, "1.0.0")).toBeNull();
-    await expectNoLeftoverTempFiles();
+    await expectFilesMatchRows(id);
   });
 
   test("the push answer carries the site's security headers", async () => {

@@ -13,6 +13,8 @@ if (!flag.serverOnlyHook) {
 const store = await import("@/lib/api-keys/store");
 /** the API's key check, for tests to ask what the API makes of a key now */
 export const { authenticate } = await import("@/lib/api-keys/authenticate");
+/** where the store keeps a version's file */
+export const { packageFilePath } = await import("@/lib/packages/store");
 
 const DAY = 86_400_000;
 

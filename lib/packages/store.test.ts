@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
 import { listOwnedPackages } from "./listing";
-import { addPackageVersion, findPackage, packageFilePath, removeStaleTempFiles, setListed, type NewVersion } from "./store";
+import { addPackageVersion, findPackage, packageFilePath, reconcilePackageFiles, setListed, type NewVersion } from "./store";
 
 describeEachDb("package store", (getDb) => {
   let dir: string;
@@ -30,19 +30,61 @@ describeEachDb("package store", (getDb) => {
       pushedByKeyName: "ci",
     };
   }
-  const tmpFiles = () => (existsSync(path.join(dir, ".tmp")) ? readdirSync(path.join(dir, ".tmp")) : []);
+  /** The id's folder holds exactly the files its version rows name: nothing half-written, nothing left behind. */
+  async function expectFilesMatchRows(id: string) {
+    const idKey = id.toLowerCase();
+    const rows = await getDb().packageVersion.findMany({ where: { registration: { idKey } }, select: { id: true, versionKey: true } });
+    const folder = path.join(dir, idKey);
+    const files = existsSync(folder) ? readdirSync(folder).sort() : [];
+    expect(files, id).toEqual(rows.map((r) => path.basename(packageFilePath(dir, idKey, r.versionKey, r.id))).sort());
+  }
+  const hoursAgo = (file: string, hours: number) => {
+    const t = new Date(Date.now() - hours * 3_600_000);
+    utimesSync(file, t, t);
+  };
 
-  it("removes temp files a dead process left behind, and never a recent one", async () => {
-    mkdirSync(path.join(dir, ".tmp"), { recursive: true });
-    const old = path.join(dir, ".tmp", "old.nupkg");
-    const recent = path.join(dir, ".tmp", "recent.nupkg");
-    writeFileSync(old, "x");
+  it("reconcilePackageFiles: removes files no row names once an hour old, moves the earlier layout's files", async () => {
+    const db = getDb();
+    const kept = newVersion(`Kept.Pkg${Date.now()}`, "1.0.0");
+    const stored = await addPackageVersion(db, kept, dir);
+    if (stored.status !== "created") throw new Error(stored.status);
+    const idKey = kept.packageId.toLowerCase();
+    const file = packageFilePath(dir, idKey, "1.0.0", stored.versionId);
+    hoursAgo(file, 2);
+    // a crash mid-push: a file no row names, old and recent
+    const orphan = packageFilePath(dir, idKey, "2.0.0", "dead-push");
+    const recent = packageFilePath(dir, idKey, "3.0.0", "in-flight");
+    writeFileSync(orphan, "x");
     writeFileSync(recent, "y");
-    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
-    utimesSync(old, twoHoursAgo, twoHoursAgo);
-    expect(await removeStaleTempFiles(dir)).toBe(1);
-    expect(tmpFiles()).toEqual(["recent.nupkg"]);
-    expect(await removeStaleTempFiles(path.join(dir, "no-such-folder"))).toBe(0);
+    hoursAgo(orphan, 2);
+    // the earlier layout: <id>/<version>/<id>.<version>.nupkg and temp files in .tmp
+    const legacy = newVersion(`Legacy.Pkg${Date.now()}`, "1.0.0");
+    const moved = await addPackageVersion(db, legacy, dir);
+    if (moved.status !== "created") throw new Error(moved.status);
+    const legacyKey = legacy.packageId.toLowerCase();
+    const now = packageFilePath(dir, legacyKey, "1.0.0", moved.versionId);
+    mkdirSync(path.join(dir, legacyKey, "1.0.0"));
+    const before = path.join(dir, legacyKey, "1.0.0", `${legacyKey}.1.0.0.nupkg`);
+    writeFileSync(before, readFileSync(now));
+    readdirSync(path.join(dir, legacyKey)).filter((f) => f.endsWith(".nupkg")).forEach((f) => rmSync(path.join(dir, legacyKey, f)));
+    const legacyOrphan = path.join(dir, legacyKey, "9.0.0", `${legacyKey}.9.0.0.nupkg`);
+    mkdirSync(path.dirname(legacyOrphan));
+    writeFileSync(legacyOrphan, "z");
+    hoursAgo(legacyOrphan, 2);
+    mkdirSync(path.join(dir, ".tmp"));
+    writeFileSync(path.join(dir, ".tmp", "old.nupkg"), "t");
+    hoursAgo(path.join(dir, ".tmp", "old.nupkg"), 2);
+
+    expect(await reconcilePackageFiles(db, dir)).toEqual({ removed: 3, moved: 1 });
+    expect(readdirSync(path.join(dir, idKey)).sort()).toEqual([path.basename(file), path.basename(recent)].sort());
+    expect(readFileSync(now).equals(Buffer.from(legacy.bytes))).toBe(true);
+    expect(readdirSync(path.join(dir, legacyKey))).toEqual([path.basename(now)]);
+    expect(existsSync(path.join(dir, ".tmp"))).toBe(false);
+    // the download finds the moved file
+    expect((await findPackage(db, legacy.packageId, { versionKey: "1.0.0" }, dir))?.version?.filePath).toBe(now);
+    // nothing left to do
+    expect(await reconcilePackageFiles(db, dir)).toEqual({ removed: 0, moved: 0 });
+    expect(await reconcilePackageFiles(db, path.join(dir, "no-such-folder"))).toEqual({ removed: 0, moved: 0 });
   });
 
   it("stores a new id: registration owned by the scope owner, version row, file in place", async () => {
@@ -53,13 +95,13 @@ describeEachDb("package store", (getDb) => {
     expect(found).toMatchObject({ packageId: input.packageId, owned: true });
     const v = found!.version;
     expect(v).toMatchObject({ version: "1.0.0", listed: true, size: input.bytes.byteLength });
-    const file = packageFilePath(dir, input.packageId.toLowerCase(), "1.0.0");
+    const file = packageFilePath(dir, input.packageId.toLowerCase(), "1.0.0", v!.id);
     expect(v?.filePath).toBe(file);
     expect(readFileSync(file).equals(Buffer.from(input.bytes))).toBe(true);
     const row = await getDb().packageVersion.findUniqueOrThrow({ where: { id: v!.id } });
     expect(row.sha512).toBe(createHash("sha512").update(input.bytes).digest("base64"));
     expect(row.pushedByKeyName).toBe("ci");
-    expect(tmpFiles()).toEqual([]);
+    await expectFilesMatchRows(input.packageId);
 
     await setListed(getDb(), v!.id, false);
     expect((await findPackage(getDb(), input.packageId, { versionKey: "1.0.0" }, dir))?.version?.listed).toBe(false);
@@ -95,9 +137,8 @@ describeEachDb("package store", (getDb) => {
       const input = { ...newVersion(`Gone.${label}${Date.now()}`, "1.0.0"), pushedByKeyId: key.id };
       expect(await addPackageVersion(db, input, dir), label).toEqual({ status: "key-gone" });
       expect(await findPackage(db, input.packageId), label).toBeNull();
-      expect(existsSync(packageFilePath(dir, input.packageId.toLowerCase(), "1.0.0")), label).toBe(false);
+      expect(existsSync(path.join(dir, input.packageId.toLowerCase())), label).toBe(false);
     }
-    expect(tmpFiles()).toEqual([]);
     const live = await insertTestKey(db, { userId: owner.id, actions: ["package:push"], subjects: ["*"] });
     const ok = await addPackageVersion(db, { ...newVersion(`Live.Key${Date.now()}`, "1.0.0"), pushedByKeyId: live.id }, dir);
     expect(ok.status).toBe("created");
@@ -110,20 +151,18 @@ describeEachDb("package store", (getDb) => {
     writeFileSync(path.join(dir, id.toLowerCase()), "in the way");
     await expect(addPackageVersion(getDb(), newVersion(id, "1.0.0"), dir)).rejects.toThrow();
     expect(await findPackage(getDb(), id)).toBeNull();
-    expect(tmpFiles()).toEqual([]);
+    expect(readFileSync(path.join(dir, id.toLowerCase()), "utf8")).toBe("in the way");
   });
 
-  it("a push that fails mid-way (the rename, after the inserts) leaves no row and no file", async () => {
+  it("a push that fails mid-way (its file written, an insert refused) leaves no row and no file, and another version's file alone", async () => {
+    const db = getDb();
     const id = `Broken.Pkg${Date.now()}`;
-    // a non-empty folder where the .nupkg must go: the rename inside the transaction fails
-    const file = packageFilePath(dir, id.toLowerCase(), "1.0.0");
-    mkdirSync(file, { recursive: true });
-    writeFileSync(path.join(file, "keep"), "in the way");
-    await expect(addPackageVersion(getDb(), newVersion(id, "1.0.0"), dir)).rejects.toThrow();
-    expect(await findPackage(getDb(), id)).toBeNull();
-    expect(await getDb().packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(0);
-    expect(tmpFiles()).toEqual([]);
-    expect(readdirSync(file)).toEqual(["keep"]);
+    const first = await addPackageVersion(db, newVersion(id, "1.0.0"), dir);
+    if (first.status !== "created") throw new Error(first.status);
+    // a pushing user that does not exist: the version's insert fails (foreign key), after the file is written
+    await expect(addPackageVersion(db, { ...newVersion(id, "2.0.0", first.registrationId), pushedById: "no-such-user" }, dir)).rejects.toThrow();
+    expect(await db.packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
+    await expectFilesMatchRows(id);
   });
 
   it("a push refused by the database leaves no empty package folders behind", async () => {
@@ -132,7 +171,6 @@ describeEachDb("package store", (getDb) => {
     await expect(addPackageVersion(getDb(), { ...newVersion(id, "1.0.0"), ownerId: "no-such-user" }, dir)).rejects.toThrow();
     expect(await findPackage(getDb(), id)).toBeNull();
     expect(existsSync(path.join(dir, id.toLowerCase()))).toBe(false);
-    expect(tmpFiles()).toEqual([]);
   });
 
   it("an existing version answers 'exists' and keeps the first file", async () => {
@@ -141,8 +179,8 @@ describeEachDb("package store", (getDb) => {
     if (r.status !== "created") throw new Error(r.status);
     const again = { ...newVersion(first.packageId, "2.0.0.0", r.registrationId), bytes: buildNupkg({ id: first.packageId, version: "2.0.0.0" }) };
     expect(await addPackageVersion(getDb(), again, dir)).toEqual({ status: "exists" });
-    expect(readFileSync(packageFilePath(dir, first.packageId.toLowerCase(), "2.0.0")).equals(Buffer.from(first.bytes))).toBe(true);
-    expect(tmpFiles()).toEqual([]);
+    expect(readFileSync(packageFilePath(dir, first.packageId.toLowerCase(), "2.0.0", r.versionId)).equals(Buffer.from(first.bytes))).toBe(true);
+    await expectFilesMatchRows(first.packageId);
   });
 
   it("20 concurrent pushes of the same new id+version: exactly one stored, the others exists/id-taken", async () => {
@@ -153,7 +191,7 @@ describeEachDb("package store", (getDb) => {
     const reg = await findPackage(getDb(), id);
     expect(await getDb().packageVersion.count({ where: { registrationId: reg!.registrationId } })).toBe(1);
     expect(await getDb().packageOwner.count({ where: { registrationId: reg!.registrationId } })).toBe(1);
-    expect(tmpFiles()).toEqual([]);
+    await expectFilesMatchRows(id);
   });
 
   it("20 concurrent pushes of the same version of an existing id: exactly one created, 19 exists", async () => {
@@ -163,9 +201,9 @@ describeEachDb("package store", (getDb) => {
     const results = await Promise.all(Array.from({ length: 20 }, () => addPackageVersion(getDb(), newVersion(id, "3.0.0", first.registrationId), dir)));
     expect(results.filter((r) => r.status === "created")).toHaveLength(1);
     expect(results.filter((r) => r.status === "exists")).toHaveLength(19);
-    const file = packageFilePath(dir, id.toLowerCase(), "3.0.0");
-    expect(existsSync(file)).toBe(true);
-    expect(tmpFiles()).toEqual([]);
+    const winner = results.find((r) => r.status === "created")!;
+    expect(existsSync(packageFilePath(dir, id.toLowerCase(), "3.0.0", winner.versionId))).toBe(true);
+    await expectFilesMatchRows(id);
   });
 
   it("the rows a push writes read back through Prisma with their types, and show on Manage Packages", async () => {
@@ -261,6 +299,6 @@ describeEachDb("package store", (getDb) => {
     }
     expect(stall).toBeLessThan(2_500);
     expect(await db.packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
-    expect(tmpFiles()).toEqual([]);
+    await expectFilesMatchRows(id);
   });
 });
