@@ -11,20 +11,21 @@
 //      database insert (target <= 2x), with the transport and in-process parts shown apart.
 //      "To disk" as the push does it: the push flushes the package file (and its folder) before
 //      it commits, so the baseline flushes its file too; the insert commits as the app's do
-//      (SQLite WAL, synchronous FULL: the commit is flushed on both sides). The ratio against a
-//      write that stays in the page cache is printed beside it.
+//      (SQLite WAL with better-sqlite3's synchronous NORMAL: neither side flushes the commit; a
+//      checkpoint does). The ratio against a write that stays in the page cache is printed
+//      beside it; its bytes are flushed once timed, or the kernel writes them back in the
+//      middle of the next push (that alone added about 1 ms to the push's median).
 //      The push is served by the front process (server/main.ts), not by Next; the same PUT
 //      through Next's route (`next start`) is measured beside it.
-//      Where a push's time goes (server-side, 1 MB, 2026-11-26, two 2-core machines): the
-//      nuspec 0.3-0.5 ms, the package lookup 0.1-0.3 ms, addPackageVersion 3.5-5 ms (SHA-512,
-//      0.9 ms on one machine and 1.9-2.7 ms on the other, beside the write and its flush; then
-//      the transaction with the folder's fsync and the WAL commit's), against a baseline of
-//      2-5 ms; plus the transport (a bare Node server takes 1.3-1.9 ms to receive 1 MB over
-//      loopback and answer) and garbage collection of the socket buffers (V8 marks the heap
-//      every ~10 pushes, 15-20 ms each). Tried and not kept: hashing (and writing) while the
-//      body arrives, a larger initial heap (no mark-compacts, but no change in the median), and
-//      --max-semi-space-size. With a CPU whose SHA-512 of 1 MB costs half the baseline, the
-//      target needs the rest of the push, transport included, to cost less than the other half.
+//      Where a push's time goes (server-side medians, 1 MB, 2026-11-26, a 2-core machine whose
+//      SHA-512 of 1 MB takes 2.1-2.6 ms and whose flush of 1 MB takes 1.5-5 ms): the key check
+//      0.3 ms, reading the body 1-1.9 ms, the multipart part 0.2 ms, the nuspec 0.6-1.1 ms (a
+//      fresh server's code is not optimised yet: hence the warm-up rounds), the package lookup
+//      0.1 ms, then the file's write and flush beside the hash (whichever is slower: 2.5-4.8 ms),
+//      the transaction 0.2-0.3 ms and the answer 0.3 ms. The baseline is 3.6-6.5 ms.
+//      Tried and not kept: hashing (and writing) while the body arrives, a worker thread or
+//      WebCrypto for the hash (the copy and the hand-over cost more than the overlap won), a
+//      larger initial heap and --max-semi-space-size (no change in the median).
 // It builds nothing: run `npm run build` first. It starts the production server
 // (dist/server.mjs) on a fresh SQLite database under .data/bench and seeds a user and a key
 // through the data layer.
@@ -132,7 +133,7 @@ async function main() {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["dist/server.mjs"], { cwd: root, env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: "ignore", detached: true });
+  const server = spawn(process.execPath, ["dist/server.mjs"], { cwd: root, env: { ...env, PORT: String(port), HOST: "127.0.0.1", NODE_OPTIONS: process.env.X_NODE_OPTIONS ?? "" }, stdio: ["ignore", "ignore", "inherit"], detached: true });
   // the same build under `next start`, where the Next route serves the push: for comparison
   const nextPort = await freePort();
   const nextBase = `http://127.0.0.1:${nextPort}`;
@@ -196,8 +197,11 @@ async function main() {
 
     // 3. push 1 MB vs write 1 MB + one insert. The five measurements are interleaved, so a busy
     // neighbour on the shared cores slows each of them alike.
-    const N = 20;
-    const WARM = 3;
+    // Warm-up rounds first: a server that has just started runs its code unoptimised (the
+    // nuspec read took 0.9 ms in the first pushes, 0.4 ms once warm); the figures are for the
+    // server as it runs after its first few pushes.
+    const N = 30;
+    const WARM = 10;
     const bodies = Array.from({ length: N + WARM }, (_, i) => multipartNuGet58(buildNupkg({ id: "Bench.Package", version: `1.0.${i}`, contentBytes: MB })));
     const viaNext = Array.from({ length: N + WARM }, (_, i) => multipartNuGet58(buildNupkg({ id: "Bench.ViaNext", version: `1.0.${i}`, contentBytes: MB })));
     const [pushMs, nextPushMs, transportMs, inProcessMs, baselineMs, unflushedMs]: number[][] = [[], [], [], [], [], []];
@@ -257,10 +261,15 @@ async function main() {
       if (keep) baselineMs.push(performance.now() - t);
 
       // the same without the flush: the file's bytes are left in the page cache
+      const unflushed = path.join(dir, "baseline", `${i}.unflushed.bin`);
       t = performance.now();
-      await writeFile(path.join(dir, "baseline", `${i}.unflushed.bin`), bytes);
+      await writeFile(unflushed, bytes);
       await db.auditRecord.create({ data: { actorId: user.id, action: "BenchInsert", target: `1.0.${i}`, details: "{}" } });
       if (keep) unflushedMs.push(performance.now() - t);
+      // flushed once timed, so the kernel does not write these bytes back in the middle of the next push
+      const written = await open(unflushed, "r+");
+      await written.datasync();
+      await written.close();
     }
     const pushRatio = median(pushMs) / median(baselineMs);
     const inProcessRatio = median(inProcessMs) / median(baselineMs);
