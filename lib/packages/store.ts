@@ -205,12 +205,12 @@ async function writeAndHash(file: string, bytes: Uint8Array): Promise<string> {
 }
 
 /**
- * Starts the write: the file and its folder are opened here, synchronously (tens of µs each),
- * so the write and the folder's flush are on libuv's threads before the hash takes this thread.
- * O_DSYNC: the write returns once the bytes are on disk, one trip where a write and an
- * fdatasync took two.
+ * The file and its folder are opened before the first await, synchronously (well under a
+ * millisecond), so the write and the folder's flush are on libuv's threads before the caller's
+ * hash takes this thread. O_DSYNC: the write returns once the bytes are on disk, one trip
+ * where a write and an fdatasync took two.
  */
-function writeFlushed(file: string, bytes: Uint8Array): Promise<void> {
+async function writeFlushed(file: string, bytes: Uint8Array): Promise<void> {
   const folder = path.dirname(file);
   const create = () => openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_DSYNC, 0o666);
   let fd: number;
@@ -219,27 +219,25 @@ function writeFlushed(file: string, bytes: Uint8Array): Promise<void> {
     fd = create();
   } catch (e) {
     // the id's first push (or its folder went away: a failed push of the id cleaning up)
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") return Promise.reject(e);
-    try {
-      mkdirSync(folder, { recursive: true });
-      newFolder = true;
-      fd = create();
-    } catch (e2) {
-      return Promise.reject(e2);
-    }
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    mkdirSync(folder, { recursive: true });
+    newFolder = true;
+    fd = create();
   }
-  const written = (async () => {
-    // one write call for the whole buffer; loop only if the kernel takes less
-    for (let at = 0; at < bytes.byteLength; ) at += (await writeAsync(fd, bytes, at)).bytesWritten;
-  })();
-  // the new name is durable once its folder is flushed (and a new folder's own name, once its
-  // parent is): alongside the write, not after it
-  const named = Promise.all([fsyncFolder(folder), newFolder ? fsyncFolder(path.dirname(folder)) : null]);
-  return Promise.allSettled([written, named]).then(([w, n]) => {
-    closeSync(fd);
+  try {
+    const written = (async () => {
+      // one write call for the whole buffer; loop only if the kernel takes less
+      for (let at = 0; at < bytes.byteLength; ) at += (await writeAsync(fd, bytes, at)).bytesWritten;
+    })();
+    // the new name is durable once its folder is flushed (and a new folder's own name, once its
+    // parent is): alongside the write, not after it
+    const named = Promise.all([fsyncFolder(folder), newFolder ? fsyncFolder(path.dirname(folder)) : null]);
+    const [w, n] = await Promise.allSettled([written, named]);
     if (w.status === "rejected") throw w.reason;
     if (n.status === "rejected") throw n.reason;
-  });
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function fsyncFolder(folder: string): Promise<void> {
