@@ -338,8 +338,8 @@ export interface Reconciled {
  * server/main.ts, before it serves. A process that dies mid-push may leave a file no row names;
  * it is removed once it is `olderThanMs` old (younger ones may belong to a push in flight:
  * another instance's, on a shared folder). Files of the earlier layout
- * (`<id>/<version>/<id>.<version>.nupkg`, temp files in `.tmp`) are moved to their names now, or
- * removed like any other when no row names them.
+ * (`<id>/<version>/<id>.<version>.nupkg`) are moved to their names now, or removed like any
+ * other when no row names them; its temp files (in `.tmp`) are removed once as old.
  */
 export async function reconcilePackageFiles(db: Db, dir = packagesDir(), olderThanMs = 60 * 60_000, now = Date.now()): Promise<Reconciled> {
   const done: Reconciled = { removed: 0, moved: 0 };
