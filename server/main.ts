@@ -16,7 +16,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { push } from "@/app/api/v2/_lib/push";
-import type { NuGetAnswer } from "@/lib/nuget/responses";
+import { nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { db } from "@/lib/db";
 import { reconcilePackageFiles } from "@/lib/packages/store";
 import { SECURITY_HEADERS } from "@/lib/security-headers";
@@ -44,7 +44,7 @@ async function servePush(req: http.IncomingMessage, res: http.ServerResponse): P
     answer = await push({ headers: { get: (name) => header(req, name) }, body: req });
   } catch (e) {
     console.error("push failed:", e);
-    answer = { status: 500, statusText: "Internal Server Error", headers: [["Content-Type", "text/plain; charset=utf-8"]], body: "Internal Server Error\n" };
+    answer = nugetAnswer(500, { reason: "Internal Server Error" });
   }
   const body = Buffer.from(answer.body);
   // a flat name, value, name, value… list: X-NuGet-Warning may repeat
