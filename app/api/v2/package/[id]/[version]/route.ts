@@ -15,12 +15,12 @@ export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string; version: string }> };
 
-/** The id and the version asked for, null when either is not there; `ownerId`: whose ownership to read. */
-async function lookup(id: string, versionText: string, ownerId: string | null = null): Promise<{ found: FoundPackage; version: StoredVersion } | null> {
+/** The id with the version asked for, null when either is not there; `ownerId`: whose ownership to read. */
+async function lookup(id: string, versionText: string, ownerId: string | null = null): Promise<(FoundPackage & { version: StoredVersion }) | null> {
   const version = parseVersion(versionText);
   if (!version || !isValidPackageId(id)) return null;
   const found = await findPackage(db, id, { ownerId, versionKey: version.key });
-  return found?.version ? { found, version: found.version } : null;
+  return found?.version ? { ...found, version: found.version } : null;
 }
 
 export async function GET(_request: Request, { params }: Params): Promise<Response> {
@@ -50,7 +50,7 @@ async function changeListing(request: Request, { params }: Params, listed: boole
   // nuget.org looks the version up before the per-package scope check
   const target = await lookup(id, version, key.ownerId);
   if (!target) return nugetResponse(404, { reason: MESSAGES.versionMissing(id, version) });
-  const refusal = await packageRefusal(request, key, "unlist", target.found.packageId, target.found);
+  const refusal = await packageRefusal(request, key, "unlist", target.packageId, target);
   if (refusal) return toResponse(refusal);
   if (target.version.listed !== listed) await setListed(db, target.version.id, listed);
   await recordUse(key);
