@@ -1,14 +1,14 @@
 // The push / unlist / relist / verify API over real HTTP against the production build
 // (checklist 37–47 and 52), with nuget.org's reason phrases checked on the raw status line.
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { ACTIONS } from "@/lib/api-keys/scopes";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { e2eDb } from "./fixtures";
-import { packageFilePath } from "./nuget/data";
+import { packageFilePath, packageFolder } from "./nuget/data";
 import { buildNupkg, multipartNuGet287, multipartNuGet58, type NupkgOptions } from "./nupkg";
 import { rawRequest, type RawRequest } from "./raw-http";
 
@@ -59,11 +59,8 @@ const PACKAGES_DIR = path.resolve(process.env.PACKAGES_DIR!);
 
 /** The id's folder holds exactly the files its version rows name: a refused or failed push left nothing behind. */
 async function expectFilesMatchRows(id: string) {
-  const idKey = id.toLowerCase();
-  const rows = await e2eDb().packageVersion.findMany({ where: { registration: { idKey } }, select: { id: true, versionKey: true } });
-  const folder = path.join(PACKAGES_DIR, idKey);
-  const files = existsSync(folder) ? readdirSync(folder).sort() : [];
-  expect(files, id).toEqual(rows.map((r) => path.basename(packageFilePath(PACKAGES_DIR, idKey, r.versionKey, r.id))).sort());
+  const { files, named } = await packageFolder(e2eDb(), PACKAGES_DIR, id);
+  expect(files, id).toEqual(named);
 }
 
 test.describe("NuGet push API", () => {

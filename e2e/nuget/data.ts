@@ -15,6 +15,8 @@ const store = await import("@/lib/api-keys/store");
 export const { authenticate } = await import("@/lib/api-keys/authenticate");
 /** where the store keeps a version's file */
 export const { packageFilePath } = await import("@/lib/packages/store");
+/** an id's package folder against its version rows (tests/packages.ts) */
+export const { packageFolder } = await import("@/tests/packages");
 
 const DAY = 86_400_000;
 

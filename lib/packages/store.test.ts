@@ -5,6 +5,7 @@ import path from "node:path";
 import { beforeEach, expect, it } from "vitest";
 import { buildNupkg } from "@/e2e/nupkg";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
+import { packageFolder } from "@/tests/packages";
 import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
 import { listOwnedPackages } from "./listing";
@@ -32,11 +33,8 @@ describeEachDb("package store", (getDb) => {
   }
   /** The id's folder holds exactly the files its version rows name: nothing half-written, nothing left behind. */
   async function expectFilesMatchRows(id: string) {
-    const idKey = id.toLowerCase();
-    const rows = await getDb().packageVersion.findMany({ where: { registration: { idKey } }, select: { id: true, versionKey: true } });
-    const folder = path.join(dir, idKey);
-    const files = existsSync(folder) ? readdirSync(folder).sort() : [];
-    expect(files, id).toEqual(rows.map((r) => path.basename(packageFilePath(dir, idKey, r.versionKey, r.id))).sort());
+    const { files, named } = await packageFolder(getDb(), dir, id);
+    expect(files, id).toEqual(named);
   }
   const hoursAgo = (file: string, hours: number) => {
     const t = new Date(Date.now() - hours * 3_600_000);
