@@ -382,8 +382,8 @@ export async function reconcilePackageFiles(db: Db, dir = packagesDir(), olderTh
         await removeIfStale(at);
       } else if (entry.isDirectory()) {
         // the earlier layout: a folder per version
+        const current = byVersion.get(`${idKey}/${entry.name}`);
         for (const name of await readdir(at).catch(() => [])) {
-          const current = byVersion.get(`${idKey}/${entry.name}`);
           if (current && name === `${idKey}.${entry.name}.nupkg`) {
             await rename(path.join(at, name), path.join(idDir, current));
             done.moved++;
