@@ -1,5 +1,4 @@
 import type { NextConfig } from "next";
-import { SECURITY_HEADERS } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -11,14 +10,8 @@ const nextConfig: NextConfig = {
     // The default 1 MB is enough for our forms; keys and packages never travel through actions.
     serverActions: { bodySizeLimit: "1mb" },
   },
-  async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [...SECURITY_HEADERS],
-      },
-    ];
-  },
+  // The security headers (with a per-request script nonce) are set by server/main.ts, the only
+  // way in, on every answer: see lib/security-headers.ts.
 };
 
 export default nextConfig;

@@ -1,11 +1,10 @@
-// Bundles the production server (see server/main.ts) into dist/: server.mjs, the front process
-// with the push and the app code it uses (lib/), and next-server.mjs, Next in a child process.
-// Packages stay in node_modules; "server-only" becomes an empty module: outside Next's bundler it
-// would throw on import.
+// Bundles the server (server/main.ts: Next's custom server, which also serves the push) and the
+// app code it uses (lib/) into dist/server.mjs. Packages stay in node_modules; "server-only"
+// becomes an empty module: outside Next's bundler it would throw on import.
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { server: "server/main.ts", "next-server": "server/next.ts" },
+  entryPoints: { server: "server/main.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,

@@ -10,6 +10,8 @@ if (!url.startsWith("file:") && !/@(127\.0\.0\.1|localhost)[:/]/.test(url)) {
   console.error("refusing to reset a non-local database for e2e:", url);
   process.exit(2);
 }
+// as `npm start` does: what the run creates under .data is the user's alone (e2e/server.spec.ts checks it)
+process.umask(0o077);
 rmSync(".data/e2e", { recursive: true, force: true });
 mkdirSync(".data/e2e", { recursive: true });
 await prepareDb({ quiet: true });

@@ -1,13 +1,17 @@
 // `npm start`: install what is missing, prepare the database, build, serve, say how to sign in.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, statSync, readdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { ensureDeps } from "./ensure-deps.mjs";
 import { prepareDb } from "./prepare-db.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 ensureDeps();
+// .data holds password hashes (the database), live links (mails) and the session key: everything
+// made under it, here and by the server, is the user's alone (0700 folders, 0600 files)
+process.umask(0o077);
 mkdirSync(".data", { recursive: true });
+chmodSync(".data", 0o700);
 
 console.log("> preparing the database (prisma migrate deploy) …");
 await prepareDb({ quiet: true });

@@ -1,12 +1,85 @@
 // Reads a request body as a stream (HTTP/1.0 with Content-Length and chunked without it alike),
-// enforcing a size limit on the bytes actually read. Pure: any async iterable of chunks (a web
-// ReadableStream in a Next route, Node's IncomingMessage in server/main.ts).
+// enforcing a size limit on the bytes actually read and a pace: a body that stops arriving, or
+// arrives slower than a minimum rate, is given up (UploadTooSlow), so a client that trickles
+// bytes cannot hold a push slot or a socket for long. Pure: any async iterable of chunks
+// (Node's IncomingMessage in server/main.ts, a web ReadableStream in tests).
 
 export const DEFAULT_MAX_PACKAGE_BYTES = 250 * 1024 * 1024;
 
 export function maxPackageBytes(): number {
   const n = Number(process.env.MAX_PACKAGE_BYTES);
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : DEFAULT_MAX_PACKAGE_BYTES;
+}
+
+/** How fast a body must arrive. */
+export interface UploadPace {
+  /** no byte for this long: given up */
+  idleMs: number;
+  /** from `graceMs` on, the average rate since the start must be at least this */
+  minBytesPerSecond: number;
+  graceMs: number;
+}
+
+/** How long a body may take before its average rate counts (shorter when the idle timeout is). */
+const GRACE_MS = 10_000;
+
+export function uploadPace(env: Record<string, string | undefined> = process.env): UploadPace {
+  const idle = Number(env.PUSH_IDLE_TIMEOUT_SECONDS || 30);
+  const rate = Number(env.PUSH_MIN_BYTES_PER_SECOND || 10 * 1024);
+  return { idleMs: idle * 1000, minBytesPerSecond: rate, graceMs: Math.min(GRACE_MS, idle * 1000) };
+}
+
+/** The body stopped arriving (`idle`) or came slower than the minimum rate (`slow`). */
+export class UploadTooSlow extends Error {
+  constructor(
+    readonly why: "idle" | "slow",
+    readonly pace: UploadPace,
+  ) {
+    super(why === "idle" ? `no data for ${pace.idleMs / 1000} s` : `slower than ${pace.minBytesPerSecond} bytes/s`);
+  }
+}
+
+/**
+ * The body's chunks, watched by one timer (checked every second, never per chunk): throws
+ * UploadTooSlow when the pace is not kept. The stream is then left as it is, not destroyed, so
+ * the caller can still answer (408) before closing the connection. Leaving the loop early for
+ * any other reason destroys the stream, as a plain for-await does.
+ */
+export async function* paced(body: AsyncIterable<Uint8Array>, pace: UploadPace): AsyncGenerator<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]();
+  const start = Date.now();
+  let last = start;
+  let bytes = 0;
+  let timedOut: UploadTooSlow | null = null;
+  let giveUp!: (e: UploadTooSlow) => void;
+  const stalled = new Promise<never>((_, reject) => (giveUp = reject));
+  stalled.catch(() => {}); // raced below; never unhandled
+  let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    const now = Date.now();
+    const elapsed = now - start;
+    if (now - last >= pace.idleMs) timedOut = new UploadTooSlow("idle", pace);
+    else if (elapsed >= pace.graceMs && (bytes * 1000) / elapsed < pace.minBytesPerSecond) timedOut = new UploadTooSlow("slow", pace);
+    if (timedOut) giveUp(timedOut);
+    else arm();
+  };
+  const arm = () => {
+    timer = setTimeout(check, Math.min(1000, pace.idleMs));
+    timer.unref();
+  };
+  arm();
+  try {
+    for (;;) {
+      const next = await Promise.race([chunks.next(), stalled]);
+      if (next.done) return;
+      bytes += next.value.byteLength;
+      last = Date.now();
+      yield next.value;
+    }
+  } finally {
+    clearTimeout(timer);
+    if (!timedOut) await chunks.return?.();
+  }
 }
 
 export type BodyResult = { ok: true; bytes: Buffer; release: () => void } | { ok: false; tooLarge: true; readBytes: number };
@@ -47,11 +120,11 @@ function giveBack(buffer: Buffer): void {
  * uploads announce no length). Call `release()` once the bytes are no longer used: the buffer
  * is then reused by a later body.
  */
-export async function readBody(body: AsyncIterable<Uint8Array> | null, limit: number, expectedBytes = 0): Promise<BodyResult> {
+export async function readBody(body: AsyncIterable<Uint8Array> | null, limit: number, expectedBytes = 0, pace = uploadPace()): Promise<BodyResult> {
   let buffer: Buffer | null = take(expectedBytes > 0 && expectedBytes <= limit ? expectedBytes : MIN_BUFFER_BYTES);
   let total = 0;
   try {
-    for await (const chunk of body ?? []) {
+    for await (const chunk of body ? paced(body, pace) : []) {
       const at = total;
       total += chunk.byteLength;
       if (total > limit) {
@@ -87,16 +160,19 @@ export async function readBody(body: AsyncIterable<Uint8Array> | null, limit: nu
   };
 }
 
-/** Reads and discards a body (answering a refused request only after the client has sent it all). */
-export async function drainBody(body: AsyncIterable<Uint8Array> | null, limit: number): Promise<void> {
+/**
+ * Reads and discards a body (answering a refused request only after the client has sent it
+ * all). A body that stops arriving or trickles is given up: the answer goes out anyway.
+ */
+export async function drainBody(body: AsyncIterable<Uint8Array> | null, limit: number, pace = uploadPace()): Promise<void> {
   if (!body) return;
   try {
     let total = 0;
-    for await (const chunk of body) {
+    for await (const chunk of paced(body, pace)) {
       total += chunk.byteLength;
       if (total > drainCap(limit)) return; // leaving the loop cancels the stream
     }
   } catch {
-    // the client went away: nothing to answer
+    // the client went away, or too slow: answer what there is to answer
   }
 }

@@ -1,16 +1,10 @@
-// PUT /api/v2/package (and /api/v2/package/): push a .nupkg (multipart, first part).
-// In production server/main.ts answers the PUT itself with the same push(); this route serves it
-// under `next dev`. GET answers 200 without auth: NuGet 2.8.7 probes the -Source URL before
-// every push/delete.
-import { nugetResponse, toResponse } from "@/lib/nuget/responses";
-import { push } from "../_lib/push";
+// GET /api/v2/package (and /api/v2/package/): answers 200 without auth, since NuGet 2.8.7 probes
+// the -Source URL before every push and delete. The push itself, PUT on this path, never reaches
+// Next: server/main.ts serves it (lib/nuget/push.ts), in `npm run dev` as in production.
+import { nugetResponse } from "@/lib/nuget/responses";
 
 export const dynamic = "force-dynamic";
 
 export function GET() {
   return nugetResponse(200, { reason: "OK", detail: "NuGet package publish endpoint: PUT a .nupkg here with an X-NuGet-ApiKey header." });
-}
-
-export async function PUT(request: Request): Promise<Response> {
-  return toResponse(await push(request));
 }

@@ -9,7 +9,7 @@ import { isValidPackageId } from "@/lib/nuget/package-id";
 import { MESSAGES, nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { parseVersion } from "@/lib/nuget/version";
 import { findPackage, setListed, type FoundPackage, type StoredVersion } from "@/lib/packages/store";
-import { keyFor, packageRefusal, recordUse, successWarnings } from "../../../_lib/http";
+import { keyFor, packageRefusal, recordUse, successWarnings } from "@/lib/nuget/key-check";
 
 export const dynamic = "force-dynamic";
 

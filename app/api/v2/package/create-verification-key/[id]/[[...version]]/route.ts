@@ -5,7 +5,7 @@ import { createVerificationKey } from "@/lib/api-keys/authenticate";
 import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
 import { nugetResponse, toResponse } from "@/lib/nuget/responses";
-import { keyFor, recordUse, successWarnings } from "../../../../_lib/http";
+import { keyFor, recordUse, successWarnings } from "@/lib/nuget/key-check";
 
 export const dynamic = "force-dynamic";
 

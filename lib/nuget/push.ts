@@ -1,6 +1,6 @@
 // The push (PUT /api/v2/package): a .nupkg in the first part of a multipart body. Served by
-// server/main.ts straight from Node in production (Next's request handling cost more than
-// the push's own work on a 1 MB upload) and by the Next route in `next dev`: one code path.
+// server/main.ts straight from Node's request, before Next (Next's request handling cost more
+// than the push's own work on a 1 MB upload), in `npm run dev` as in production: one path.
 import "server-only";
 import type { AuthenticatedKey } from "@/lib/api-keys/authenticate";
 import { clientIp, writeAudit } from "@/lib/audit";
@@ -8,10 +8,10 @@ import { db } from "@/lib/db";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
 import { readNupkg } from "@/lib/nuget/nupkg";
 import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
-import { drainBody, maxPackageBytes, readBody } from "@/lib/nuget/read-body";
+import { drainBody, maxPackageBytes, readBody, UploadTooSlow } from "@/lib/nuget/read-body";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { addPackageVersion, findPackage } from "@/lib/packages/store";
-import { keyFailure, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./http";
+import { keyFailure, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./key-check";
 
 export interface PushRequest extends ApiRequest {
   /** the raw body, chunk by chunk */
@@ -38,7 +38,8 @@ export async function push(request: PushRequest): Promise<NuGetAnswer> {
     let body;
     try {
       body = await readBody(request.body, limit, Number(request.headers.get("content-length")) || 0);
-    } catch {
+    } catch (e) {
+      if (e instanceof UploadTooSlow) return uploadTooSlow(e);
       return nugetAnswer(400, { reason: "The request body could not be read." });
     }
     if (!body.ok) return nugetAnswer(413, { reason: MESSAGES.tooLarge(limit) });
@@ -50,6 +51,15 @@ export async function push(request: PushRequest): Promise<NuGetAnswer> {
   } finally {
     giveBack();
   }
+}
+
+/** 408, and the connection is closed (server/main.ts): the rest of the body is not waited for. */
+function uploadTooSlow(e: UploadTooSlow): NuGetAnswer {
+  const reason =
+    e.why === "idle"
+      ? `The upload stopped: no data arrived for ${e.pace.idleMs / 1000} seconds.`
+      : `The upload was too slow: under ${Math.round(e.pace.minBytesPerSecond / 1024)} KB a second.`;
+  return nugetAnswer(408, { reason, detail: "Nothing was stored. Push the package again.", headers: { Connection: "close" } });
 }
 
 /** The push once the key is known and the body is read. */
