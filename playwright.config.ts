@@ -14,6 +14,8 @@ export const e2eEnv = {
   PACKAGES_DIR: ".data/e2e/packages",
   // small enough that the 413 test uploads only ~21 MB
   MAX_PACKAGE_BYTES: String(20 * 1024 * 1024),
+  // an upload that sends nothing for 5 s, or under 10 KB/s from then on, is given up (e2e/edge.spec.ts)
+  PUSH_IDLE_TIMEOUT_SECONDS: "5",
   NEXT_TELEMETRY_DISABLED: "1",
   SEED_DEMO: "0",
 };

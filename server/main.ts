@@ -13,6 +13,7 @@ import { push } from "@/lib/nuget/push";
 import { nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { reconcilePackageFiles } from "@/lib/packages/store";
 import { foreignActionOrigin, malformedPath, plain, readWhole, setSecurityHeaders, settleForwardedHeaders, wellFormedActionBody, withBody } from "./edge";
+import { logError } from "@/lib/log";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT || 3000);
@@ -44,7 +45,7 @@ async function servePush(req: http.IncomingMessage, res: http.ServerResponse): P
   try {
     answer = await push({ headers: { get: (name) => header(req, name) }, body: req });
   } catch (e) {
-    console.error("push failed:", e);
+    logError("push failed", e);
     answer = nugetAnswer(500, { reason: "Internal Server Error" });
   }
   const body = Buffer.from(answer.body);
@@ -95,7 +96,7 @@ const server = http.createServer((req, res) => {
   setSecurityHeaders(req, res, appUrl);
   const serving = req.method === "PUT" && PUSH_PATHS.has((req.url ?? "").split("?")[0]) ? servePush(req, res) : serveNext(req, res, handle);
   serving.catch((e) => {
-    console.error("request failed:", e);
+    logError("request failed", e);
     if (!res.headersSent) plain(res, 500, "Internal Server Error");
     else res.destroy();
   });

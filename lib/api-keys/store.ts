@@ -36,6 +36,7 @@ import { sendMail, subject } from "@/lib/mail/mailer";
 import { generateKey } from "./key-material";
 import { type Action, isGlob } from "./scopes";
 import { MESSAGES, checkActions, checkName, checkSubjects, resolveExpiry, type Refusal, type Subjects } from "./rules";
+import { logError } from "@/lib/log";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEY_TYPE = "apikey.v4";
@@ -149,7 +150,7 @@ async function mailUser(db: Db, user: { id: string; email?: string }, subjectTex
     if (to !== undefined) await sendMail({ to, subject: subject(subjectText), text });
   } catch (e) {
     // the change is committed; a mail outage must not turn it into an error page
-    console.error("[api-keys] mail failed:", (e as Error).message);
+    logError("[api-keys] mail failed", e);
   }
 }
 

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import nodemailer from "nodemailer";
+import { logInfo } from "@/lib/log";
 
 export interface Mail {
   to: string;
@@ -40,5 +41,5 @@ export async function sendMail(mail: Mail): Promise<void> {
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(4).toString("hex")}.eml`);
   writeFileSync(file, built.message as Buffer);
   const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
-  console.log(`[mail] to ${mail.to}: ${mail.subject}${links.length ? `\n[mail]   ${links.join("\n[mail]   ")}` : ""}\n[mail]   saved as ${file}`);
+  logInfo(`[mail] to ${mail.to}: ${mail.subject}`, ...links.map((l) => `[mail]   ${l}`), `[mail]   saved as ${file}`);
 }

@@ -16,6 +16,7 @@ import { db } from "@/lib/db";
 import { appOrigin } from "@/lib/accounts/mails";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import type { FoundPackage } from "@/lib/packages/store";
+import { logError } from "@/lib/log";
 
 /** What these helpers read of a request: a Next route's Request, or server/main.ts's view of Node's. */
 export interface ApiRequest {
@@ -81,7 +82,7 @@ export async function recordUse(key: AuthenticatedKey): Promise<void> {
   try {
     await touchKey(db, key);
   } catch (e) {
-    console.error(`could not record the use of API key ${key.id}:`, e);
+    logError(`could not record the use of API key ${key.id}`, e);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drainBody, readBody } from "./read-body";
+import { drainBody, readBody, UploadTooSlow } from "./read-body";
 
 function stream(chunks: number[], onPull?: () => void): ReadableStream<Uint8Array> {
   let i = 0;
@@ -82,5 +82,50 @@ describe("readBody", () => {
     let pulls = 0;
     await drainBody(stream([1, 2, 3], () => pulls++), 100);
     expect(pulls).toBe(4);
+  });
+});
+
+describe("the pace of a body", () => {
+  const pace = { idleMs: 200, minBytesPerSecond: 1000, graceMs: 300 };
+  /** chunks of `size` bytes every `everyMs`, `count` of them (then the end) */
+  function trickle(size: number, everyMs: number, count: number): AsyncIterable<Uint8Array> & { cancelled: boolean; sent: number } {
+    const body = {
+      cancelled: false,
+      sent: 0,
+      async *[Symbol.asyncIterator]() {
+        try {
+          for (let i = 0; i < count; i++) {
+            await new Promise((r) => setTimeout(r, everyMs));
+            body.sent++;
+            yield new Uint8Array(size);
+          }
+        } finally {
+          body.cancelled = true;
+        }
+      },
+    };
+    return body;
+  }
+
+  it("gives up a body that stops arriving, without destroying it (the caller still answers)", async () => {
+    const body = trickle(10, 400, 3); // first chunk after 400 ms > idle 200 ms
+    const e = await readBody(body, 1000, 0, pace).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UploadTooSlow);
+    expect((e as UploadTooSlow).why).toBe("idle");
+    expect(body.cancelled).toBe(false);
+  });
+
+  it("gives up a body that keeps trickling below the minimum rate once the grace period is over", async () => {
+    const body = trickle(1, 50, 100); // 20 bytes/s against 1000
+    const e = await readBody(body, 1000, 0, pace).catch((x: unknown) => x);
+    expect((e as UploadTooSlow).why).toBe("slow");
+  });
+
+  it("reads a body that keeps the pace, however long it takes, and a drain gives up a slow one", async () => {
+    const r = await readBody(trickle(100, 50, 12), 10_000, 0, pace); // 2000 bytes/s for 600 ms
+    expect(r.ok && r.bytes.length).toBe(1200);
+    const slow = trickle(1, 150, 100);
+    await drainBody(slow, 10, pace);
+    expect(slow.sent).toBeLessThan(10); // given up after a few, not waited for all 100
   });
 });

@@ -13,6 +13,7 @@ import { safeReturnUrl } from "@/lib/accounts/return-url";
 import { clientIp } from "@/lib/accounts/throttle";
 import { formText, registerSchema } from "@/lib/accounts/validation";
 import { db } from "@/lib/db";
+import { logError } from "@/lib/log";
 
 export async function registerAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const values = { username: formText(form, "username"), email: formText(form, "email"), password: formText(form, "password") };
@@ -27,7 +28,7 @@ export async function registerAction(_prev: ActionState, form: FormData): Promis
     await mailConfirmationLink(db, result.user, appOrigin(h), "new-account");
   } catch (e) {
     // the account exists either way; "resend" on Account Settings tries again
-    console.error("[register] confirmation mail failed:", (e as Error).message);
+    logError("[register] confirmation mail failed", e);
   }
   const returnUrl = safeReturnUrl(formText(form, "returnUrl"), "/account");
   try {
