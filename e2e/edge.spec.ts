@@ -1,7 +1,7 @@
-// What the server decides before Next or the push sees a request (server/edge.ts): the pace of
-// a body, headers a client may not set, the Origin of a server action, the script nonce, and
-// who may read what the server writes under .data.
-import { readdirSync, statSync } from "node:fs";
+// What the server decides before Next or the push sees a request (server/edge.ts): requests
+// Next itself would answer with a 500, the pace of a body, headers a client may not set, the
+// Origin of a server action, the script nonce, and who may read what the server writes under .data.
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -122,4 +122,59 @@ test("what the server writes under .data is its user's alone (0600 files, 0700 f
   expect(readdirSync(path.resolve(process.env.PACKAGES_DIR!)).length).toBeGreaterThan(0);
   expect(open).toEqual([]);
   expect(statSync(root).mode & 0o077).toBe(0);
+});
+
+test("started in production without APP_URL, the server says so once", () => {
+  // scripts/e2e-server.mjs keeps everything the server printed in .data/e2e/server.log
+  const log = readFileSync(".data/e2e/server.log", "utf8");
+  expect(log.match(/APP_URL is not set/g)).toHaveLength(1);
+});
+
+test("an address with a malformed %-escape gets 400, not Next's 500", async () => {
+  for (const path of ["/api/v2/package/%ZZ/1.0.0", "/account/%E0%A4%A", "/packages/%"]) {
+    const r = await rawRequest(BASE, { method: "GET", path });
+    expect(r.status, path).toBe(400);
+    expect(r.body.toString()).toContain("malformed %-escape");
+  }
+  expect((await rawRequest(BASE, { method: "GET", path: "/packages/Contoso%2ELib" })).status).not.toBe(400);
+});
+
+test("a form post over 1 MB gets 413, chunked without a length as well as with one; the site keeps serving", async () => {
+  const body = Buffer.from(`password=${"p".repeat(1_100_000)}`);
+  const headers = { "Content-Type": "application/x-www-form-urlencoded" };
+  for (const mode of ["chunked", "content-length"] as const) {
+    const r = await rawRequest(BASE, { method: "POST", path: "/users/account/LogOn", headers, body, mode });
+    expect(r.statusLine, mode).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(r.body.toString()).toContain("The request is too large.");
+  }
+  const small = await rawRequest(BASE, { method: "POST", path: "/users/account/LogOn", headers, body: Buffer.from("password=x"), mode: "chunked" });
+  expect(small.status).toBeLessThan(500);
+  expect(small.status).not.toBe(413);
+  expect((await rawRequest(BASE, { method: "GET", path: "/" })).status).toBe(200);
+});
+
+test("a server action post Next cannot decode gets 400, not Next's 500", async ({ request }) => {
+  const html = await (await request.get("/users/account/LogOn")).text();
+  const id = /ACTION_1:0" value="\{&quot;id&quot;:&quot;([0-9a-f]+)&quot;/.exec(html)?.[1];
+  expect(id, "the sign-in form's action id").toBeTruthy();
+  for (const [contentType, body] of [
+    ["text/plain;charset=UTF-8", "not json"],
+    ["text/plain;charset=UTF-8", "[1,2"],
+    ["multipart/form-data; boundary=x", "garbage"],
+  ]) {
+    const r = await rawRequest(BASE, { method: "POST", path: "/users/account/LogOn", headers: { "Next-Action": id!, "Content-Type": contentType }, body: Buffer.from(body) });
+    expect(r.status, `${contentType}: ${body}`).toBe(400);
+  }
+});
+
+test("a Host header that is no host still gets the push's 401, and a crafted sign-in error reason the page", async ({ request }) => {
+  for (const host of ["[", "", "ok.example:99999"]) {
+    const r = await rawRequest(BASE, { method: "PUT", path: "/api/v2/package/", headers: { Host: host }, body: Buffer.from("x") });
+    expect(r.status, `Host: ${host}`).toBe(401);
+  }
+  for (const reason of ["__proto__", "constructor", "toString"]) {
+    const res = await request.get(`/users/account/LogOn?error=OAuth&reason=${reason}`);
+    expect(res.status(), reason).toBe(200);
+    expect(await res.text()).toContain("We could not sign you in with that account.");
+  }
 });
