@@ -1,11 +1,10 @@
-// The key check on use (nuget.org's ApiKeyAuthenticationHandler + ApiScopeEvaluator), in the
-// spec's order: lookup → expiry/revocation → owner scope → action filter → per-package subject
-// → new/existing id → package ownership → owner confirmed/not locked.
+// The key lookup on use (nuget.org's ApiKeyAuthenticationHandler): the key's row, its expiry,
+// revocation and owner scope, and the last-used write. What the key may then do is
+// key-checks.ts (action filter → per-package subject → owner state); the words, refusals.ts.
 import "server-only";
 import { hotReader, hotWriter, type Db, type HotSql } from "@/lib/create-db";
 import { hexHashesEqual, parseKey, secretMatches } from "./key-material";
-import { ACTIONS, ACTION_DESCRIPTIONS, subjectAllows, type Action } from "./scopes";
-import { generateVerifyKey, parseVerifyKey, VERIFY_KEY_DAYS, VERIFY_KEY_TYPE } from "./verification-keys";
+import { parseVerifyKey, VERIFY_KEY_TYPE } from "./verification-keys";
 
 export interface AuthenticatedKey {
   id: string;
@@ -134,97 +133,6 @@ export async function authenticate(db: Db, header: string | null, now = new Date
   };
 }
 
-/** What an endpoint does, as nuget.org's ApiScopeRequired attributes and scope evaluation see it. */
-export type Operation = "push" | "unlist" | "create-verification-key" | "verify";
-
-/** Actions a key needs at least one of to call the endpoint at all (the action filter). */
-const ENDPOINT_ACTIONS: Record<Operation, readonly Action[]> = {
-  push: [ACTIONS.push, ACTIONS.pushVersion],
-  unlist: [ACTIONS.unlist],
-  "create-verification-key": [ACTIONS.push, ACTIONS.pushVersion],
-  verify: [ACTIONS.verify, ACTIONS.push, ACTIONS.pushVersion],
-};
-
-function allows(scopeAction: string, actions: readonly string[]): boolean {
-  const a = scopeAction.toLowerCase();
-  // nuget.org: an "all" or empty action (legacy full-access keys) allows everything
-  return a === "" || a === "all" || actions.includes(a);
-}
-
-export type ScopeFailure = "action" | "subject" | "new-id-needs-push";
-
-/** Action filter: does any scope allow one of the endpoint's actions? */
-export function checkAction(key: AuthenticatedKey, op: Operation): ScopeFailure | null {
-  return key.scopes.some((s) => allows(s.action, ENDPOINT_ACTIONS[op])) ? null : "action";
-}
-
-/** The actions that count for this package: a new id needs push; an existing id takes push or pushversion. */
-function packageActions(key: AuthenticatedKey, op: Operation, idExists: boolean): readonly Action[] {
-  switch (op) {
-    case "push":
-      return idExists ? [ACTIONS.push, ACTIONS.pushVersion] : [ACTIONS.push];
-    case "unlist":
-      return [ACTIONS.unlist];
-    case "verify":
-      return key.type === VERIFY_KEY_TYPE ? [ACTIONS.verify] : [ACTIONS.push, ACTIONS.pushVersion];
-    case "create-verification-key":
-      return [ACTIONS.push, ACTIONS.pushVersion];
-  }
-}
-
-/** Per-package check: a scope whose subject matches the id and whose action counts. */
-export function checkSubject(key: AuthenticatedKey, op: Operation, packageId: string, idExists: boolean): ScopeFailure | null {
-  const actions = packageActions(key, op, idExists);
-  const matching = key.scopes.filter((s) => subjectAllows(s.subject, packageId));
-  if (matching.some((s) => allows(s.action, actions))) return null;
-  if (op === "push" && !idExists && matching.some((s) => allows(s.action, [ACTIONS.pushVersion]))) {
-    return "new-id-needs-push";
-  }
-  return matching.length === 0 ? "subject" : "action";
-}
-
-/** The owner's state, checked after ownership: nuget.org's two specific 403 texts. */
-export function checkOwnerState(key: AuthenticatedKey): "owner-unconfirmed" | "owner-locked" | null {
-  if (!key.ownerConfirmed) return "owner-unconfirmed";
-  if (key.ownerLocked) return "owner-locked";
-  return null;
-}
-
-/**
- * What went wrong, for the body and X-NuGet-Warning (beyond nuget.org's one vague 403,
- * NuGetGallery#10774). Speaks only of the caller's own key and owner, never of other accounts.
- */
-export function explainFailure(
-  failure: KeyFailure | ScopeFailure | "not-owner" | "gone-during-upload",
-  ctx: { keyName?: string; packageId?: string; ownerUsername?: string; op?: Operation },
-): string {
-  const key = ctx.keyName ? `The API key '${ctx.keyName}'` : "The API key";
-  switch (failure) {
-    case "missing":
-      return "No API key was sent. Pass one with -ApiKey or save one with 'nuget setapikey'.";
-    case "not-found":
-      return "The API key was not found: it is mistyped, incomplete, or it was deleted or regenerated.";
-    case "expired":
-      return `${key} has expired. Regenerate it on the API keys page.`;
-    case "revoked":
-      return `${key} has been revoked. Regenerate it or create a new one on the API keys page.`;
-    case "owner-mismatch":
-      return `${key} is scoped to an owner its user no longer acts for.`;
-    case "action": {
-      const needed = ENDPOINT_ACTIONS[ctx.op ?? "push"].filter((a) => a !== ACTIONS.verify).map((a) => `'${ACTION_DESCRIPTIONS[a]}'`);
-      return `${key} lacks the scope for this action: it needs ${needed.join(" or ")}${ctx.packageId ? ` for package '${ctx.packageId}'` : ""}.`;
-    }
-    case "subject":
-      return `${key} is not scoped to package '${ctx.packageId}': none of its package ids or glob patterns matches it.`;
-    case "new-id-needs-push":
-      return `Package '${ctx.packageId}' does not exist yet, and pushing a new package id needs the scope '${ACTION_DESCRIPTIONS[ACTIONS.push]}'; ${key.replace(/^The/, "the")} has only '${ACTION_DESCRIPTIONS[ACTIONS.pushVersion]}'.`;
-    case "gone-during-upload":
-      return `${key} was revoked, deleted, regenerated or expired while the package was uploading; nothing was stored.`;
-    case "not-owner":
-      return `The owner of this API key ('${ctx.ownerUsername}') does not own package '${ctx.packageId}'.`;
-  }
-}
-
 const TOUCH_EVERY_MS = 60_000;
 
 /** Both sides of `<` are timestamps as the app writes them (on SQLite, ISO text of one width: text order is time order). */
@@ -244,43 +152,4 @@ const TOUCH: HotSql = {
 export async function touchKey(db: Db, key: Pick<AuthenticatedKey, "id" | "lastUsedAt">, now = new Date()): Promise<void> {
   if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < TOUCH_EVERY_MS) return;
   await hotWriter(db).transaction([{ sql: TOUCH, params: [now, key.id, new Date(now.getTime() - TOUCH_EVERY_MS)] }], () => undefined);
-}
-
-export const EXPIRY_WARNING_DAYS = 10;
-
-/** Whole days left when the key expires within 10 days (nuget.org's warning window), else null. */
-export function daysUntilExpiry(key: AuthenticatedKey, now = new Date()): number | null {
-  const days = (key.expiresAt.getTime() - now.getTime()) / 86_400_000;
-  return days <= EXPIRY_WARNING_DAYS ? Math.max(1, Math.ceil(days)) : null;
-}
-
-/**
- * A one-time verification key for `packageId` (nuget.org's create-verification-key): 1 day,
- * package:verify on exactly that id, the same user and owner as the key that asked for it.
- * The plaintext is returned once and never stored. The user's expired verification keys
- * (created but never used) are removed on the way, so they do not pile up.
- */
-export async function createVerificationKey(db: Db, key: AuthenticatedKey, packageId: string, now = new Date()): Promise<{ plaintext: string; expiresAt: Date }> {
-  await db.apiKey.deleteMany({ where: { userId: key.userId, type: VERIFY_KEY_TYPE, expiresAt: { lte: now } } });
-  const { plaintext, lookupId, secretHash } = generateVerifyKey();
-  const expiresAt = new Date(now.getTime() + VERIFY_KEY_DAYS * 86_400_000);
-  await db.apiKey.create({
-    data: {
-      userId: key.userId,
-      ownerId: key.ownerId,
-      type: VERIFY_KEY_TYPE,
-      name: `Verification key for ${packageId}`,
-      lookupId,
-      secretHash,
-      expiresInDays: VERIFY_KEY_DAYS,
-      expiresAt,
-      scopes: { create: { action: ACTIONS.verify, subject: packageId } },
-    },
-  });
-  return { plaintext, expiresAt };
-}
-
-/** Verification keys are deleted after their first use (nuget.org: against brute force). */
-export async function consumeVerificationKey(db: Db, key: AuthenticatedKey): Promise<void> {
-  if (key.type === VERIFY_KEY_TYPE) await db.apiKey.deleteMany({ where: { id: key.id, type: VERIFY_KEY_TYPE } });
 }
