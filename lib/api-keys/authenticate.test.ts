@@ -113,10 +113,10 @@ describeEachDb("authenticate", (getDb, _provider, getUrl) => {
     const auth = await authenticate(getDb(), k.plaintext, new Date(t0.getTime() + 30_000));
     expect(auth.ok && auth.key.lastUsedAt).toEqual(t0);
 
-    // a stand-in client the driver (hotWriter) refuses outright: any write would throw
+    // a stand-in client the driver (driverWriter) refuses outright: any write would throw
     const noWrites = new Proxy(getDb(), {});
     await touchKey(noWrites, auth.ok ? auth.key : { id: k.id, lastUsedAt: null }, new Date(t0.getTime() + 59_999));
-    await expect(touchKey(noWrites, auth.ok ? auth.key : { id: k.id, lastUsedAt: null }, new Date(t0.getTime() + 61_000))).rejects.toThrow(/hotWriter/);
+    await expect(touchKey(noWrites, auth.ok ? auth.key : { id: k.id, lastUsedAt: null }, new Date(t0.getTime() + 61_000))).rejects.toThrow(/driverWriter/);
     await touchKey(getDb(), auth.ok ? auth.key : { id: k.id, lastUsedAt: null }, new Date(t0.getTime() + 61_000));
     expect(await read()).toBe(t0.getTime() + 61_000);
   });

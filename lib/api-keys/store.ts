@@ -28,8 +28,7 @@
 //
 // Mails go out after the transaction commits; a mail failure is logged, never undoes the change.
 import "server-only";
-import type { Db } from "@/lib/create-db";
-import type { TransactionClient } from "@/lib/generated/sqlite/internal/prismaNamespace";
+import type { Db, DbTransaction } from "@/lib/create-db";
 import { writeAudit } from "@/lib/audit";
 import { requestIp } from "@/lib/request-ip";
 import { sendMail, subject } from "@/lib/mail/mailer";
@@ -188,7 +187,7 @@ export async function listOwnedPackageIds(
  * The exact ids as the owner's packages spell them, or null if the owner does not own one of
  * them. (A glob is not checked against packages: it also covers future ids, as nuget.org.)
  */
-async function ownedSubjects(db: Db | TransactionClient, ownerId: string, subjects: Subjects): Promise<string[] | null> {
+async function ownedSubjects(db: Db | DbTransaction, ownerId: string, subjects: Subjects): Promise<string[] | null> {
   if (subjects.ids.length === 0) return subjects.glob ? [subjects.glob] : [];
   const keys = subjects.ids.map((id) => id.toLowerCase());
   const rows = await db.packageRegistration.findMany({
