@@ -14,6 +14,7 @@ import { writeAudit } from "@/lib/audit";
 import { currentSessionVersion } from "@/lib/accounts/users";
 import { secureCookies } from "@/lib/accounts/cookies";
 import { authSecret } from "@/lib/secrets";
+import { env } from "@/lib/env";
 
 declare module "next-auth" {
   interface User {
@@ -43,8 +44,8 @@ function oauthProviders(): Provider[] {
     if (p.id === "github") {
       list.push(
         GitHub({
-          clientId: process.env.AUTH_GITHUB_ID,
-          clientSecret: process.env.AUTH_GITHUB_SECRET,
+          clientId: env().AUTH_GITHUB_ID,
+          clientSecret: env().AUTH_GITHUB_SECRET,
           userinfo: {
             url: "https://api.github.com/user",
             request: ({ tokens }: { tokens: { access_token?: string } }) => githubProfile(tokens.access_token ?? ""),
@@ -54,9 +55,9 @@ function oauthProviders(): Provider[] {
     } else {
       list.push(
         MicrosoftEntraID({
-          clientId: process.env.AUTH_MICROSOFT_ENTRA_ID_ID,
-          clientSecret: process.env.AUTH_MICROSOFT_ENTRA_ID_SECRET,
-          issuer: process.env.AUTH_MICROSOFT_ENTRA_ID_ISSUER || undefined,
+          clientId: env().AUTH_MICROSOFT_ENTRA_ID_ID,
+          clientSecret: env().AUTH_MICROSOFT_ENTRA_ID_SECRET,
+          issuer: env().AUTH_MICROSOFT_ENTRA_ID_ISSUER,
         }),
       );
     }

@@ -3,6 +3,7 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { env } from "./env";
 import { attachPostgresDriver, attachSqliteDriver } from "./driver-sql";
 import { PrismaClient, type Prisma } from "./generated/sqlite/client";
 import { PrismaClient as PgPrismaClient } from "./generated/postgres/client";
@@ -13,14 +14,12 @@ export type Db = PrismaClient;
 /** The client inside an interactive transaction ($transaction(async (tx) => …)). */
 export type DbTransaction = Prisma.TransactionClient;
 
-export const DEFAULT_DATABASE_URL = "file:./.data/nuget.db";
-
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
 export function databaseUrl(): string {
-  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  return env().DATABASE_URL;
 }
 
 export function createDb(url = databaseUrl()): Db {

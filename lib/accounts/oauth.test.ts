@@ -6,7 +6,10 @@ import { USERNAME_PATTERN } from "./validation";
 describe("enabledOAuthProviders", () => {
   it("is empty without configuration, so no button is shown", () => {
     expect(enabledOAuthProviders({})).toEqual([]);
-    expect(enabledOAuthProviders({ AUTH_GITHUB_ID: "id" })).toEqual([]);
+  });
+  it("refuses an id without its secret (a half-made configuration), naming the missing one", () => {
+    expect(() => enabledOAuthProviders({ AUTH_GITHUB_ID: "id" })).toThrow(/AUTH_GITHUB_SECRET must be set together with AUTH_GITHUB_ID/);
+    expect(() => enabledOAuthProviders({ AUTH_MICROSOFT_ENTRA_ID_SECRET: "s" })).toThrow(/AUTH_MICROSOFT_ENTRA_ID_ID must be set together/);
   });
   it("switches each provider on by its own id and secret, Microsoft first as on nuget.org", () => {
     expect(enabledOAuthProviders({ AUTH_GITHUB_ID: "id", AUTH_GITHUB_SECRET: "s" }).map((p) => p.id)).toEqual(["github"]);

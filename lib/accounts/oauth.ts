@@ -3,6 +3,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/create-db";
+import { envFrom, type RawEnv } from "@/lib/env";
 import { USERNAME_MAX } from "./rules";
 import { USERNAME_PATTERN } from "./validation";
 import { uniqueViolationField } from "./registration";
@@ -15,8 +16,9 @@ interface OAuthProviderInfo {
   label: string;
 }
 
-/** The providers whose client id and secret are configured. Pure: reads only `env`. */
-export function enabledOAuthProviders(env: Record<string, string | undefined> = process.env): OAuthProviderInfo[] {
+/** The providers whose client id and secret are configured (in `raw` when a test passes it). */
+export function enabledOAuthProviders(raw?: RawEnv): OAuthProviderInfo[] {
+  const env = envFrom(raw);
   const list: OAuthProviderInfo[] = [];
   if (env.AUTH_MICROSOFT_ENTRA_ID_ID && env.AUTH_MICROSOFT_ENTRA_ID_SECRET) list.push({ id: "microsoft-entra-id", label: "Sign in with Microsoft" });
   if (env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET) list.push({ id: "github", label: "Sign in with GitHub" });

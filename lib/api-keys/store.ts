@@ -34,7 +34,8 @@ import { requestIp } from "@/lib/request-ip";
 import { sendMail, subject } from "@/lib/mail/mailer";
 import { generateKey } from "./key-material";
 import { type Action, isGlob } from "./scopes";
-import { MESSAGES, checkActions, checkName, checkSubjects, resolveExpiry, type Refusal, type Subjects } from "./rules";
+import { env } from "@/lib/env";
+import { MESSAGES, checkActions, checkName, checkSubjects, expiryOptions, resolveExpiry, type Refusal, type Subjects } from "./rules";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEY_TYPE = "apikey.v4";
@@ -201,7 +202,7 @@ async function ownedSubjects(db: Db | DbTransaction, ownerId: string, subjects: 
 export async function createApiKey(db: Db, userId: string, input: CreateApiKeyInput, now = new Date()): Promise<CreateResult> {
   const name = checkName(input.name);
   if (!name.ok) return name;
-  const days = resolveExpiry(input.expiresInDays);
+  const days = resolveExpiry(input.expiresInDays, expiryOptions(env().API_KEY_EXPIRY_DAYS));
   if (!days.ok) return days;
   if (!input.ownerId) return { ok: false, error: MESSAGES.ownerBlankServer, field: "owner" };
   const actions = checkActions(input.actions);

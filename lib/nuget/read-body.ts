@@ -1,12 +1,10 @@
 // Reads a request body as a stream (HTTP/1.0 with Content-Length and chunked without it alike),
 // enforcing a size limit on the bytes actually read. Pure: any async iterable of chunks (a web
 // ReadableStream in a Next route, Node's IncomingMessage in server/main.ts).
-
-export const DEFAULT_MAX_PACKAGE_BYTES = 250 * 1024 * 1024;
+import { env } from "@/lib/env";
 
 export function maxPackageBytes(): number {
-  const n = Number(process.env.MAX_PACKAGE_BYTES);
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : DEFAULT_MAX_PACKAGE_BYTES;
+  return env().MAX_PACKAGE_BYTES;
 }
 
 export type BodyResult = { ok: true; bytes: Buffer; release: () => void } | { ok: false; tooLarge: true; readBytes: number };

@@ -10,6 +10,7 @@ import { closeSync, constants, fsync, mkdirSync, openSync, write } from "node:fs
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Db } from "@/lib/create-db";
+import { env } from "@/lib/env";
 import { constraintViolation, driverReader, driverWriter, FIND_PACKAGE, INSERT_OWNER, INSERT_REGISTRATION, INSERT_VERSION, PUSHING_KEY_STATE, type DriverStatement } from "@/lib/driver-sql";
 import { packageIdKey } from "@/lib/nuget/package-id";
 import type { NuGetVersion } from "@/lib/nuget/version";
@@ -19,7 +20,7 @@ const fsyncAsync = promisify(fsync);
 const { O_WRONLY, O_CREAT, O_EXCL, O_DSYNC, O_RDONLY, O_DIRECTORY } = constants;
 
 export function packagesDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.PACKAGES_DIR || ".data/packages");
+  return path.resolve(/*turbopackIgnore: true*/ env().PACKAGES_DIR);
 }
 
 /**
