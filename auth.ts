@@ -9,8 +9,7 @@ import { db } from "@/lib/db";
 import { attemptSignIn } from "@/lib/accounts/sign-in";
 import { clientIp } from "@/lib/accounts/throttle";
 import { signInSchema } from "@/lib/accounts/validation";
-import { enabledOAuthProviders, findOrCreateOAuthUser, githubProfile, identityFrom } from "@/lib/accounts/oauth";
-import { writeAudit } from "@/lib/audit";
+import { enabledOAuthProviders, findOrCreateOAuthUser, githubProfile, identityFrom, recordOAuthLogin } from "@/lib/accounts/oauth";
 import { currentSessionVersion } from "@/lib/accounts/users";
 import { secureCookies } from "@/lib/accounts/cookies";
 import { authSecret } from "@/lib/secrets";
@@ -92,7 +91,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (!account || account.type === "credentials") return true;
       const result = await findOrCreateOAuthUser(db, identityFrom(account, profile as Record<string, unknown> | undefined));
       if (!result.ok) return `/users/account/LogOn?error=OAuth&reason=${result.reason}`;
-      await writeAudit(db, { actorId: result.userId, action: result.created ? "user:register" : "user:signin", details: { method: account.provider } });
+      if (!result.created) await recordOAuthLogin(db, result.userId, account.provider);
       return true;
     },
     async jwt({ token, user, account, profile }) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeEachDb } from "@/tests/databases";
-import { enabledOAuthProviders, findOrCreateOAuthUser, identityFrom } from "./oauth";
+import { enabledOAuthProviders, findOrCreateOAuthUser, identityFrom, recordOAuthLogin } from "./oauth";
 import { USERNAME_PATTERN } from "./validation";
 
 describe("enabledOAuthProviders", () => {
@@ -48,6 +48,20 @@ describeEachDb("OAuth accounts", (getDb) => {
     expect(user.email).toBe(`${id}@example.test`);
     expect(user.emailConfirmedAt).not.toBeNull();
     expect(user.passwordHash).toBeNull();
+  });
+
+  it("audits the new account as Register (once, not when found again) and a later sign-in as Login", async () => {
+    const id = `gh-audit-${Date.now()}-${n++}`;
+    const identity = { provider: "github", providerAccountId: id, name: "audited", email: `${id}@example.test`, emailVerified: true };
+    const first = await findOrCreateOAuthUser(getDb(), identity);
+    if (!first.ok) throw new Error("refused");
+    await findOrCreateOAuthUser(getDb(), identity);
+    await recordOAuthLogin(getDb(), first.userId, "github");
+    const audits = await getDb().auditRecord.findMany({ where: { actorId: first.userId } });
+    expect(audits.map((a) => [a.action, JSON.parse(a.details ?? "{}").method]).sort()).toEqual([
+      ["Login", "github"],
+      ["Register", "github"],
+    ]);
   });
 
   it("gives a second person with the same display name another username", async () => {
