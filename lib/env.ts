@@ -5,12 +5,14 @@ import { z } from "zod";
 
 export type RawEnv = Record<string, string | undefined>;
 
-const wholeNumber = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z
+const wholeNumber = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const allowed = `must be ${what}: a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}`;
+  return z
     .string()
-    .regex(/^\d+$/, `must be ${what}: a whole number from ${min} to ${max}`)
+    .regex(/^\d+$/, allowed)
     .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be ${what}: a whole number from ${min} to ${max}`);
+    .refine((n) => n >= min && n <= max, allowed);
+};
 
 const httpUrl = (what: string) =>
   z.string().refine((v) => {
