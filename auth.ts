@@ -9,11 +9,11 @@ import { db } from "@/lib/db";
 import { attemptSignIn } from "@/lib/accounts/sign-in";
 import { clientIp } from "@/lib/accounts/throttle";
 import { signInSchema } from "@/lib/accounts/validation";
-import { enabledOAuthProviders, findOrCreateOAuthUser, githubProfile, identityFrom } from "@/lib/accounts/oauth";
-import { writeAudit } from "@/lib/audit";
+import { enabledOAuthProviders, findOrCreateOAuthUser, githubProfile, identityFrom, recordOAuthLogin } from "@/lib/accounts/oauth";
 import { currentSessionVersion } from "@/lib/accounts/users";
 import { secureCookies } from "@/lib/accounts/cookies";
 import { authSecret } from "@/lib/secrets";
+import { env } from "@/lib/env";
 
 declare module "next-auth" {
   interface User {
@@ -43,8 +43,8 @@ function oauthProviders(): Provider[] {
     if (p.id === "github") {
       list.push(
         GitHub({
-          clientId: process.env.AUTH_GITHUB_ID,
-          clientSecret: process.env.AUTH_GITHUB_SECRET,
+          clientId: env().AUTH_GITHUB_ID,
+          clientSecret: env().AUTH_GITHUB_SECRET,
           userinfo: {
             url: "https://api.github.com/user",
             request: ({ tokens }: { tokens: { access_token?: string } }) => githubProfile(tokens.access_token ?? ""),
@@ -54,9 +54,9 @@ function oauthProviders(): Provider[] {
     } else {
       list.push(
         MicrosoftEntraID({
-          clientId: process.env.AUTH_MICROSOFT_ENTRA_ID_ID,
-          clientSecret: process.env.AUTH_MICROSOFT_ENTRA_ID_SECRET,
-          issuer: process.env.AUTH_MICROSOFT_ENTRA_ID_ISSUER || undefined,
+          clientId: env().AUTH_MICROSOFT_ENTRA_ID_ID,
+          clientSecret: env().AUTH_MICROSOFT_ENTRA_ID_SECRET,
+          issuer: env().AUTH_MICROSOFT_ENTRA_ID_ISSUER,
         }),
       );
     }
@@ -91,7 +91,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (!account || account.type === "credentials") return true;
       const result = await findOrCreateOAuthUser(db, identityFrom(account, profile as Record<string, unknown> | undefined));
       if (!result.ok) return `/users/account/LogOn?error=OAuth&reason=${result.reason}`;
-      await writeAudit(db, { actorId: result.userId, action: result.created ? "user:register" : "user:signin", details: { method: account.provider } });
+      if (!result.created) await recordOAuthLogin(db, result.userId, account.provider);
       return true;
     },
     async jwt({ token, user, account, profile }) {

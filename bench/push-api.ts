@@ -19,6 +19,10 @@
 //      part 0.2 ms, the nuspec 0.6-1.1 ms (a fresh server's code is not optimised yet: hence the
 //      warm-up rounds), the package lookup 0.1 ms, then the file's write and flush beside the
 //      hash (whichever is slower: 2.5-4.8 ms), the transaction 0.2-0.3 ms and the answer 0.3 ms.
+//      Measured the same day: a Prisma interactive transaction for the push's rows cost about 3 ms
+//      of a 4 ms push (hence lib/driver-sql.ts's writer); a gzip stream per API answer, about
+//      0.3 ms of CPU, more than the key check and the lookups together (hence no-transform);
+//      building a web Response and reading it back, about 0.5 ms (hence NuGetAnswer as data).
 //      Tried and not kept: hashing (and writing) while the body arrives, a worker thread or
 //      WebCrypto for the hash (the copy and the hand-over cost more than the overlap won), a
 //      larger initial heap and --max-semi-space-size (no change in the median).

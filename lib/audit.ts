@@ -1,11 +1,28 @@
-// Audit records: who did what, when, from where. Callers pass only names, ids and scopes,
-// never a key value or a password; `details` is stored as JSON text.
+// Audit records: who did what, when, from where. Written only by the data layer (lib/), by the
+// function that makes the change, in its transaction where it has one. Callers pass only names,
+// ids and scopes, never a key value or a password; `details` is stored as JSON text.
 import "server-only";
 import type { Db } from "@/lib/create-db";
 
+/**
+ * nuget.org's names (AuditedUserAction, CredentialAuditRecord, PackageAuditRecord), so a record
+ * reads the same as theirs; ChangePassword is ours (nuget.org replaces the password credential).
+ */
+export type AuditAction =
+  | "Register"
+  | "Login"
+  | "FailedLoginInvalidPassword"
+  | "FailedLoginNoSuchUser"
+  | "ChangePassword"
+  | "AddCredential"
+  | "EditCredential"
+  | "RevokeCredential"
+  | "RemoveCredential"
+  | "PackagePushAttemptByNonOwner";
+
 export interface AuditEntry {
   actorId: string | null;
-  action: string;
+  action: AuditAction;
   target?: string;
   details?: Record<string, unknown>;
   ip?: string | null;

@@ -3,11 +3,13 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { env } from "./env";
 
 const DATA_DIR = path.join(process.cwd(), ".data");
 
 export function authSecret(): string {
-  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
+  const configured = env().AUTH_SECRET;
+  if (configured) return configured;
   const file = path.join(DATA_DIR, "auth-secret");
   if (!existsSync(file)) {
     mkdirSync(DATA_DIR, { recursive: true });

@@ -12,7 +12,7 @@ await build({
   format: "esm",
   target: "node20",
   packages: "external",
-  alias: { "server-only": "./server/empty.ts" },
+  alias: { "server-only": "./tests/server-only-stub.ts" },
   // the bundled Prisma client and the packages it imports use require()
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   logLevel: "warning",

@@ -8,6 +8,7 @@
 // Built by scripts/build-server.mjs into dist/server.mjs; run with `node dist/server.mjs [--dev]`.
 import http from "node:http";
 import next from "next";
+import { checkEnv, EnvError, type Env } from "@/lib/env";
 import { db } from "@/lib/db";
 import { push } from "@/lib/nuget/push";
 import { nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
@@ -16,10 +17,17 @@ import { foreignActionOrigin, malformedPath, plain, readWhole, setSecurityHeader
 import { logError } from "@/lib/log";
 
 const dev = process.argv.includes("--dev");
-const port = Number(process.env.PORT || 3000);
-const hostname = process.env.HOST || "0.0.0.0";
-const appUrl = process.env.APP_URL || undefined;
-const trustProxy = process.env.TRUST_PROXY === "1";
+
+// every variable checked before anything starts: a bad value stops here, named
+let config: Env;
+try {
+  config = checkEnv();
+} catch (e) {
+  if (!(e instanceof EnvError)) throw e;
+  console.error(e.message);
+  process.exit(2);
+}
+const { PORT: port, HOST: hostname, APP_URL: appUrl, TRUST_PROXY: trustProxy } = config;
 
 // Everything this process creates is its user's alone: the database and its WAL hold password
 // hashes, the mails live links, .data/auth-secret the session key.

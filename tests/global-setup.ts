@@ -6,6 +6,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { parseEnv } from "../lib/env";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -29,12 +30,12 @@ export async function setup(project: TestProject) {
   sqlite.close();
   project.provide("sqliteTemplate", sqliteTemplate);
 
-  const pgAdminUrl = process.env.TEST_DATABASE_URL_PG || "postgresql://postgres@127.0.0.1:5432/postgres";
+  const { TEST_DATABASE_URL_PG: pgAdminUrl, CI } = parseEnv();
   const admin = new pg.Client({ connectionString: pgAdminUrl });
   try {
     await admin.connect();
   } catch (e) {
-    if (process.env.CI === "true" || process.env.REQUIRE_PG === "1") {
+    if (CI || process.env.REQUIRE_PG === "1") {
       throw new Error(`PostgreSQL is not reachable at ${pgAdminUrl} (${(e as Error).message}); with CI=true the PostgreSQL suites must run.`);
     }
     console.warn(`\n!! PostgreSQL not reachable at ${pgAdminUrl}: PostgreSQL suites are SKIPPED (they never skip with CI=true).\n`);

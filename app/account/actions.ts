@@ -25,7 +25,7 @@ export async function changePasswordAction(_prev: ActionState, form: FormData): 
   const ip = clientIp(await headers());
   const result = await changePassword(db, user.id, parsed.data.currentPassword, parsed.data.newPassword, ip);
   if (!result.ok) return { status: "error", fieldErrors: { [result.field]: [result.message] } };
-  await writeAudit(db, { actorId: user.id, action: "user:password-changed", target: user.username, ip });
+  await writeAudit(db, { actorId: user.id, action: "ChangePassword", target: user.username, ip });
   // every session signed in with the old password has ended, this one too: sign in again
   // (signOut redirects to the sign-in page, which says why; it never returns)
   return signOut({ redirectTo: "/users/account/LogOn?passwordChanged=1" });

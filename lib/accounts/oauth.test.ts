@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { describeEachDb } from "@/tests/databases";
-import { enabledOAuthProviders, findOrCreateOAuthUser, identityFrom } from "./oauth";
+import { enabledOAuthProviders, findOrCreateOAuthUser, identityFrom, recordOAuthLogin } from "./oauth";
 import { USERNAME_PATTERN } from "./validation";
 
 describe("enabledOAuthProviders", () => {
   it("is empty without configuration, so no button is shown", () => {
     expect(enabledOAuthProviders({})).toEqual([]);
-    expect(enabledOAuthProviders({ AUTH_GITHUB_ID: "id" })).toEqual([]);
+  });
+  it("refuses an id without its secret (a half-made configuration), naming the missing one", () => {
+    expect(() => enabledOAuthProviders({ AUTH_GITHUB_ID: "id" })).toThrow(/AUTH_GITHUB_SECRET must be set together with AUTH_GITHUB_ID/);
+    expect(() => enabledOAuthProviders({ AUTH_MICROSOFT_ENTRA_ID_SECRET: "s" })).toThrow(/AUTH_MICROSOFT_ENTRA_ID_ID must be set together/);
   });
   it("switches each provider on by its own id and secret, Microsoft first as on nuget.org", () => {
     expect(enabledOAuthProviders({ AUTH_GITHUB_ID: "id", AUTH_GITHUB_SECRET: "s" }).map((p) => p.id)).toEqual(["github"]);
@@ -45,6 +48,20 @@ describeEachDb("OAuth accounts", (getDb) => {
     expect(user.email).toBe(`${id}@example.test`);
     expect(user.emailConfirmedAt).not.toBeNull();
     expect(user.passwordHash).toBeNull();
+  });
+
+  it("audits the new account as Register (once, not when found again) and a later sign-in as Login", async () => {
+    const id = `gh-audit-${Date.now()}-${n++}`;
+    const identity = { provider: "github", providerAccountId: id, name: "audited", email: `${id}@example.test`, emailVerified: true };
+    const first = await findOrCreateOAuthUser(getDb(), identity);
+    if (!first.ok) throw new Error("refused");
+    await findOrCreateOAuthUser(getDb(), identity);
+    await recordOAuthLogin(getDb(), first.userId, "github");
+    const audits = await getDb().auditRecord.findMany({ where: { actorId: first.userId } });
+    expect(audits.map((a) => [a.action, JSON.parse(a.details ?? "{}").method]).sort()).toEqual([
+      ["Login", "github"],
+      ["Register", "github"],
+    ]);
   });
 
   it("gives a second person with the same display name another username", async () => {

@@ -2,7 +2,9 @@
 // linked to users through the OAuthAccount table.
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { writeAudit } from "@/lib/audit";
 import type { Db } from "@/lib/create-db";
+import { envFrom, type RawEnv } from "@/lib/env";
 import { USERNAME_MAX } from "./rules";
 import { USERNAME_PATTERN } from "./validation";
 import { uniqueViolationField } from "./registration";
@@ -15,8 +17,9 @@ interface OAuthProviderInfo {
   label: string;
 }
 
-/** The providers whose client id and secret are configured. Pure: reads only `env`. */
-export function enabledOAuthProviders(env: Record<string, string | undefined> = process.env): OAuthProviderInfo[] {
+/** The providers whose client id and secret are configured (in `raw` when a test passes it). */
+export function enabledOAuthProviders(raw?: RawEnv): OAuthProviderInfo[] {
+  const env = envFrom(raw);
   const list: OAuthProviderInfo[] = [];
   if (env.AUTH_MICROSOFT_ENTRA_ID_ID && env.AUTH_MICROSOFT_ENTRA_ID_SECRET) list.push({ id: "microsoft-entra-id", label: "Sign in with Microsoft" });
   if (env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET) list.push({ id: "github", label: "Sign in with GitHub" });
@@ -55,8 +58,13 @@ type OAuthSignInResult =
   | { ok: true; userId: string; created: boolean }
   | { ok: false; reason: "email-in-use" | "no-email" | "locked" };
 
+/** A sign-in through a provider by an existing account (a new one is audited as Register). */
+export async function recordOAuthLogin(db: Db, userId: string, provider: string): Promise<void> {
+  await writeAudit(db, { actorId: userId, action: "Login", details: { method: provider } });
+}
+
 /**
- * The user of an OAuth identity: the linked one, else a new account. An address that another
+ * The user of an OAuth identity: the linked one, else a new account (audited as Register). An address that another
  * account already uses is never linked automatically (the provider's word alone must not hand
  * over an existing account): that person signs in with their password instead.
  */
@@ -76,15 +84,19 @@ export async function findOrCreateOAuthUser(db: Db, identity: OAuthIdentity, now
   for (let attempt = 0; attempt < 3; attempt++) {
     const username = await deriveUsername(db, identity.name, email);
     try {
-      const user = await db.user.create({
-        data: {
-          username,
-          usernameKey: username.toLowerCase(),
-          email,
-          emailConfirmedAt: identity.emailVerified ? now : null,
-          oauthAccounts: { create: { provider: identity.provider, providerAccountId: identity.providerAccountId } },
-        },
-        select: { id: true },
+      const user = await db.$transaction(async (tx) => {
+        const created = await tx.user.create({
+          data: {
+            username,
+            usernameKey: username.toLowerCase(),
+            email,
+            emailConfirmedAt: identity.emailVerified ? now : null,
+            oauthAccounts: { create: { provider: identity.provider, providerAccountId: identity.providerAccountId } },
+          },
+          select: { id: true },
+        });
+        await writeAudit(tx, { actorId: created.id, action: "Register", target: username, details: { method: identity.provider } });
+        return created;
       });
       return { ok: true, userId: user.id, created: true };
     } catch (e) {

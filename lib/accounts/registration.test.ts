@@ -18,6 +18,18 @@ describeEachDb("registration", (getDb) => {
     expect(row?.emailConfirmedAt).toBeNull();
   });
 
+  it("audits the new account as Register with the client address, and a refused one not at all", async () => {
+    const name = unique("Audited");
+    const result = await registerUser(getDb(), { username: name, email: `${name.toLowerCase()}@example.test`, password: "password-1" }, "203.0.113.9");
+    if (!result.ok) throw new Error("refused");
+    expect(await getDb().auditRecord.findMany({ where: { actorId: result.user.id }, select: { action: true, target: true, ip: true } })).toEqual([
+      { action: "Register", target: name, ip: "203.0.113.9" },
+    ]);
+    const before = await getDb().auditRecord.count({ where: { action: "Register" } });
+    expect((await registerUser(getDb(), { username: name, email: `again-${name.toLowerCase()}@example.test`, password: "password-1" })).ok).toBe(false);
+    expect(await getDb().auditRecord.count({ where: { action: "Register" } })).toBe(before);
+  });
+
   it("stores the email lower-cased and refuses it again in any case", async () => {
     const name = unique("bob");
     const parsed = registerSchema.parse({ username: name, email: ` ${name.toUpperCase()}@Example.TEST `, password: "password-1" });

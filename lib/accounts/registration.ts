@@ -1,6 +1,7 @@
 // Creating an account: unique username without regard to case (usernameKey), unique email
 // (stored lower-cased), argon2id password hash. Races end in the same field messages.
 import "server-only";
+import { writeAudit } from "@/lib/audit";
 import type { Db } from "@/lib/create-db";
 import { hashPassword } from "./passwords";
 import type { RegisterInput } from "./validation";
@@ -16,8 +17,8 @@ function emailTaken(email: string): string {
   return `The email address '${email}' is already in use. Please choose another email address.`;
 }
 
-/** `input` is already validated by registerSchema (trimmed, email lower-cased). */
-export async function registerUser(db: Db, input: RegisterInput): Promise<RegisterResult> {
+/** `input` is already validated by registerSchema (trimmed, email lower-cased). Audited as Register. */
+export async function registerUser(db: Db, input: RegisterInput, ip: string | null = null): Promise<RegisterResult> {
   const usernameKey = input.username.toLowerCase();
   const clash = await db.user.findMany({
     where: { OR: [{ usernameKey }, { email: input.email }] },
@@ -30,9 +31,13 @@ export async function registerUser(db: Db, input: RegisterInput): Promise<Regist
 
   const passwordHash = await hashPassword(input.password);
   try {
-    const user = await db.user.create({
-      data: { username: input.username, usernameKey, email: input.email, passwordHash },
-      select: { id: true, username: true, email: true },
+    const user = await db.$transaction(async (tx) => {
+      const created = await tx.user.create({
+        data: { username: input.username, usernameKey, email: input.email, passwordHash },
+        select: { id: true, username: true, email: true },
+      });
+      await writeAudit(tx, { actorId: created.id, action: "Register", target: created.username, details: { method: "password" }, ip });
+      return created;
     });
     return { ok: true, user };
   } catch (e) {

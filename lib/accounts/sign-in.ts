@@ -50,13 +50,13 @@ export async function attemptSignIn(
   if (!user || !ok) {
     // the reserved rows are this failure's record
     await pruneFailures(db, limits);
-    await writeAudit(db, { actorId: user?.id ?? null, action: "user:signin-failed", target: user?.username, ip });
+    await writeAudit(db, { actorId: user?.id ?? null, action: user ? "FailedLoginInvalidPassword" : "FailedLoginNoSuchUser", target: user?.username, ip });
     return { ok: false, reason: "invalid" };
   }
   await releaseAttempt(db, attempt.ids);
   if (user.locked) return { ok: false, reason: "locked" };
   await clearAccountFailures(db, buckets.account);
-  await writeAudit(db, { actorId: user.id, action: "user:signin", target: user.username, details: { method: "password" }, ip });
+  await writeAudit(db, { actorId: user.id, action: "Login", target: user.username, details: { method: "password" }, ip });
   return { ok: true, user: { id: user.id, username: user.username, email: user.email, sessionVersion: user.sessionVersion } };
 }
 

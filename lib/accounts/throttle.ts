@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import "server-only";
 import type { Db } from "@/lib/create-db";
+import { envFrom, type RawEnv } from "@/lib/env";
 
 export interface ThrottleLimits {
   /** failures per account within the window */
@@ -14,16 +15,12 @@ export interface ThrottleLimits {
   windowMs: number;
 }
 
-function positiveInt(v: string | undefined, fallback: number): number {
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-export function throttleLimits(env: Record<string, string | undefined> = process.env): ThrottleLimits {
+export function throttleLimits(raw?: RawEnv): ThrottleLimits {
+  const env = envFrom(raw);
   return {
-    maxPerAccount: positiveInt(env.LOGIN_MAX_FAILURES, 10),
-    maxPerIp: positiveInt(env.LOGIN_MAX_FAILURES_PER_IP, 100),
-    windowMs: positiveInt(env.LOGIN_WINDOW_MINUTES, 15) * 60_000,
+    maxPerAccount: env.LOGIN_MAX_FAILURES,
+    maxPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+    windowMs: env.LOGIN_WINDOW_MINUTES * 60_000,
   };
 }
 

@@ -81,8 +81,8 @@ export function secretMatches(parsed: ParsedKey, storedHash: string): boolean {
 
 /**
  * Constant-time equality of two hex-encoded hashes: every character is compared, whatever
- * differs first. Compared as text: decoding both to Buffers for crypto.timingSafeEqual cost
- * 0.75 µs, a third of the whole key check (bench/key-check.ts).
+ * differs first. Compared as text: decoding both to Buffers for crypto.timingSafeEqual costs
+ * a large share of the whole key check (bench/key-check.ts).
  */
 export function hexHashesEqual(presented: string, stored: string): boolean {
   if (presented.length !== stored.length) return false;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { failOn } from "@/lib/action-state";
+import { parseEnv } from "@/lib/env";
 import { checkActions, checkSubjects, expiryLabel, expiryOptions, joinList, MESSAGES, resolveExpiry } from "./rules";
 
 describe("expiry options", () => {
   it("defaults to nuget.org's 1/90/180/270/365 with 365 pre-selected", () => {
     expect(expiryOptions(undefined)).toEqual({ days: [1, 90, 180, 270, 365], defaultDays: 365, strict: false });
-    expect(expiryOptions("nonsense")).toMatchObject({ days: [1, 90, 180, 270, 365] });
+    expect(expiryOptions([])).toMatchObject({ days: [1, 90, 180, 270, 365], strict: false });
     expect(expiryLabel(1)).toBe("1 day");
     expect(expiryLabel(90)).toBe("90 days");
   });
@@ -21,7 +22,7 @@ describe("expiry options", () => {
   });
 
   it("restriction set 1,8,30 (RestrictApiKeyExpiration): default 30, anything else refused with nuget.org's text", () => {
-    const o = expiryOptions("30, 1,8");
+    const o = expiryOptions(parseEnv({ API_KEY_EXPIRY_DAYS: "30, 1,8" }).API_KEY_EXPIRY_DAYS);
     expect(o).toEqual({ days: [1, 8, 30], defaultDays: 30, strict: true });
     expect(resolveExpiry(undefined, o)).toEqual({ ok: true, value: 30 });
     expect(resolveExpiry(8, o)).toEqual({ ok: true, value: 8 });

@@ -37,17 +37,14 @@ interface ExpiryOptions {
   strict: boolean;
 }
 
-/** API_KEY_EXPIRY_DAYS="1,8,30" → those options; unset or unusable → nuget.org's 1/90/180/270/365. */
-export function expiryOptions(env: string | undefined = process.env.API_KEY_EXPIRY_DAYS): ExpiryOptions {
-  const parsed = (env ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => /^\d+$/.test(s))
-    .map(Number)
-    .filter((n) => n >= 1 && n <= 3650);
-  const days = [...new Set(parsed)].sort((a, b) => a - b);
-  if (days.length === 0) return { days: [...DEFAULT_EXPIRY_DAYS], defaultDays: 365, strict: false };
-  return { days, defaultDays: days[days.length - 1], strict: true };
+/**
+ * API_KEY_EXPIRY_DAYS as lib/env.ts reads it (sorted, distinct: [1, 8, 30]) → those options;
+ * unset → nuget.org's 1/90/180/270/365. Takes the setting rather than reading it: client code
+ * uses these rules, and the env reader stays on the server.
+ */
+export function expiryOptions(configured: readonly number[] | undefined): ExpiryOptions {
+  if (!configured?.length) return { days: [...DEFAULT_EXPIRY_DAYS], defaultDays: 365, strict: false };
+  return { days: [...configured], defaultDays: configured[configured.length - 1], strict: true };
 }
 
 export function expiryLabel(days: number): string {
@@ -81,7 +78,7 @@ type Checked<T> = { ok: true; value: T } | Refusal;
  * nuget.org: missing or non-positive = the maximum; above the maximum = the maximum. Then the
  * value must be one of the offered options (our rule: the page offers no other).
  */
-export function resolveExpiry(requested: number | null | undefined, options = expiryOptions()): Checked<number> {
+export function resolveExpiry(requested: number | null | undefined, options: ExpiryOptions): Checked<number> {
   if (requested == null || !Number.isFinite(requested) || requested <= 0) return { ok: true, value: options.defaultDays };
   const max = options.days[options.days.length - 1];
   const days = !options.strict && requested > max ? max : requested;

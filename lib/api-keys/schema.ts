@@ -1,6 +1,7 @@
 // zod schemas and FormData readers for the API key forms. Server-side only in practice (the
 // page's client code applies the same rules through rules.ts, so zod stays out of the bundle).
 import { z } from "zod";
+import { env } from "@/lib/env";
 import { MESSAGES, NAME_MAX, checkActions, checkSubjects, expiryOptions, resolveExpiry } from "./rules";
 
 function refineWith<T>(check: (v: T) => { ok: true } | { ok: false; error: string }) {
@@ -20,7 +21,7 @@ export const createKeySchema = z.object({
     .trim()
     .transform((s) => (/^-?\d+$/.test(s) ? Number(s) : null))
     .superRefine((v, ctx) => {
-      const r = resolveExpiry(v, expiryOptions());
+      const r = resolveExpiry(v, expiryOptions(env().API_KEY_EXPIRY_DAYS));
       if (!r.ok) ctx.addIssue({ code: "custom", message: r.error });
     }),
   owner: z.string().trim().min(1, MESSAGES.ownerRequired).max(NAME_MAX),

@@ -234,7 +234,7 @@ describeEachDb("api-keys store", (getDb, provider) => {
   });
 
   it("regenerate and delete keep working while pushes commit on the push's own connection", async () => {
-    // The push writes through hotWriter's connection, not Prisma's: a Prisma transaction that
+    // The push writes through driverWriter's connection, not Prisma's: a Prisma transaction that
     // read before it wrote could not write any more once a push had committed in between.
     const db = getDb();
     const user = await makeUser(db);

@@ -28,14 +28,14 @@
 //
 // Mails go out after the transaction commits; a mail failure is logged, never undoes the change.
 import "server-only";
-import type { Db } from "@/lib/create-db";
-import type { TransactionClient } from "@/lib/generated/sqlite/internal/prismaNamespace";
+import type { Db, DbTransaction } from "@/lib/create-db";
 import { writeAudit } from "@/lib/audit";
 import { requestIp } from "@/lib/request-ip";
 import { sendMail, subject } from "@/lib/mail/mailer";
 import { generateKey } from "./key-material";
 import { type Action, isGlob } from "./scopes";
-import { MESSAGES, checkActions, checkName, checkSubjects, resolveExpiry, type Refusal, type Subjects } from "./rules";
+import { env } from "@/lib/env";
+import { MESSAGES, checkActions, checkName, checkSubjects, expiryOptions, resolveExpiry, type Refusal, type Subjects } from "./rules";
 import { logError } from "@/lib/log";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -189,7 +189,7 @@ export async function listOwnedPackageIds(
  * The exact ids as the owner's packages spell them, or null if the owner does not own one of
  * them. (A glob is not checked against packages: it also covers future ids, as nuget.org.)
  */
-async function ownedSubjects(db: Db | TransactionClient, ownerId: string, subjects: Subjects): Promise<string[] | null> {
+async function ownedSubjects(db: Db | DbTransaction, ownerId: string, subjects: Subjects): Promise<string[] | null> {
   if (subjects.ids.length === 0) return subjects.glob ? [subjects.glob] : [];
   const keys = subjects.ids.map((id) => id.toLowerCase());
   const rows = await db.packageRegistration.findMany({
@@ -203,7 +203,7 @@ async function ownedSubjects(db: Db | TransactionClient, ownerId: string, subjec
 export async function createApiKey(db: Db, userId: string, input: CreateApiKeyInput, now = new Date()): Promise<CreateResult> {
   const name = checkName(input.name);
   if (!name.ok) return name;
-  const days = resolveExpiry(input.expiresInDays);
+  const days = resolveExpiry(input.expiresInDays, expiryOptions(env().API_KEY_EXPIRY_DAYS));
   if (!days.ok) return days;
   if (!input.ownerId) return { ok: false, error: MESSAGES.ownerBlankServer, field: "owner" };
   const actions = checkActions(input.actions);

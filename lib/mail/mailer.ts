@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import { logInfo } from "@/lib/log";
+import { env } from "@/lib/env";
 
 export interface Mail {
   to: string;
@@ -20,19 +21,19 @@ export function subject(text: string): string {
 }
 
 export function mailFrom(): string {
-  return process.env.MAIL_FROM || `"${GALLERY_NAME}" <noreply@localhost>`;
+  return env().MAIL_FROM;
 }
 
 let transport: nodemailer.Transporter | undefined;
 
 export async function sendMail(mail: Mail): Promise<void> {
-  const smtpUrl = process.env.SMTP_URL;
+  const smtpUrl = env().SMTP_URL;
   if (smtpUrl) {
     transport ??= nodemailer.createTransport(smtpUrl);
     await transport.sendMail({ from: mailFrom(), to: mail.to, subject: mail.subject, text: mail.text });
     return;
   }
-  const dir = process.env.MAIL_DIR || path.join(process.cwd(), ".data/mail");
+  const dir = path.resolve(env().MAIL_DIR);
   mkdirSync(dir, { recursive: true });
   // streamTransport builds the RFC 822 message without sending it anywhere
   const built = await nodemailer

@@ -1,17 +1,9 @@
 // Request-level pieces shared by the NuGet API route handlers: the caller's key, turned into
 // nuget.org's responses when it fails, and the success warnings.
 import "server-only";
-import {
-  authenticate,
-  touchKey,
-  checkAction,
-  checkSubject,
-  checkOwnerState,
-  daysUntilExpiry,
-  explainFailure,
-  type AuthenticatedKey,
-  type Operation,
-} from "@/lib/api-keys/authenticate";
+import { authenticate, touchKey, type AuthenticatedKey } from "@/lib/api-keys/authenticate";
+import { checkAction, checkSubject, checkOwnerState, daysUntilExpiry, type Operation } from "@/lib/api-keys/key-checks";
+import { explainFailure } from "@/lib/api-keys/refusals";
 import { db } from "@/lib/db";
 import { appOrigin } from "@/lib/accounts/mails";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";

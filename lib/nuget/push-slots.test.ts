@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSlots, DEFAULT_MAX_CONCURRENT_PUSHES, maxConcurrentPushes } from "./push-slots";
+import { createSlots, maxConcurrentPushes } from "./push-slots";
 
 describe("push slots", () => {
   it("runs at most `max` at once, in arrival order, and every one in the end", async () => {
@@ -47,8 +47,9 @@ describe("push slots", () => {
     expect([slots.inUse, slots.waiting]).toEqual([0, 0]);
   });
 
-  it("reads MAX_CONCURRENT_PUSHES, falling back on the default for anything but a positive integer", () => {
+  it("reads MAX_CONCURRENT_PUSHES: 4 when unset, and refuses anything but a positive integer", () => {
     expect(maxConcurrentPushes({ MAX_CONCURRENT_PUSHES: "8" })).toBe(8);
-    for (const bad of [undefined, "", "0", "-2", "1.5", "many"]) expect(maxConcurrentPushes({ MAX_CONCURRENT_PUSHES: bad })).toBe(DEFAULT_MAX_CONCURRENT_PUSHES);
+    for (const unset of [undefined, ""]) expect(maxConcurrentPushes({ MAX_CONCURRENT_PUSHES: unset })).toBe(4);
+    for (const bad of ["0", "-2", "1.5", "many"]) expect(() => maxConcurrentPushes({ MAX_CONCURRENT_PUSHES: bad })).toThrow(/MAX_CONCURRENT_PUSHES/);
   });
 });

@@ -2,12 +2,10 @@
 // MAX_PACKAGE_BYTES), so without a cap a burst of large pushes could exhaust the server's
 // memory. A push over the cap waits for a slot: its upload is simply not read meanwhile (TCP
 // holds the client back), and NuGet clients wait for the answer. Pure.
+import { envFrom, type RawEnv } from "@/lib/env";
 
-export const DEFAULT_MAX_CONCURRENT_PUSHES = 4;
-
-export function maxConcurrentPushes(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.MAX_CONCURRENT_PUSHES);
-  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_CONCURRENT_PUSHES;
+export function maxConcurrentPushes(raw?: RawEnv): number {
+  return envFrom(raw).MAX_CONCURRENT_PUSHES;
 }
 
 export interface Slots {

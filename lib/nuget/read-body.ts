@@ -3,12 +3,10 @@
 // arrives slower than a minimum rate, is given up (UploadTooSlow), so a client that trickles
 // bytes cannot hold a push slot or a socket for long. Pure: any async iterable of chunks
 // (Node's IncomingMessage in server/main.ts, a web ReadableStream in tests).
-
-export const DEFAULT_MAX_PACKAGE_BYTES = 250 * 1024 * 1024;
+import { env } from "@/lib/env";
 
 export function maxPackageBytes(): number {
-  const n = Number(process.env.MAX_PACKAGE_BYTES);
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : DEFAULT_MAX_PACKAGE_BYTES;
+  return env().MAX_PACKAGE_BYTES;
 }
 
 /** How fast a body must arrive. */
@@ -23,9 +21,8 @@ export interface UploadPace {
 /** How long a body may take before its average rate counts (shorter when the idle timeout is). */
 const GRACE_MS = 10_000;
 
-export function uploadPace(env: Record<string, string | undefined> = process.env): UploadPace {
-  const idle = Number(env.PUSH_IDLE_TIMEOUT_SECONDS || 30);
-  const rate = Number(env.PUSH_MIN_BYTES_PER_SECOND || 10 * 1024);
+export function uploadPace(): UploadPace {
+  const { PUSH_IDLE_TIMEOUT_SECONDS: idle, PUSH_MIN_BYTES_PER_SECOND: rate } = env();
   return { idleMs: idle * 1000, minBytesPerSecond: rate, graceMs: Math.min(GRACE_MS, idle * 1000) };
 }
 

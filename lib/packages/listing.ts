@@ -178,7 +178,7 @@ interface UsableKey {
 }
 
 /**
- * The user's keys that would pass the push check today (spec §3.2, lib/api-keys/authenticate):
+ * The user's keys that would pass the push check today (spec §3.2, lib/api-keys/key-checks):
  * active (not expired or revoked), a push or pushversion scope, acting for the user (no
  * organizations yet, so a key's owner must be its user), who is confirmed and not locked. The
  * per-package part (subject match, the owner owns the id) is done by the caller.

@@ -9,7 +9,9 @@ import { readdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import { closeSync, constants, fsync, mkdirSync, openSync, write } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { constraintViolation, hotReader, hotWriter, type Db, type HotSql, type HotStatement } from "@/lib/create-db";
+import type { Db } from "@/lib/create-db";
+import { env } from "@/lib/env";
+import { constraintViolation, driverReader, driverWriter, FIND_PACKAGE, INSERT_OWNER, INSERT_REGISTRATION, INSERT_VERSION, PUSHING_KEY_STATE, type DriverStatement } from "@/lib/driver-sql";
 import { packageIdKey } from "@/lib/nuget/package-id";
 import type { NuGetVersion } from "@/lib/nuget/version";
 
@@ -18,7 +20,7 @@ const fsyncAsync = promisify(fsync);
 const { O_WRONLY, O_CREAT, O_EXCL, O_DSYNC, O_RDONLY, O_DIRECTORY } = constants;
 
 export function packagesDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.PACKAGES_DIR || ".data/packages");
+  return path.resolve(/*turbopackIgnore: true*/ env().PACKAGES_DIR);
 }
 
 /**
@@ -51,36 +53,21 @@ export interface FoundPackage {
   version: StoredVersion | null;
 }
 
-const PACKAGE: HotSql = {
-  name: "find_package",
-  sqlite: `SELECT r.id, r.packageId, r.idKey,
-      EXISTS (SELECT 1 FROM PackageOwner o WHERE o.registrationId = r.id AND o.userId = ?) AS owned,
-      v.id AS versionId, v.version, v.listed, v.size
-    FROM PackageRegistration r LEFT JOIN PackageVersion v ON v.registrationId = r.id AND v.versionKey = ?
-    WHERE r.idKey = ?`,
-  postgresql: `SELECT r.id, r."packageId", r."idKey",
-      EXISTS (SELECT 1 FROM "PackageOwner" o WHERE o."registrationId" = r.id AND o."userId" = $1) AS owned,
-      v.id AS "versionId", v.version, v.listed, v.size
-    FROM "PackageRegistration" r LEFT JOIN "PackageVersion" v ON v."registrationId" = r.id AND v."versionKey" = $2
-    WHERE r."idKey" = $3`,
-};
-
 interface PackageRow {
   id: string;
   packageId: string;
   idKey: string;
-  // SQLite answers 0/1
-  owned: number | boolean;
+  owned: boolean;
   versionId: string | null;
   version: string | null;
-  listed: number | boolean | null;
-  size: number | string | null;
+  listed: boolean | null;
+  size: number | null;
 }
 
 /**
  * The id's registration, whether `ownerId` owns it and the version `versionKey` (when given),
  * in one read: push, unlist, relist, verify and download each make this one query. A driver read
- * (see hotReader), not Prisma. null = no such id.
+ * (see driverReader), not Prisma. null = no such id.
  */
 export async function findPackage(
   db: Db,
@@ -89,7 +76,7 @@ export async function findPackage(
   dir = packagesDir(),
 ): Promise<FoundPackage | null> {
   // "" matches no owner and no version: both are never empty
-  const row = await hotReader(db).one<PackageRow>(PACKAGE, [ownerId ?? "", versionKey ?? "", packageIdKey(packageId)]);
+  const row = await driverReader(db).one<PackageRow>(FIND_PACKAGE, [ownerId ?? "", versionKey ?? "", packageIdKey(packageId)]);
   if (!row) return null;
   return {
     registrationId: row.id,
@@ -139,46 +126,14 @@ export type AddVersionResult =
 /** Thrown inside the transaction to roll it back when the pushing key is no longer live. */
 class KeyGone extends Error {}
 
-// The push's rows, written through the driver (see HotWriter) with the values Prisma would
-// write, so Prisma reads them back alike: a random UUID for the id where Prisma makes a cuid
-// (nothing reads meaning into an id's shape), every timestamp explicit, listed = true.
-const INSERT_REGISTRATION: HotSql = {
-  name: "push_insert_registration",
-  sqlite: `INSERT INTO PackageRegistration (id, packageId, idKey, createdAt) VALUES (?, ?, ?, ?)`,
-  postgresql: `INSERT INTO "PackageRegistration" (id, "packageId", "idKey", "createdAt") VALUES ($1, $2, $3, $4)`,
-};
-
-const INSERT_OWNER: HotSql = {
-  name: "push_insert_owner",
-  sqlite: `INSERT INTO PackageOwner (registrationId, userId) VALUES (?, ?)`,
-  postgresql: `INSERT INTO "PackageOwner" ("registrationId", "userId") VALUES ($1, $2)`,
-};
-
-const INSERT_VERSION: HotSql = {
-  name: "push_insert_version",
-  sqlite: `INSERT INTO PackageVersion (id, registrationId, version, versionKey, listed, size, sha512, pushedAt, pushedById, pushedByKeyId, pushedByKeyName)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  postgresql: `INSERT INTO "PackageVersion" (id, "registrationId", version, "versionKey", listed, size, sha512, "pushedAt", "pushedById", "pushedByKeyId", "pushedByKeyName")
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-};
-
-/** The expiry is compared in JS, so an unreadable one counts as expired (see isLive). */
-const PUSHING_KEY: HotSql = {
-  name: "push_key_state",
-  sqlite: `SELECT revokedAt IS NOT NULL AS revoked, expiresAt FROM ApiKey WHERE id = ?`,
-  // FOR SHARE: a revoke committing meanwhile is either seen here or waits for our commit
-  postgresql: `SELECT "revokedAt" IS NOT NULL AS revoked, (extract(epoch FROM "expiresAt") * 1000)::float8 AS "expiresAt" FROM "ApiKey" WHERE id = $1 FOR SHARE`,
-};
-
 interface PushingKeyRow {
-  // SQLite: 0/1 and ISO text (the Prisma adapter's format); PostgreSQL: a boolean and epoch ms
-  revoked: number | boolean;
-  expiresAt: string | number;
+  revoked: boolean;
+  expiresAt: Date;
 }
 
 /** Live = the row exists, is not revoked and has not expired; an unreadable expiry counts as expired. */
 function isLive(row: PushingKeyRow | undefined, now: number): boolean {
-  return row !== undefined && !row.revoked && new Date(row.expiresAt).getTime() > now;
+  return row !== undefined && !row.revoked && row.expiresAt.getTime() > now;
 }
 
 /** How much of a package is hashed between two turns of the event loop (about 2 ms of SHA-512). */
@@ -266,7 +221,7 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
     const sha512 = await writeAndHash(file, input.bytes);
     const now = new Date();
     const registrationId = input.registrationId ?? randomUUID();
-    const statements: HotStatement[] = [];
+    const statements: DriverStatement[] = [];
     if (input.registrationId === null) {
       statements.push(
         { sql: INSERT_REGISTRATION, params: [registrationId, input.packageId, idKey, now] },
@@ -294,8 +249,8 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
     // After the inserts on purpose, just before the commit: on PostgreSQL the version's insert
     // locks the key row (its foreign key), so a delete or regenerate has either committed and
     // is seen here, or waits for our commit; on SQLite the whole transaction holds the write lock.
-    if (input.pushedByKeyId) statements.push({ sql: PUSHING_KEY, params: [input.pushedByKeyId] });
-    await hotWriter(db).transaction(statements, (rows) => {
+    if (input.pushedByKeyId) statements.push({ sql: PUSHING_KEY_STATE, params: [input.pushedByKeyId] });
+    await driverWriter(db).transaction(statements, (rows) => {
       if (input.pushedByKeyId && !isLive(rows.at(-1) as PushingKeyRow | undefined, Date.now())) throw new KeyGone();
     });
     return { status: "created", versionId, registrationId };

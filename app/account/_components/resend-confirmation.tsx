@@ -2,7 +2,7 @@
 // The "resend" button for an unconfirmed email address.
 import { useActionState } from "react";
 import { idle } from "@/lib/action-state";
-import { FormMessage } from "@/app/users/account/_components/field";
+import { FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "@/app/users/account/_components/submit-button";
 import { resendConfirmationAction } from "../actions";
 

@@ -8,6 +8,7 @@ import { db } from "@/lib/db";
 import { requireUser } from "@/lib/session";
 import { mailFrom } from "@/lib/mail/mailer";
 import { expiryOptions } from "@/lib/api-keys/rules";
+import { env } from "@/lib/env";
 import { expiredBanner, presentKey, revokedBanner } from "@/lib/api-keys/present";
 import { listApiKeys, listOwners } from "@/lib/api-keys/store";
 import { appOrigin } from "@/lib/accounts/mails";
@@ -41,7 +42,7 @@ async function ConfirmedContent({ userId }: { userId: string }) {
   const rows = keys.map((k) => presentKey(k, now));
   const revoked = rows.filter((r) => r.state === "revoked").map((r) => r.name);
   const expired = rows.filter((r) => r.state === "expired").map((r) => r.name);
-  const expiry = expiryOptions();
+  const expiry = expiryOptions(env().API_KEY_EXPIRY_DAYS);
   const source = `${appOrigin(await headers())}/v3/index.json`;
   return (
     <>

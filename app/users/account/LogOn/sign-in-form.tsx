@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { idle } from "@/lib/action-state";
-import { Field, FormMessage } from "../_components/field";
+import { TextField, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "../_components/submit-button";
 import { signInAction } from "./actions";
 
@@ -12,8 +12,8 @@ export function SignInForm({ returnUrl }: { returnUrl: string }) {
     <form action={action} className="space-y-3" noValidate>
       <FormMessage error={error?.message} />
       <input type="hidden" name="returnUrl" value={returnUrl} />
-      <Field label="Username or email" name="login" autoComplete="username" defaultValue={error?.values?.login} errors={error?.fieldErrors?.login} />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" errors={error?.fieldErrors?.password} />
+      <TextField label="Username or email" name="login" autoComplete="username" defaultValue={error?.values?.login} errors={error?.fieldErrors?.login} />
+      <TextField label="Password" name="password" type="password" autoComplete="current-password" errors={error?.fieldErrors?.password} />
       <SubmitButton>Sign in</SubmitButton>
     </form>
   );

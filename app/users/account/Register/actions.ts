@@ -5,7 +5,6 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signIn } from "@/auth";
 import { fromZodError, type ActionState } from "@/lib/action-state";
-import { writeAudit } from "@/lib/audit";
 import { mailConfirmationLink } from "@/lib/accounts/confirmation";
 import { appOrigin } from "@/lib/accounts/mails";
 import { registerUser } from "@/lib/accounts/registration";
@@ -20,10 +19,9 @@ export async function registerAction(_prev: ActionState, form: FormData): Promis
   const kept = { username: values.username.slice(0, 256), email: values.email.slice(0, 256) };
   const parsed = registerSchema.safeParse(values);
   if (!parsed.success) return fromZodError(parsed.error, kept);
-  const result = await registerUser(db, parsed.data);
-  if (!result.ok) return { status: "error", fieldErrors: result.fieldErrors, values: kept };
   const h = await headers();
-  await writeAudit(db, { actorId: result.user.id, action: "user:register", target: result.user.username, details: { method: "password" }, ip: clientIp(h) });
+  const result = await registerUser(db, parsed.data, clientIp(h));
+  if (!result.ok) return { status: "error", fieldErrors: result.fieldErrors, values: kept };
   try {
     await mailConfirmationLink(db, result.user, appOrigin(h), "new-account");
   } catch (e) {

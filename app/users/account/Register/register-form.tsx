@@ -2,7 +2,7 @@
 import { useActionState } from "react";
 import { idle } from "@/lib/action-state";
 import { PASSWORD_MIN } from "@/lib/accounts/rules";
-import { Field, FormMessage } from "../_components/field";
+import { TextField, FormMessage } from "@/components/ui/field";
 import { SubmitButton } from "../_components/submit-button";
 import { registerAction } from "./actions";
 
@@ -13,8 +13,8 @@ export function RegisterForm({ returnUrl }: { returnUrl: string }) {
     <form action={action} className="space-y-3" noValidate>
       <FormMessage error={error?.message} />
       <input type="hidden" name="returnUrl" value={returnUrl} />
-      <Field label="Email" name="email" type="email" autoComplete="email" defaultValue={error?.values?.email} errors={error?.fieldErrors?.email} />
-      <Field
+      <TextField label="Email" name="email" type="email" autoComplete="email" defaultValue={error?.values?.email} errors={error?.fieldErrors?.email} />
+      <TextField
         label="Username"
         name="username"
         autoComplete="username"
@@ -22,7 +22,7 @@ export function RegisterForm({ returnUrl }: { returnUrl: string }) {
         errors={error?.fieldErrors?.username}
         hint="Letters, numbers, periods, underscores and hyphens; at most 64 characters."
       />
-      <Field
+      <TextField
         label="Password"
         name="password"
         type="password"

@@ -1,6 +1,6 @@
 // GET /api/v2/verifykey/{id}/{version?}: does the key's owner own this package? 200 yes,
 // 403 no, 404 no such package. A verification key is deleted after this first use.
-import { consumeVerificationKey } from "@/lib/api-keys/authenticate";
+import { consumeVerificationKey } from "@/lib/api-keys/verification-keys";
 import { VERIFY_KEY_TYPE } from "@/lib/api-keys/verification-keys";
 import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";

@@ -1,7 +1,7 @@
 // POST /api/v2/package/create-verification-key/{id}/{version?} (the 4.1.0 protocol): a push key
 // asks for a one-time key a third party (a symbol server) can use to check ownership. As on
 // nuget.org it is made even for an id that does not exist; the check waits for verifykey.
-import { createVerificationKey } from "@/lib/api-keys/authenticate";
+import { createVerificationKey } from "@/lib/api-keys/verification-keys";
 import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
 import { nugetResponse, toResponse } from "@/lib/nuget/responses";

@@ -1,0 +1,103 @@
+import { expect, it } from "vitest";
+import { describeEachDb } from "@/tests/databases";
+import {
+  constraintViolation,
+  DRIVER_STATEMENTS,
+  driverReader,
+  driverWriter,
+  FIND_PACKAGE,
+  INSERT_OWNER,
+  INSERT_REGISTRATION,
+  INSERT_VERSION,
+  KEY_BY_LOOKUP_ID,
+  PUSHING_KEY_STATE,
+  TOUCH_KEY,
+} from "./driver-sql";
+
+// The same rows on both engines, made by Prisma as the app makes them; every statement must read
+// them back as the same values (after normalisation), so one expectation serves both.
+const EXPIRES = new Date("2031-02-03T04:05:06.789Z");
+const PUSHED = new Date("2030-01-02T03:04:05.678Z");
+const USED = new Date("2030-06-07T08:09:10.111Z");
+
+describeEachDb("driver statements", (getDb) => {
+  it("every statement answers alike on both engines", async () => {
+    const db = getDb();
+    const suffix = Math.random().toString(36).slice(2, 10);
+    const [alice, bob] = await Promise.all(
+      ["alice", "bob"].map((name) =>
+        db.user.create({ data: { username: `${name}-${suffix}`, usernameKey: `${name}-${suffix}`, email: `${name}-${suffix}@example.test`, emailConfirmedAt: name === "alice" ? PUSHED : null, locked: name === "bob" } }),
+      ),
+    );
+    const key = await db.apiKey.create({
+      data: {
+        userId: alice.id,
+        ownerId: alice.id,
+        name: "ci",
+        lookupId: `lookup-${suffix}`,
+        secretHash: "hash",
+        expiresInDays: 365,
+        expiresAt: EXPIRES,
+        scopes: { create: [{ action: "package:push", subject: "Contoso.*" }] },
+      },
+    });
+    const bare = await db.apiKey.create({
+      data: { userId: bob.id, ownerId: bob.id, name: "bare", lookupId: `bare-${suffix}`, secretHash: "h", expiresInDays: 1, expiresAt: EXPIRES, revokedAt: PUSHED, lastUsedAt: USED },
+    });
+    const read = driverReader(db);
+    const seen = new Set<string>();
+    const one = <T>(sql: typeof KEY_BY_LOOKUP_ID, params: (string | number)[]) => (seen.add(sql.name), read.one<T>(sql, params));
+
+    expect(await one(KEY_BY_LOOKUP_ID, [`lookup-${suffix}`])).toEqual({
+      id: key.id, type: "apikey.v4", name: "ci", userId: alice.id, ownerId: alice.id, secretHash: "hash",
+      expiresAt: EXPIRES, lastUsedAt: null, revoked: false, userIsOrganization: false,
+      ownerUsername: alice.username, ownerConfirmed: true, ownerLocked: false,
+      scopes: [{ action: "package:push", subject: "Contoso.*" }],
+    });
+    expect(await one(KEY_BY_LOOKUP_ID, [`bare-${suffix}`])).toMatchObject({ lastUsedAt: USED, revoked: true, ownerConfirmed: false, ownerLocked: true, scopes: [] });
+    expect(await one(KEY_BY_LOOKUP_ID, ["no-such-key"])).toBeUndefined();
+
+    const write = driverWriter(db);
+    const run = (statements: { sql: typeof TOUCH_KEY; params: (string | number | boolean | Date | null)[] }[]) => {
+      for (const s of statements) seen.add(s.sql.name);
+      return write.transaction(statements, (rows) => rows);
+    };
+    // the update's condition: only an older last use is replaced
+    await run([{ sql: TOUCH_KEY, params: [USED, key.id, new Date(USED.getTime() - 60_000)] }]);
+    await run([{ sql: TOUCH_KEY, params: [PUSHED, bare.id, new Date(USED.getTime() - 60_000)] }]);
+    expect(await one(KEY_BY_LOOKUP_ID, [`lookup-${suffix}`])).toMatchObject({ lastUsedAt: USED });
+    expect(await one(KEY_BY_LOOKUP_ID, [`bare-${suffix}`])).toMatchObject({ lastUsedAt: USED });
+
+    const registrationId = `reg-${suffix}`;
+    const idKey = `contoso.lib-${suffix}`;
+    const rows = await run([
+      { sql: INSERT_REGISTRATION, params: [registrationId, `Contoso.Lib-${suffix}`, idKey, PUSHED] },
+      { sql: INSERT_OWNER, params: [registrationId, alice.id] },
+      { sql: INSERT_VERSION, params: [`ver-${suffix}`, registrationId, "1.0.0", "1.0.0", true, 1234, "sha", PUSHED, alice.id, key.id, "ci"] },
+      { sql: PUSHING_KEY_STATE, params: [key.id] },
+      { sql: PUSHING_KEY_STATE, params: [bare.id] },
+      { sql: PUSHING_KEY_STATE, params: ["no-such-key"] },
+    ]);
+    expect(rows).toEqual([undefined, undefined, undefined, { revoked: false, expiresAt: EXPIRES }, { revoked: true, expiresAt: EXPIRES }, undefined]);
+
+    expect(await one(FIND_PACKAGE, [alice.id, "1.0.0", idKey])).toEqual({
+      id: registrationId, packageId: `Contoso.Lib-${suffix}`, idKey, owned: true, versionId: `ver-${suffix}`, version: "1.0.0", listed: true, size: 1234,
+    });
+    expect(await one(FIND_PACKAGE, [bob.id, "2.0.0", idKey])).toEqual({
+      id: registrationId, packageId: `Contoso.Lib-${suffix}`, idKey, owned: false, versionId: null, version: null, listed: null, size: null,
+    });
+    // Prisma reads the driver's writes back as it wrote its own
+    expect(await db.packageVersion.findUniqueOrThrow({ where: { id: `ver-${suffix}` } })).toMatchObject({ listed: true, size: 1234, pushedAt: PUSHED });
+    expect(await db.packageRegistration.findUniqueOrThrow({ where: { id: registrationId } })).toMatchObject({ createdAt: PUSHED });
+
+    expect([...seen].sort()).toEqual(DRIVER_STATEMENTS.map((s) => s.name).sort());
+  });
+
+  it("a failed statement rolls the transaction back and keeps its constraint code", async () => {
+    const db = getDb();
+    const suffix = Math.random().toString(36).slice(2, 10);
+    const insert = { sql: INSERT_REGISTRATION, params: [`dup-${suffix}`, "Dup", `dup-${suffix}`, PUSHED] };
+    await expect(driverWriter(db).transaction([insert, insert], () => null)).rejects.toSatisfy((e) => constraintViolation(e) === "unique");
+    expect(await db.packageRegistration.count({ where: { id: `dup-${suffix}` } })).toBe(0);
+  });
+});

@@ -1,0 +1,126 @@
+// Every environment variable the app reads, typed and checked in one place (the README's
+// Configuration table). A bad value stops the start with a message naming the variable and what
+// it allows: a typo must never quietly become a default. Empty counts as unset.
+import { z } from "zod";
+
+export type RawEnv = Record<string, string | undefined>;
+
+const wholeNumber = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const allowed = `must be ${what}: a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}`;
+  return z
+    .string()
+    .regex(/^\d+$/, allowed)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, allowed);
+};
+
+const httpUrl = (what: string) =>
+  z.string().refine((v) => {
+    try {
+      return ["http:", "https:"].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be ${what}: an absolute http:// or https:// URL`);
+
+const flag = <T extends string>(values: readonly [T, ...T[]], what: string) =>
+  z.enum(values, { error: `must be ${values.map((v) => `"${v}"`).join(" or ")} (${what}), or unset` });
+
+/** A provider is on with both its id and its secret; one without the other is a mistake. */
+function pairedSecrets(id: string, secret: string) {
+  return (env: Partial<Record<string, unknown>>, ctx: z.RefinementCtx) => {
+    if (Boolean(env[id]) !== Boolean(env[secret])) {
+      ctx.addIssue({ code: "custom", path: [env[id] ? secret : id], message: `must be set together with ${env[id] ? id : secret}, or both unset` });
+    }
+  };
+}
+
+const schema = z
+  .object({
+    NODE_ENV: flag(["development", "production", "test"], "set by Next.js and the test runner").default("development"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(file:|postgres(ql)?:\/\/)/, "must be file:<path> (SQLite) or postgresql://… (PostgreSQL)")
+      .default("file:./.data/nuget.db"),
+    AUTH_SECRET: z.string().min(16, "must be at least 16 characters (e.g. openssl rand -base64 32), or unset").optional(),
+    AUTH_URL: httpUrl("the public URL").optional(),
+    PORT: wholeNumber("a TCP port", 1, 65535).default(3000),
+    HOST: z.string().default("0.0.0.0"),
+    TRUST_PROXY: flag(["1"], "a reverse proxy sets X-Forwarded-For")
+      .optional()
+      .transform((v) => v === "1"),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/, "must be an smtp:// or smtps:// URL, or unset")
+      .optional(),
+    MAIL_DIR: z.string().default(".data/mail"),
+    MAIL_FROM: z.string().default(`"NuGet Gallery" <noreply@localhost>`),
+    SEED_DEMO: flag(["0", "1"], "never or always seed the demo account").optional(),
+    APP_URL: httpUrl("the public origin").optional(),
+    PACKAGES_DIR: z.string().default(".data/packages"),
+    MAX_PACKAGE_BYTES: wholeNumber("the largest package in bytes", 1).default(250 * 1024 * 1024),
+    MAX_CONCURRENT_PUSHES: wholeNumber("how many push bodies are read at once", 1, 1000).default(4),
+    PUSH_IDLE_TIMEOUT_SECONDS: wholeNumber("seconds a push's upload may stall", 1, 3600).default(30),
+    PUSH_MIN_BYTES_PER_SECOND: wholeNumber("the slowest upload rate accepted, in bytes per second", 1).default(10240),
+    API_KEY_EXPIRY_DAYS: z
+      .string()
+      .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, "must be a comma-separated list of days, e.g. 1,8,30")
+      .transform((v) => [...new Set(v.split(",").map(Number))].sort((a, b) => a - b))
+      .refine((days) => days.every((d) => d >= 1 && d <= 3650), "must list days from 1 to 3650, e.g. 1,8,30")
+      .optional(),
+    LOGIN_MAX_FAILURES: wholeNumber("failed sign-ins per account", 1).default(10),
+    LOGIN_MAX_FAILURES_PER_IP: wholeNumber("failed sign-ins per address", 1).default(100),
+    LOGIN_WINDOW_MINUTES: wholeNumber("the throttling window in minutes", 1).default(15),
+    AUTH_GITHUB_ID: z.string().optional(),
+    AUTH_GITHUB_SECRET: z.string().optional(),
+    AUTH_MICROSOFT_ENTRA_ID_ID: z.string().optional(),
+    AUTH_MICROSOFT_ENTRA_ID_SECRET: z.string().optional(),
+    AUTH_MICROSOFT_ENTRA_ID_ISSUER: httpUrl("the Entra ID issuer").optional(),
+    TEST_DATABASE_URL_PG: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+      .default("postgresql://postgres@127.0.0.1:5432/postgres"),
+    CHROMIUM_PATH: z.string().default("/usr/bin/chromium"),
+    CI: z
+      .string()
+      .optional()
+      .transform((v) => v === "true"),
+  })
+  .superRefine(pairedSecrets("AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET"))
+  .superRefine(pairedSecrets("AUTH_MICROSOFT_ENTRA_ID_ID", "AUTH_MICROSOFT_ENTRA_ID_SECRET"));
+
+export type Env = z.infer<typeof schema>;
+
+/** Thrown for bad values; its message lists each variable and what it allows (never the value: some are secrets). */
+export class EnvError extends Error {
+  constructor(public readonly problems: { variable: string; allowed: string }[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  ${p.variable} ${p.allowed}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Reads `raw` (process.env by default, uncached): every variable typed, defaults filled in. */
+export function parseEnv(raw: RawEnv = process.env): Env {
+  const set = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const result = schema.safeParse(set);
+  if (result.success) return result.data;
+  throw new EnvError(result.error.issues.map((i) => ({ variable: String(i.path[0] ?? "environment"), allowed: i.message })));
+}
+
+let cached: Env | undefined;
+
+/** process.env, read and checked once per process; throws EnvError on the first call that meets a bad value. */
+export function env(): Env {
+  return (cached ??= parseEnv(process.env));
+}
+
+/** `raw` when a test passes its own variables, else the process's (the readers below take either). */
+export function envFrom(raw?: RawEnv): Env {
+  return raw ? parseEnv(raw) : env();
+}
+
+/** For start-up: checks every variable at once, before anything is served. Throws EnvError. */
+export function checkEnv(): Env {
+  cached = undefined;
+  return env();
+}

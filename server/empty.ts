@@ -1,2 +1,0 @@
-// Stands in for the "server-only" package in dist/server.mjs (scripts/build-server.mjs).
-export {};
