@@ -32,8 +32,10 @@ export async function changePassword(
   }
   await releaseAttempt(db, attempt.ids);
   if (currentPassword === newPassword) return { ok: false, field: "newPassword", message: "The new password must differ from the current one." };
-  // a new session version ends every session signed in with the old password (findSessionUser)
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword), sessionVersion: { increment: 1 } } });
+  // ends every session signed in with the old password, this one too. The user row first: its
+  // lock makes a sign-in checked against the old password wait, then fail (createSession).
+  const passwordHash = await hashPassword(newPassword);
+  await db.$transaction([db.user.update({ where: { id: userId }, data: { passwordHash } }), db.session.deleteMany({ where: { userId } })]);
   return { ok: true };
 }
 
