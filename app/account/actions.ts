@@ -9,6 +9,7 @@ import { mailConfirmationLink } from "@/lib/accounts/confirmation";
 import { resendAllowed } from "@/lib/accounts/email-tokens";
 import { appOrigin } from "@/lib/accounts/mails";
 import { changePassword } from "@/lib/accounts/settings";
+import { endOtherSessions } from "@/lib/accounts/users";
 import { clientIp } from "@/lib/accounts/throttle";
 import { changePasswordSchema, formText } from "@/lib/accounts/validation";
 import { db } from "@/lib/db";
@@ -40,4 +41,12 @@ export async function resendConfirmationAction(_prev: ActionState): Promise<Acti
   await mailConfirmationLink(db, user, appOrigin(await headers()), "resend");
   revalidatePath("/account");
   return { status: "ok", data: undefined, message: `A confirmation mail has been sent to ${user.email}.` };
+}
+
+export async function signOutOtherSessionsAction(_prev: ActionState): Promise<ActionState> {
+  const user = await requireUser("/account");
+  const ended = await endOtherSessions(db, user.id, user.sessionId);
+  await writeAudit(db, { actorId: user.id, action: "user:signout-others", target: user.username, details: { sessions: ended }, ip: clientIp(await headers()) });
+  revalidatePath("/account");
+  return { status: "ok", data: undefined, message: ended === 1 ? "You have been signed out of 1 other session." : `You have been signed out of ${ended} other sessions.` };
 }
