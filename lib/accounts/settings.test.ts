@@ -60,6 +60,23 @@ describeEachDb("account settings", (getDb) => {
     expect(await getDb().session.count({ where: { userId: u.id } })).toBe(0);
   });
 
+  it("sign-ins racing a password change: none checked against the old password outlives it", async () => {
+    const u = await makeUser(getDb(), "old-password");
+    let changed = false;
+    const change = changePassword(getDb(), u.id, "old-password", "new-password").finally(() => (changed = true));
+    // sign-ins whose password check passed with the old hash, finishing before, during and after the change
+    const signIns: Promise<string | null>[] = [];
+    while (!changed) {
+      signIns.push(createSession(getDb(), u.id, { ip: null }, { passwordHash: u.passwordHash! }));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(await change).toEqual({ ok: true });
+    const made = await Promise.all(signIns);
+    expect(made.some((id) => id !== null)).toBe(true);
+    expect(await createSession(getDb(), u.id, { ip: null }, { passwordHash: u.passwordHash! })).toBeNull();
+    expect(await getDb().session.count({ where: { userId: u.id } })).toBe(0);
+  });
+
   it("never touches another user's row", async () => {
     const alice = await makeUser(getDb(), "alice-password");
     const bob = await makeUser(getDb(), "bob-password");
