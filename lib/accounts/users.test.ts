@@ -25,6 +25,9 @@ describeEachDb("sign-in sessions", (getDb) => {
     expect(sid).toMatch(/^[\w-]{43}$/);
     expect(await findSessionUser(getDb(), u.id, sid)).toEqual({ id: u.id, username: u.username, email: u.email, emailConfirmed: false, sessionId: sid });
 
+    await getDb().user.update({ where: { id: u.id }, data: { emailConfirmedAt: new Date() } });
+    expect((await findSessionUser(getDb(), u.id, sid))?.emailConfirmed).toBe(true);
+
     // a session id with another user's id (a forged pairing) is no session
     const other = await makeUser(getDb());
     expect(await findSessionUser(getDb(), other.id, sid)).toBeNull();
