@@ -1,6 +1,10 @@
 // Auth.js (next-auth v5): password sign-in, and GitHub / Microsoft Entra ID when configured.
-// JWT sessions: Credentials cannot use database sessions.
+// JWT sessions (Credentials cannot use Auth.js's database sessions), each naming its own
+// Session row, which every read of the cookie checks: deleting the row ends the session on
+// every instance, and the cookie is then cleared, never re-issued.
 import NextAuth, { CredentialsSignin } from "next-auth";
+import type { JWT } from "next-auth/jwt";
+import { headers } from "next/headers";
 import type { Provider } from "next-auth/providers";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
@@ -10,21 +14,30 @@ import { attemptSignIn } from "@/lib/accounts/sign-in";
 import { clientIp } from "@/lib/accounts/throttle";
 import { signInSchema } from "@/lib/accounts/validation";
 import { enabledOAuthProviders, findOrCreateOAuthUser, githubProfile, identityFrom, recordOAuthLogin } from "@/lib/accounts/oauth";
-import { currentSessionVersion } from "@/lib/accounts/users";
+import { createSession, endSession, findSessionUser, SESSION_MAX_AGE_S, type SessionUser } from "@/lib/accounts/users";
 import { secureCookies } from "@/lib/accounts/cookies";
 import { authSecret } from "@/lib/secrets";
 import { env } from "@/lib/env";
 
 declare module "next-auth" {
   interface User {
-    /** a password sign-in's session version, read with the password it checked */
-    sessionVersion?: number;
+    /** a password sign-in's Session row, made with the password check (lib/accounts/sign-in.ts) */
+    sessionId?: string;
   }
   interface Session {
-    /** the user's session version at sign-in (lib/accounts/users.ts) */
-    sessionVersion?: number;
+    /** the signed-in user and session, as checked against the database on this read */
+    signedIn?: SessionUser;
   }
 }
+
+/** The cookie's claims this app adds: the user's id and the Session row's id. */
+function claims(token: JWT): { uid: string; sid: string } | null {
+  return typeof token.uid === "string" && typeof token.sid === "string" ? { uid: token.uid, sid: token.sid } : null;
+}
+
+// The jwt callback's check, handed to the session callback that Auth.js calls next with the
+// same token object: one query per read of the cookie, and nothing extra inside the cookie.
+const checked = new WeakMap<JWT, SessionUser>();
 
 /** Sign-in refused although the password may be right: too many failures. */
 export class ThrottledSignIn extends CredentialsSignin {
@@ -68,7 +81,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: authSecret(),
   trustHost: true,
   useSecureCookies: secureCookies(),
-  session: { strategy: "jwt" },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/users/account/LogOn", error: "/users/account/LogOn" },
   logger: { error: () => {}, warn: () => {} }, // failed sign-ins are expected; never log credentials
   providers: [
@@ -77,8 +90,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       async authorize(raw, request) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const result = await attemptSignIn(db, parsed.data.login, parsed.data.password, clientIp(request?.headers));
-        if (result.ok) return { id: result.user.id, name: result.user.username, email: result.user.email, sessionVersion: result.user.sessionVersion };
+        const result = await attemptSignIn(db, parsed.data.login, parsed.data.password, {
+          ip: clientIp(request?.headers),
+          userAgent: request?.headers.get("user-agent"),
+        });
+        if (result.ok) return { id: result.user.id, name: result.user.username, email: result.user.email, sessionId: result.user.sessionId };
         if (result.reason === "throttled") throw new ThrottledSignIn(result.retryAfterMinutes);
         if (result.reason === "locked") throw new LockedSignIn();
         return null;
@@ -95,23 +111,37 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       return true;
     },
     async jwt({ token, user, account, profile }) {
-      if (account && account.type !== "credentials") {
+      if (account?.type === "credentials") {
+        // the row was made with the password check
+        if (!user?.id || !user.sessionId) return null;
+        return { ...token, uid: user.id, sid: user.sessionId };
+      }
+      if (account) {
         // linked (or created) by the signIn callback just before
         const result = await findOrCreateOAuthUser(db, identityFrom(account, profile as Record<string, unknown> | undefined));
-        if (result.ok) token.uid = result.userId;
-      } else if (user?.id) {
-        token.uid = user.id;
+        if (!result.ok) return null;
+        const h = await headers();
+        const sid = await createSession(db, result.userId, { ip: clientIp(h), userAgent: h.get("user-agent") });
+        return sid ? { ...token, uid: result.userId, sid } : null;
       }
-      // at sign-in: the version a password change raises, ending this session (lib/accounts/users.ts).
-      // A password sign-in brings the one read with the password, so a change in between still counts.
-      if (user?.sessionVersion !== undefined) token.sv = user.sessionVersion;
-      else if (account && typeof token.uid === "string") token.sv = await currentSessionVersion(db, token.uid);
+      // Every later read of the cookie. Null ends the session: Auth.js then clears the cookie
+      // instead of re-signing it (@auth/core lib/actions/session.js), and auth() answers null.
+      // A cookie from before Session rows (no sid) ends too: its user signs in once more.
+      const c = claims(token);
+      const found = c && (await findSessionUser(db, c.uid, c.sid));
+      if (!found) return null;
+      checked.set(token, found);
       return token;
     },
     session({ session, token }) {
-      if (typeof token.uid === "string") session.user.id = token.uid;
-      session.sessionVersion = typeof token.sv === "number" ? token.sv : 0;
-      return session;
+      return { ...session, signedIn: checked.get(token) };
+    },
+  },
+  events: {
+    // Auth.js's own sign-out endpoint and signOut() from auth.ts both come here
+    async signOut(message) {
+      const c = "token" in message && message.token ? claims(message.token) : null;
+      if (c) await endSession(db, c.uid, c.sid);
     },
   },
 });

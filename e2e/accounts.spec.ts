@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { createUser, e2eDb, signIn } from "./fixtures";
+import { createUser, e2eDb, signIn, signOut } from "./fixtures";
 
 const mailDir = process.env.MAIL_DIR!;
 
@@ -44,12 +44,6 @@ async function submitSignIn(page: Page, login: string, password: string) {
     page.getByRole("button", { name: "Sign in", exact: true }).click(),
   ]);
   await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();
-}
-
-async function signOut(page: Page, username: string) {
-  await page.getByRole("button", { name: username }).click();
-  await page.getByRole("menuitem", { name: "Sign Out" }).click();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
 }
 
 test("register, confirm by the mailed link while signed out, then sign in again with returnUrl", async ({ page }) => {

@@ -44,3 +44,10 @@ export async function signIn(page: Page, user: TestUser, returnUrl = "/account")
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`${returnUrl.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
 }
+
+/** Signs out through the user menu's "Sign Out", and waits for the signed-out header. */
+export async function signOut(page: Page, username: string) {
+  await page.getByRole("button", { name: username }).click();
+  await page.getByRole("menuitem", { name: "Sign Out" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
+}

@@ -14,6 +14,7 @@ export type AuditAction =
   | "FailedLoginInvalidPassword"
   | "FailedLoginNoSuchUser"
   | "ChangePassword"
+  | "SignOutOtherSessions"
   | "AddCredential"
   | "EditCredential"
   | "RevokeCredential"

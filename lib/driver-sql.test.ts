@@ -11,6 +11,7 @@ import {
   INSERT_VERSION,
   KEY_BY_LOOKUP_ID,
   PUSHING_KEY_STATE,
+  SESSION_WITH_USER,
   TOUCH_KEY,
 } from "./driver-sql";
 
@@ -89,6 +90,12 @@ describeEachDb("driver statements", (getDb) => {
     // Prisma reads the driver's writes back as it wrote its own
     expect(await db.packageVersion.findUniqueOrThrow({ where: { id: `ver-${suffix}` } })).toMatchObject({ listed: true, size: 1234, pushedAt: PUSHED });
     expect(await db.packageRegistration.findUniqueOrThrow({ where: { id: registrationId } })).toMatchObject({ createdAt: PUSHED });
+
+    await db.session.create({ data: { id: `sess-${suffix}`, userId: bob.id, createdAt: PUSHED, lastSeenAt: USED } });
+    expect(await one(SESSION_WITH_USER, [`sess-${suffix}`])).toEqual({
+      userId: bob.id, lastSeenAt: USED, username: bob.username, email: bob.email, emailConfirmed: false, isOrganization: false, locked: true,
+    });
+    expect(await one(SESSION_WITH_USER, ["no-such-session"])).toBeUndefined();
 
     expect([...seen].sort()).toEqual(DRIVER_STATEMENTS.map((s) => s.name).sort());
   });

@@ -123,7 +123,20 @@ export const PUSHING_KEY_STATE: DriverSql = {
 };
 
 /** Every statement above, for the test that runs each on both engines. */
-export const DRIVER_STATEMENTS = [KEY_BY_LOOKUP_ID, TOUCH_KEY, FIND_PACKAGE, INSERT_REGISTRATION, INSERT_OWNER, INSERT_VERSION, PUSHING_KEY_STATE];
+/** A sign-in session's row with its user, on every signed-in request (findSessionUser). */
+export const SESSION_WITH_USER: DriverSql = {
+  name: "session_user",
+  sqlite: `SELECT s.userId, s.lastSeenAt, u.username, u.email, u.emailConfirmedAt IS NOT NULL AS emailConfirmed, u.isOrganization, u.locked
+    FROM Session s JOIN User u ON u.id = s.userId
+    WHERE s.id = ?`,
+  postgresql: `SELECT s."userId", (extract(epoch FROM s."lastSeenAt") * 1000)::float8 AS "lastSeenAt", u.username, u.email,
+      u."emailConfirmedAt" IS NOT NULL AS "emailConfirmed", u."isOrganization", u.locked
+    FROM "Session" s JOIN "User" u ON u.id = s."userId"
+    WHERE s.id = $1`,
+  columns: { lastSeenAt: "date", emailConfirmed: "boolean", isOrganization: "boolean", locked: "boolean" },
+};
+
+export const DRIVER_STATEMENTS = [KEY_BY_LOOKUP_ID, TOUCH_KEY, FIND_PACKAGE, INSERT_REGISTRATION, INSERT_OWNER, INSERT_VERSION, PUSHING_KEY_STATE, SESSION_WITH_USER];
 
 /**
  * Single-row reads on the API's per-request path. Prisma costs more CPU for even a bare indexed

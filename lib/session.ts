@@ -4,14 +4,10 @@ import "server-only";
 import { cache } from "react";
 import { redirect } from "next/navigation";
 import { auth } from "@/auth";
-import { db } from "@/lib/db";
-import { findSessionUser, type SessionUser } from "@/lib/accounts/users";
+import type { SessionUser } from "@/lib/accounts/users";
 
-export const getOptionalUser = cache(async (): Promise<SessionUser | null> => {
-  const session = await auth();
-  const id = session?.user?.id;
-  return id ? findSessionUser(db, id, session.sessionVersion ?? 0) : null;
-});
+/** The signed-in user: auth.ts's jwt callback has just checked the session's row (findSessionUser). */
+export const getOptionalUser = cache(async (): Promise<SessionUser | null> => (await auth())?.signedIn ?? null);
 
 /** The signed-in user, or a redirect to sign-in that comes back to `returnUrl`. */
 export async function requireUser(returnUrl = "/account"): Promise<SessionUser> {

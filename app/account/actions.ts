@@ -4,11 +4,11 @@ import { headers } from "next/headers";
 import { signOut } from "@/auth";
 import { revalidatePath } from "next/cache";
 import { fail, fromZodError, type ActionState } from "@/lib/action-state";
-import { writeAudit } from "@/lib/audit";
 import { mailConfirmationLink } from "@/lib/accounts/confirmation";
 import { resendAllowed } from "@/lib/accounts/email-tokens";
 import { appOrigin } from "@/lib/accounts/mails";
 import { changePassword } from "@/lib/accounts/settings";
+import { endOtherSessions } from "@/lib/accounts/users";
 import { clientIp } from "@/lib/accounts/throttle";
 import { changePasswordSchema, formText } from "@/lib/accounts/validation";
 import { db } from "@/lib/db";
@@ -25,7 +25,6 @@ export async function changePasswordAction(_prev: ActionState, form: FormData): 
   const ip = clientIp(await headers());
   const result = await changePassword(db, user.id, parsed.data.currentPassword, parsed.data.newPassword, ip);
   if (!result.ok) return { status: "error", fieldErrors: { [result.field]: [result.message] } };
-  await writeAudit(db, { actorId: user.id, action: "ChangePassword", target: user.username, ip });
   // every session signed in with the old password has ended, this one too: sign in again
   // (signOut redirects to the sign-in page, which says why; it never returns)
   return signOut({ redirectTo: "/users/account/LogOn?passwordChanged=1" });
@@ -40,4 +39,11 @@ export async function resendConfirmationAction(_prev: ActionState): Promise<Acti
   await mailConfirmationLink(db, user, appOrigin(await headers()), "resend");
   revalidatePath("/account");
   return { status: "ok", data: undefined, message: `A confirmation mail has been sent to ${user.email}.` };
+}
+
+export async function signOutOtherSessionsAction(_prev: ActionState): Promise<ActionState> {
+  const user = await requireUser("/account");
+  const ended = await endOtherSessions(db, user.id, user.sessionId, clientIp(await headers()));
+  revalidatePath("/account");
+  return { status: "ok", data: undefined, message: ended === 1 ? "You have been signed out of 1 other session." : `You have been signed out of ${ended} other sessions.` };
 }

@@ -1,12 +1,14 @@
 // Account Settings (/account), nuget.org's sections that apply here: Email Address with its
-// confirmation state, the linked login accounts, and Password Login.
+// confirmation state, the linked login accounts, and Password Login; then this site's Sessions.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { accountOverview } from "@/lib/accounts/settings";
+import { countOtherSessions } from "@/lib/accounts/users";
 import { db } from "@/lib/db";
 import { requireUser } from "@/lib/session";
 import { ChangePasswordForm } from "./_components/change-password-form";
 import { ResendConfirmation } from "./_components/resend-confirmation";
+import { SignOutOtherSessions } from "./_components/sign-out-other-sessions";
 
 export const metadata: Metadata = { title: "Account Settings" };
 
@@ -23,7 +25,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 
 export default async function AccountSettingsPage() {
   const user = await requireUser("/account");
-  const account = await accountOverview(db, user.id);
+  const [account, otherSessions] = await Promise.all([accountOverview(db, user.id), countOtherSessions(db, user.id, user.sessionId)]);
   if (!account) notFound();
   return (
     <div className="max-w-3xl space-y-6">
@@ -63,6 +65,9 @@ export default async function AccountSettingsPage() {
       </Section>
       <Section title="Password Login">
         {account.hasPassword ? <ChangePasswordForm /> : <p>This account signs in through an external provider and has no password.</p>}
+      </Section>
+      <Section title="Sessions">
+        <SignOutOtherSessions others={otherSessions} />
       </Section>
     </div>
   );

@@ -3,7 +3,7 @@ import type { Db } from "@/lib/create-db";
 import { describeEachDb } from "@/tests/databases";
 import { hashPassword, verifyPassword } from "./passwords";
 import { accountOverview, changePassword } from "./settings";
-import { currentSessionVersion, findSessionUser } from "./users";
+import { createSession, findSessionUser } from "./users";
 
 let n = 0;
 async function makeUser(db: Db, password: string) {
@@ -41,18 +41,40 @@ describeEachDb("account settings", (getDb) => {
     expect(guesses.filter((g) => !throttled(g)).length).toBeLessThanOrEqual(3);
   });
 
-  it("a password change ends the sessions signed in before it", async () => {
+  it("a password change ends every session of the user, and only of that user", async () => {
     const u = await makeUser(getDb(), "old-password");
-    const before = await currentSessionVersion(getDb(), u.id);
-    expect((await findSessionUser(getDb(), u.id, before))?.id).toBe(u.id);
-    expect(await changePassword(getDb(), u.id, "old-password", "new-password")).toEqual({ ok: true });
-    const after = await currentSessionVersion(getDb(), u.id);
-    expect(after).not.toBe(before);
-    expect(await findSessionUser(getDb(), u.id, before)).toBeNull();
-    expect((await findSessionUser(getDb(), u.id, after))?.id).toBe(u.id);
+    const other = await makeUser(getDb(), "other-password");
+    const here = (await createSession(getDb(), u.id, { ip: null }))!;
+    const elsewhere = (await createSession(getDb(), u.id, { ip: null }))!;
+    const others = (await createSession(getDb(), other.id, { ip: null }))!;
     // a refused change ends nothing
-    expect(await changePassword(getDb(), u.id, "wrong", "newer-password")).toMatchObject({ ok: false });
-    expect(await currentSessionVersion(getDb(), u.id)).toBe(after);
+    expect(await changePassword(getDb(), u.id, "wrong", "new-password")).toMatchObject({ ok: false });
+    expect((await findSessionUser(getDb(), u.id, here))?.id).toBe(u.id);
+    expect(await changePassword(getDb(), u.id, "old-password", "new-password")).toEqual({ ok: true });
+    expect(await findSessionUser(getDb(), u.id, here)).toBeNull();
+    expect(await findSessionUser(getDb(), u.id, elsewhere)).toBeNull();
+    expect(await getDb().session.count({ where: { userId: u.id } })).toBe(0);
+    expect((await findSessionUser(getDb(), other.id, others))?.id).toBe(other.id);
+    // a sign-in checked against the old password, finishing after the change, gets no session
+    expect(await createSession(getDb(), u.id, { ip: null }, { passwordHash: u.passwordHash! })).toBeNull();
+    expect(await getDb().session.count({ where: { userId: u.id } })).toBe(0);
+  });
+
+  it("sign-ins racing a password change: none checked against the old password outlives it", async () => {
+    const u = await makeUser(getDb(), "old-password");
+    let changed = false;
+    const change = changePassword(getDb(), u.id, "old-password", "new-password").finally(() => (changed = true));
+    // sign-ins whose password check passed with the old hash, finishing before, during and after the change
+    const signIns: Promise<string | null>[] = [];
+    while (!changed) {
+      signIns.push(createSession(getDb(), u.id, { ip: null }, { passwordHash: u.passwordHash! }));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(await change).toEqual({ ok: true });
+    const made = await Promise.all(signIns);
+    expect(made.some((id) => id !== null)).toBe(true);
+    expect(await createSession(getDb(), u.id, { ip: null }, { passwordHash: u.passwordHash! })).toBeNull();
+    expect(await getDb().session.count({ where: { userId: u.id } })).toBe(0);
   });
 
   it("never touches another user's row", async () => {

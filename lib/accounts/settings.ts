@@ -1,5 +1,6 @@
 // Account settings: every function takes the session user's id and touches only that user's rows.
 import "server-only";
+import { writeAudit } from "@/lib/audit";
 import type { Db } from "@/lib/create-db";
 import { hashPassword, verifyPassword } from "./passwords";
 import { accountBucket, ipBucket, pruneFailures, releaseAttempt, reserveAttempt, throttleLimits, throttleMessage, type ThrottleLimits } from "./throttle";
@@ -20,7 +21,7 @@ export async function changePassword(
   limits: ThrottleLimits = throttleLimits(),
 ): Promise<ChangePasswordResult> {
   const wrong = { ok: false, field: "currentPassword", message: "The current password is incorrect." } as const;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, usernameKey: true } });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, username: true, usernameKey: true } });
   if (!user) return wrong;
   const buckets = { account: accountBucket(user.usernameKey), ip: ip ? ipBucket(ip) : null };
   const attempt = await reserveAttempt(db, buckets, limits);
@@ -32,8 +33,14 @@ export async function changePassword(
   }
   await releaseAttempt(db, attempt.ids);
   if (currentPassword === newPassword) return { ok: false, field: "newPassword", message: "The new password must differ from the current one." };
-  // a new session version ends every session signed in with the old password (findSessionUser)
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword), sessionVersion: { increment: 1 } } });
+  // ends every session signed in with the old password, this one too. The user row first: its
+  // lock makes a sign-in checked against the old password wait, then fail (createSession).
+  const passwordHash = await hashPassword(newPassword);
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    await tx.session.deleteMany({ where: { userId } });
+    await writeAudit(tx, { actorId: userId, action: "ChangePassword", target: user.username, ip });
+  });
   return { ok: true };
 }
 

@@ -1,17 +1,19 @@
 // Password sign-in: throttle check, account lookup by username or email, argon2id check,
-// failure bookkeeping. The answer never says whether the username or the password was wrong.
+// failure bookkeeping, the session row. The answer never says whether the username or the
+// password was wrong.
 import "server-only";
 import type { Db } from "@/lib/create-db";
 import { writeAudit } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "./passwords";
+import { createSession, type SessionClient } from "./users";
 import { accountBucket, checkThrottle, clearAccountFailures, ipBucket, pruneFailures, releaseAttempt, reserveAttempt, throttleLimits, type ThrottleLimits } from "./throttle";
 
 interface SignedInUser {
   id: string;
   username: string;
   email: string;
-  /** read with the password it was checked against: the session's version (lib/accounts/users.ts) */
-  sessionVersion: number;
+  /** the new session's row (lib/accounts/users.ts), for the cookie */
+  sessionId: string;
 }
 
 type SignInResult =
@@ -27,15 +29,16 @@ export async function attemptSignIn(
   db: Db,
   login: string,
   password: string,
-  ip: string | null,
+  client: SessionClient,
   limits: ThrottleLimits = throttleLimits(),
 ): Promise<SignInResult> {
   const key = login.trim().toLowerCase();
   const user = await db.user.findFirst({
     where: { OR: [{ usernameKey: key }, { email: key }], isOrganization: false },
-    select: { id: true, username: true, usernameKey: true, email: true, passwordHash: true, locked: true, sessionVersion: true },
+    select: { id: true, username: true, usernameKey: true, email: true, passwordHash: true, locked: true },
   });
   // unknown names are counted too (under the name typed), so the answers do not tell them apart
+  const { ip } = client;
   const buckets = { account: accountBucket(user?.usernameKey ?? key), ip: ip ? ipBucket(ip) : null };
 
   const state = await checkThrottle(db, buckets, limits);
@@ -43,11 +46,12 @@ export async function attemptSignIn(
   const attempt = await reserveAttempt(db, buckets, limits);
   if (attempt.blocked) return { ok: false, reason: "throttled", retryAfterMinutes: attempt.retryAfterMinutes };
 
-  const ok = user?.passwordHash
-    ? await verifyPassword(user.passwordHash, password)
+  const hash = user?.passwordHash;
+  const ok = hash
+    ? await verifyPassword(hash, password)
     : (await verifyPassword(await (dummyHash ??= hashPassword("not-a-password-of-anyone")), password), false);
 
-  if (!user || !ok) {
+  if (!user || !hash || !ok) {
     // the reserved rows are this failure's record
     await pruneFailures(db, limits);
     await writeAudit(db, { actorId: user?.id ?? null, action: user ? "FailedLoginInvalidPassword" : "FailedLoginNoSuchUser", target: user?.username, ip });
@@ -55,9 +59,12 @@ export async function attemptSignIn(
   }
   await releaseAttempt(db, attempt.ids);
   if (user.locked) return { ok: false, reason: "locked" };
+  // only while the password is still the one just checked: changed meanwhile, it is wrong now
+  const sessionId = await createSession(db, user.id, client, { passwordHash: hash });
+  if (!sessionId) return { ok: false, reason: "invalid" };
   await clearAccountFailures(db, buckets.account);
   await writeAudit(db, { actorId: user.id, action: "Login", target: user.username, details: { method: "password" }, ip });
-  return { ok: true, user: { id: user.id, username: user.username, email: user.email, sessionVersion: user.sessionVersion } };
+  return { ok: true, user: { id: user.id, username: user.username, email: user.email, sessionId } };
 }
 
 export const INVALID_CREDENTIALS_MESSAGE = "The username or password provided is incorrect.";
