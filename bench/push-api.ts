@@ -232,7 +232,7 @@ async function main() {
       const auth = await authenticate(db, apiKey);
       if (!auth.ok) throw new Error(`in-process key check: ${auth.failure}`);
       const part = extractFirstPart(body, multipartBoundary(contentType)!)!;
-      const pkg = readNupkg(part);
+      const pkg = await readNupkg(part);
       if (!pkg.ok) throw new Error(pkg.reason);
       const found = await findPackage(db, "Bench.InProcess", { ownerId: user.id, versionKey: pkg.version.key });
       if (found && !found.owned) throw new Error("in-process push: not the owner");
