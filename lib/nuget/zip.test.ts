@@ -66,6 +66,10 @@ describe("findEntries", () => {
     expect(r.ok && r.data.toString()).toBe("hello");
   });
 
+  it("reads exactly 65,535 entries without Zip64 records: the count at its maximum is then true", async () => {
+    expect(await entries(overlapBomb(65_535))).toHaveLength(65_535);
+  });
+
   it("accepts a comment after the end record", async () => {
     const zip = one();
     const withComment = Buffer.concat([zip.subarray(0, -2), Buffer.from([3, 0]), Buffer.from("hi!")]);
@@ -100,7 +104,7 @@ describe("findEntries", () => {
     ["a directory offset that does not point at a record", one({}, { directoryOffset: 1 }), "the central directory is damaged"],
     ["a count that is not the directory's", one({}, { count: 2 }), "the entry count does not match the central directory"],
     ["a split archive", withByte(one(), -18, 1), "split across several disks"],
-    ["Zip64 markers without a locator", one({}, { count: 0xffff }), "no Zip64 end record locator"],
+    ["a count of 65,535 without Zip64 records that is not the directory's", one({}, { count: 0xffff }), "the entry count does not match the central directory"],
     ["a Zip64 record offset past the end", one({}, { zip64: { recordOffset: 2 ** 40 } }), "the Zip64 end record lies outside the file"],
     ["a Zip64 record offset at the wrong place", one({}, { zip64: { recordOffset: 0 } }), "no Zip64 end record where its locator points"],
     ["a Zip64 directory offset of 2^62", one({}, { zip64: { directoryOffset: 2 ** 62 } }), "the central directory lies outside the file"],

