@@ -16,8 +16,9 @@ import path from "node:path";
 import { multipartNuGet58 } from "@/e2e/nupkg";
 import { rawRequest } from "@/e2e/raw-http";
 import { createDb } from "@/lib/create-db";
+import { MAX_NUSPEC_BYTES, MAX_NUSPEC_TAGS } from "@/lib/nuget/nupkg";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
-import { countBomb, manyEntries, nuspecBomb, overlapBomb } from "@/tests/crafted-zips";
+import { countBomb, manyEntries, nuspecBomb, nuspecOf, overlapBomb } from "@/tests/crafted-zips";
 import { freePort } from "../tests/free-port";
 import { freshServerEnv, requireBuild, root, waitFor } from "./production-server";
 
@@ -26,6 +27,7 @@ const MB = 1024 * 1024;
 const SECONDS = 4;
 const INVALID = "The package is not a valid .nupkg (zip) file.";
 const MORE_THAN_ONE = "The package has more than one .nuspec file at its root.";
+const BAD_ID = "The package id is not valid: at most 100 letters, digits, '_', '.' or '-', with no '.' or '-' at the start, at the end or twice in a row.";
 
 const attacks: { name: string; zip: Buffer; reason: string }[] = [
   { name: "Zip64 end record claims 10,000,000 entries", zip: countBomb(10_000_000), reason: INVALID },
@@ -33,6 +35,11 @@ const attacks: { name: string; zip: Buffer; reason: string }[] = [
   { name: "1,100 root nuspecs on one 1 MB deflate stream", zip: overlapBomb(1100), reason: MORE_THAN_ONE },
   { name: "65,535 root nuspecs on one 1 MB deflate stream", zip: overlapBomb(65_535), reason: MORE_THAN_ONE },
   { name: "nuspec declared 1,000 bytes, inflates to 200 MB", zip: nuspecBomb(200), reason: "The package's .nuspec file is damaged." },
+  { name: "nuspec of 240 KB of <a/> (60,000 tags, 500 bytes compressed)", zip: nuspecOf("A", "<a/>".repeat(60_000)), reason: "The package's .nuspec file has too many XML elements." },
+  // the costliest nuspecs still parsed: their id is refused only then, so they can be pushed again and again
+  { name: `nuspec of ${MAX_NUSPEC_TAGS.toLocaleString()} tags (the cap), refused after parsing`, zip: nuspecOf("bad..id", "<a/>".repeat(MAX_NUSPEC_TAGS - 8)), reason: BAD_ID },
+  { name: "nuspec of a 1 MB description", zip: nuspecOf("bad..id", `<description>${"x".repeat(MB)}</description>`), reason: "The package's .nuspec file is too large." },
+  { name: "nuspec of 256 KB (the cap), refused after parsing", zip: nuspecOf("bad..id", `<description>${"x".repeat(MAX_NUSPEC_BYTES - 200)}</description>`), reason: BAD_ID },
   // the longest central-directory walk a body of this size can ask for: every record is read
   { name: "20 MB of minimal central-directory records", zip: manyEntries(20 * MB), reason: "The package has no .nuspec file at the root of its zip." },
 ];

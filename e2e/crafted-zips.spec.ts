@@ -5,7 +5,7 @@
 import { expect, test } from "@playwright/test";
 import { ACTIONS } from "@/lib/api-keys/scopes";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
-import { countBomb, nuspecBomb, overlapBomb } from "@/tests/crafted-zips";
+import { countBomb, nuspecBomb, nuspecOf, overlapBomb } from "@/tests/crafted-zips";
 import { e2eDb } from "./fixtures";
 import { multipartNuGet58 } from "./nupkg";
 import { rawRequest } from "./raw-http";
@@ -19,6 +19,7 @@ const attacks: [string, Buffer, string][] = [
   ["1,100 root nuspecs sharing one 1 MB deflate stream", overlapBomb(1100), "The package has more than one .nuspec file at its root."],
   ["65,535 root nuspecs sharing one 1 MB deflate stream", overlapBomb(65_535), "The package has more than one .nuspec file at its root."],
   ["a nuspec declared as 1,000 bytes that inflates to 200 MB", nuspecBomb(200), "The package's .nuspec file is damaged."],
+  ["a nuspec of 60,000 tags <a/> (500 bytes compressed)", nuspecOf("A", "<a/>".repeat(60_000)), "The package's .nuspec file has too many XML elements."],
 ];
 
 const PUSHES = 5;

@@ -175,6 +175,11 @@ export function nuspecBomb(mb = 200): Buffer {
   return rawZip([{ name: "Bomb.nuspec", data: deflatedZeros(mb), method: 8, crc32: crc32(Buffer.alloc(1000)), uncompressedSize: 1000 }]);
 }
 
+/** A root nuspec of `id` and version 1.0.0 holding `filler` after them: 1 MB of "<a/>" deflates to about 1 KB. */
+export function nuspecOf(id: string, filler: string): Buffer {
+  return rawZip([entry(`${id}.nuspec`, `<package><metadata><id>${id}</id><version>1.0.0</version>${filler}</metadata></package>`)]);
+}
+
 /** As many central records as `bytes` hold (one-letter names, none a nuspec), all pointing at one empty entry: the longest walk a body of that size can ask for. */
 export function manyEntries(bytes: number): Buffer {
   const first = rawZip([entry("x", "", false)]);

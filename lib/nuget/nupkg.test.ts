@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { strToU8, zipSync } from "fflate";
 import { buildNupkg, nuspecXml } from "@/e2e/nupkg";
-import { countBomb, entry, nuspecBomb, overlapBomb, rawZip } from "@/tests/crafted-zips";
-import { isRootNuspec, readNupkg } from "./nupkg";
+import { countBomb, entry, nuspecBomb, nuspecOf, overlapBomb, rawZip } from "@/tests/crafted-zips";
+import { isRootNuspec, MAX_NUSPEC_BYTES, MAX_NUSPEC_TAGS, readNupkg } from "./nupkg";
 
 describe("readNupkg", () => {
   it.each(["2010/07", "2013/05", "none"] as const)("reads id and version from a %s nuspec", async (namespace) => {
@@ -42,6 +42,20 @@ describe("readNupkg", () => {
     const r = await readNupkg(bytes);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toContain(reason);
+  });
+
+  it("refuses a nuspec of more than MAX_NUSPEC_TAGS tags before parsing it, and parses one of that many", async () => {
+    // eight tags around the filler
+    expect(await readNupkg(nuspecOf("A", "<a/>".repeat(MAX_NUSPEC_TAGS + 1 - 8)))).toEqual({ ok: false, reason: "The package's .nuspec file has too many XML elements." });
+    expect(await readNupkg(nuspecOf("A", "<a/>".repeat(MAX_NUSPEC_TAGS - 8)))).toMatchObject({ ok: true, id: "A" });
+  });
+
+  it("reads a nuspec of MAX_NUSPEC_BYTES, and refuses one a byte longer", async () => {
+    const head = "<package><metadata><id>A</id><version>1.0.0</version><description>";
+    const tail = "</description></metadata></package>";
+    const sized = (bytes: number) => rawZip([entry("A.nuspec", head + "x".repeat(bytes - head.length - tail.length) + tail)]);
+    expect(await readNupkg(sized(MAX_NUSPEC_BYTES))).toMatchObject({ ok: true, id: "A" });
+    expect(await readNupkg(sized(MAX_NUSPEC_BYTES + 1))).toEqual({ ok: false, reason: "The package's .nuspec file is too large." });
   });
 
   it("refuses an oversized nuspec without inflating it", async () => {

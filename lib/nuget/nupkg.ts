@@ -9,8 +9,19 @@ export type NupkgResult =
   | { ok: true; id: string; version: NuGetVersion; versionText: string }
   | { ok: false; reason: string };
 
-/** a nuspec is a few kB; refusing big ones keeps a zip bomb from inflating in memory */
-const MAX_NUSPEC_BYTES = 1024 * 1024;
+/**
+ * A nuspec is a few kB: nuget.org takes at most 4,000 characters for each of description,
+ * summary, title, tags, authors and copyright, and 35,000 for release notes. The cap bounds
+ * what is inflated, and what the XML parser, on the event loop, reads: it costs about 0.25 s
+ * per MB of text (bench/crafted-zips.ts: a 1 MB description stalled /api/health for 0.5 s).
+ */
+export const MAX_NUSPEC_BYTES = 256 * 1024;
+/**
+ * Tags ('<') in a nuspec. The XML parser runs on the event loop and costs 2-6 µs per element:
+ * 60,000 "<a/>" (from a 500-byte upload) stalled every request for 0.2-0.4 s, and 10,000 for
+ * 20-70 ms. A real nuspec has tens to a few hundred tags (a metapackage's dependency groups).
+ */
+export const MAX_NUSPEC_TAGS = 4_000;
 
 const ZIP_REASONS: Record<ZipProblem, string> = {
   invalid: "The package is not a valid .nupkg (zip) file.",
@@ -76,6 +87,10 @@ export async function readNupkg(bytes: Uint8Array): Promise<NupkgResult> {
   if (found.entries.length > 1) return { ok: false, reason: "The package has more than one .nuspec file at its root." };
   const nuspec = await readEntry(bytes, found.entries[0], MAX_NUSPEC_BYTES);
   if (!nuspec.ok) return { ok: false, reason: ZIP_REASONS[nuspec.problem] };
+
+  let tags = 0;
+  for (let at = nuspec.data.indexOf(0x3c); at !== -1 && tags <= MAX_NUSPEC_TAGS; at = nuspec.data.indexOf(0x3c, at + 1)) tags++;
+  if (tags > MAX_NUSPEC_TAGS) return { ok: false, reason: "The package's .nuspec file has too many XML elements." };
 
   let doc: Record<string, unknown>;
   try {
