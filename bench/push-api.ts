@@ -31,9 +31,8 @@
 // through the data layer.
 //   npx tsx bench/push-api.ts
 import Database from "better-sqlite3";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
 import http from "node:http";
 import { createRequire, register } from "node:module";
 import { freePort } from "../tests/free-port";
@@ -43,6 +42,7 @@ import { buildNupkg, multipartNuGet58 } from "@/e2e/nupkg";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
 import { readNupkg } from "@/lib/nuget/nupkg";
 import { measureKeyCheck, printKeyCheck } from "./key-check";
+import { freshServerEnv, requireBuild, root, waitFor } from "./production-server";
 
 register(new URL("../e2e/nuget/server-only-hook.mjs", import.meta.url));
 const { createApiKey } = await import("@/lib/api-keys/store");
@@ -58,7 +58,6 @@ interface AutocannonResult {
 }
 const autocannon = createRequire(import.meta.url)("autocannon") as (opts: object) => Promise<AutocannonResult>;
 
-const root = path.resolve(import.meta.dirname, "..");
 const dir = path.join(root, ".data/bench");
 const MB = 1024 * 1024;
 
@@ -82,37 +81,9 @@ function median(xs: number[]): number {
 }
 
 
-async function waitFor(url: string, server: ChildProcess, method = "GET") {
-  for (let i = 0; i < 120; i++) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(url, { method, body: method === "PUT" ? "warm" : undefined })).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server did not answer ${url}`);
-}
-
 async function main() {
-  if (!existsSync(path.join(root, ".next/BUILD_ID")) || !existsSync(path.join(root, "dist/server.mjs"))) {
-    console.error("No production build: run `npm run build` first (this benchmark builds nothing).");
-    process.exit(2);
-  }
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const env = {
-    ...process.env,
-    DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
-    PACKAGES_DIR: path.join(dir, "packages"),
-    MAIL_DIR: path.join(dir, "mail"),
-    AUTH_SECRET: randomBytes(32).toString("base64"),
-    NEXT_TELEMETRY_DISABLED: "1",
-    SEED_DEMO: "0",
-    NODE_ENV: "production" as const,
-  };
-  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: "pipe" });
+  requireBuild();
+  const env = freshServerEnv(dir);
   // WAL, as `npm start` runs it (scripts/prepare-db.mjs): the baseline's insert and the push's
   // transaction then commit alike, as in production
   const sqlite = new Database(path.join(dir, "bench.db"));

@@ -70,7 +70,7 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
   if (!nupkg || nupkg.byteLength === 0) {
     return nugetAnswer(400, { reason: "The request must be multipart/form-data with the .nupkg as its first part." });
   }
-  const pkg = readNupkg(nupkg);
+  const pkg = await readNupkg(nupkg);
   if (!pkg.ok) return nugetAnswer(400, { reason: pkg.reason });
   const { id, version } = pkg;
 

@@ -1,0 +1,48 @@
+// The production build as the benchmarks run it: they build nothing, so it must exist; each
+// benchmark gives it a fresh SQLite database and folders of its own, and waits until it answers.
+import { execFileSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+
+export const root = path.resolve(import.meta.dirname, "..");
+
+/** Exits with a hint unless `npm run build` has run. */
+export function requireBuild(): void {
+  if (!existsSync(path.join(root, ".next/BUILD_ID")) || !existsSync(path.join(root, "dist/server.mjs"))) {
+    console.error("No production build: run `npm run build` first (this benchmark builds nothing).");
+    process.exit(2);
+  }
+}
+
+/** Empties `dir`, migrates a SQLite database in it, and returns the server's environment, with its packages and mails there too. */
+export function freshServerEnv(dir: string) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const env = {
+    ...process.env,
+    DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
+    PACKAGES_DIR: path.join(dir, "packages"),
+    MAIL_DIR: path.join(dir, "mail"),
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    NEXT_TELEMETRY_DISABLED: "1",
+    SEED_DEMO: "0",
+    NODE_ENV: "production" as const,
+  };
+  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: "pipe" });
+  return env;
+}
+
+/** Resolves once `url` answers 2xx (to a GET, or a small PUT); throws if the server exits or has not answered after 30 s. */
+export async function waitFor(url: string, server: ChildProcess, method: "GET" | "PUT" = "GET") {
+  for (let i = 0; i < 120; i++) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(url, { method, body: method === "PUT" ? "warm" : undefined })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server did not answer ${url}`);
+}
