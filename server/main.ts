@@ -18,7 +18,7 @@ import path from "node:path";
 import { push } from "@/app/api/v2/_lib/push";
 import { nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { db } from "@/lib/db";
-import { reconcilePackageFiles } from "@/lib/packages/store";
+import { reconcilePackageFiles } from "@/lib/packages/files";
 import { SECURITY_HEADERS } from "@/lib/security-headers";
 
 const port = Number(process.env.PORT || 3000);
@@ -166,7 +166,6 @@ function forwardToNext(req: http.IncomingMessage, res: http.ServerResponse, body
 // pushes cut short by a crash may have left files no row names
 const reconciled = await reconcilePackageFiles(db);
 if (reconciled.removed) console.log(`> removed ${reconciled.removed} package file(s) left by interrupted pushes`);
-if (reconciled.moved) console.log(`> moved ${reconciled.moved} package file(s) to the current layout`);
 
 const child = fork(path.join(import.meta.dirname, "next-server.mjs"), { env: { ...process.env, NEXT_SOCKET: socketPath } });
 child.on("exit", (code, signal) => {

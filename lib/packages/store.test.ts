@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, expect, it } from "vitest";
@@ -9,7 +9,8 @@ import { packageFolder } from "@/tests/packages";
 import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
 import { listOwnedPackages } from "./listing";
-import { addPackageVersion, findPackage, packageFilePath, reconcilePackageFiles, setListed, type NewVersion } from "./store";
+import { packageFilePath } from "./files";
+import { addPackageVersion, findPackage, setListed, type NewVersion } from "./store";
 
 describeEachDb("package store", (getDb) => {
   let dir: string;
@@ -36,55 +37,6 @@ describeEachDb("package store", (getDb) => {
     const { files, named } = await packageFolder(getDb(), dir, id);
     expect(files, id).toEqual(named);
   }
-  const hoursAgo = (file: string, hours: number) => {
-    const t = new Date(Date.now() - hours * 3_600_000);
-    utimesSync(file, t, t);
-  };
-
-  it("reconcilePackageFiles: removes files no row names once an hour old, moves the earlier layout's files", async () => {
-    const db = getDb();
-    const kept = newVersion(`Kept.Pkg${Date.now()}`, "1.0.0");
-    const stored = await addPackageVersion(db, kept, dir);
-    if (stored.status !== "created") throw new Error(stored.status);
-    const idKey = kept.packageId.toLowerCase();
-    const file = packageFilePath(dir, idKey, "1.0.0", stored.versionId);
-    hoursAgo(file, 2);
-    // a crash mid-push: a file no row names, old and recent
-    const orphan = packageFilePath(dir, idKey, "2.0.0", "dead-push");
-    const recent = packageFilePath(dir, idKey, "3.0.0", "in-flight");
-    writeFileSync(orphan, "x");
-    writeFileSync(recent, "y");
-    hoursAgo(orphan, 2);
-    // the earlier layout: <id>/<version>/<id>.<version>.nupkg and temp files in .tmp
-    const legacy = newVersion(`Legacy.Pkg${Date.now()}`, "1.0.0");
-    const moved = await addPackageVersion(db, legacy, dir);
-    if (moved.status !== "created") throw new Error(moved.status);
-    const legacyKey = legacy.packageId.toLowerCase();
-    const now = packageFilePath(dir, legacyKey, "1.0.0", moved.versionId);
-    mkdirSync(path.join(dir, legacyKey, "1.0.0"));
-    const before = path.join(dir, legacyKey, "1.0.0", `${legacyKey}.1.0.0.nupkg`);
-    writeFileSync(before, readFileSync(now));
-    readdirSync(path.join(dir, legacyKey)).filter((f) => f.endsWith(".nupkg")).forEach((f) => rmSync(path.join(dir, legacyKey, f)));
-    const legacyOrphan = path.join(dir, legacyKey, "9.0.0", `${legacyKey}.9.0.0.nupkg`);
-    mkdirSync(path.dirname(legacyOrphan));
-    writeFileSync(legacyOrphan, "z");
-    hoursAgo(legacyOrphan, 2);
-    mkdirSync(path.join(dir, ".tmp"));
-    writeFileSync(path.join(dir, ".tmp", "old.nupkg"), "t");
-    hoursAgo(path.join(dir, ".tmp", "old.nupkg"), 2);
-
-    expect(await reconcilePackageFiles(db, dir)).toEqual({ removed: 3, moved: 1 });
-    expect(readdirSync(path.join(dir, idKey)).sort()).toEqual([path.basename(file), path.basename(recent)].sort());
-    expect(readFileSync(now).equals(Buffer.from(legacy.bytes))).toBe(true);
-    expect(readdirSync(path.join(dir, legacyKey))).toEqual([path.basename(now)]);
-    expect(existsSync(path.join(dir, ".tmp"))).toBe(false);
-    // the download finds the moved file
-    expect((await findPackage(db, legacy.packageId, { versionKey: "1.0.0" }, dir))?.version?.filePath).toBe(now);
-    // nothing left to do
-    expect(await reconcilePackageFiles(db, dir)).toEqual({ removed: 0, moved: 0 });
-    expect(await reconcilePackageFiles(db, path.join(dir, "no-such-folder"))).toEqual({ removed: 0, moved: 0 });
-  });
-
   it("stores a new id: registration owned by the scope owner, version row, file in place", async () => {
     const input = newVersion(`New.Pkg${Date.now()}`, "1.0");
     const r = await addPackageVersion(getDb(), input, dir);
