@@ -8,11 +8,13 @@ import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { packageFolder } from "@/tests/packages";
 import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
+import { createDb, isConnectionLost, type Db } from "@/lib/create-db";
+import { cutProxy, type CutProxy } from "@/tests/cut-proxy";
 import { listOwnedPackages } from "./listing";
 import { packageFilePath } from "./files";
 import { addPackageVersion, findPackage, setListed, type NewVersion } from "./store";
 
-describeEachDb("package store", (getDb) => {
+describeEachDb("package store", (getDb, provider, getUrl) => {
   let dir: string;
   let owner: { id: string; username: string };
   beforeEach(async () => {
@@ -251,4 +253,80 @@ describeEachDb("package store", (getDb) => {
     expect(await db.packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
     await expectFilesMatchRows(id);
   });
+
+  if (provider === "postgresql") {
+    /** A second client on the same database, through a proxy that can cut its connection. */
+    async function throughProxy(run: (db: Db, proxy: CutProxy) => Promise<void>) {
+      const proxy = await cutProxy(getUrl());
+      const db = createDb(proxy.url);
+      try {
+        await run(db, proxy);
+      } finally {
+        await db.$disconnect();
+        await proxy.close();
+      }
+    }
+
+    it("a COMMIT the server carried out but whose answer was lost: the push is created and keeps its file", async () => {
+      await throughProxy(async (db, proxy) => {
+        const input = newVersion(`Lost.Commit${Date.now()}`, "1.0.0");
+        const cut = proxy.cutAt("COMMIT", "after");
+        const r = await addPackageVersion(db, input, dir);
+        await cut;
+        expect(r.status).toBe("created");
+        const found = await findPackage(getDb(), input.packageId, { versionKey: "1.0.0" }, dir);
+        expect(found?.version?.id).toBe(r.status === "created" ? r.versionId : null);
+        expect(readFileSync(found!.version!.filePath).equals(Buffer.from(input.bytes))).toBe(true);
+        await expectFilesMatchRows(input.packageId);
+      });
+    });
+
+    it("a push whose connection is cut before its COMMIT: a connection-lost error, no row, no file", async () => {
+      await throughProxy(async (db, proxy) => {
+        const input = newVersion(`Lost.Insert${Date.now()}`, "1.0.0");
+        const cut = proxy.cutAt("COMMIT", "before");
+        const error = await addPackageVersion(db, input, dir).then(() => null, (e: unknown) => e);
+        await cut;
+        expect(isConnectionLost(error)).toBe(true);
+        expect(await findPackage(getDb(), input.packageId)).toBeNull();
+        expect(existsSync(path.join(dir, input.packageId.toLowerCase()))).toBe(false);
+        // the pool recovers: the next push goes through
+        expect((await addPackageVersion(db, newVersion(input.packageId, "1.0.0"), dir)).status).toBe("created");
+      });
+    });
+
+    it("a read that lost its connection is run again on a new one", async () => {
+      await throughProxy(async (db, proxy) => {
+        const input = newVersion(`Lost.Read${Date.now()}`, "1.0.0");
+        if ((await addPackageVersion(getDb(), input, dir)).status !== "created") throw new Error("not stored");
+        const cut = proxy.cutAt(`"PackageOwner" o WHERE`, "before");
+        expect(await findPackage(db, input.packageId, { versionKey: "1.0.0" })).toMatchObject({ packageId: input.packageId, version: { version: "1.0.0" } });
+        await cut;
+        // and Prisma's reads alike
+        const prismaCut = proxy.cutAt(`"PackageVersion"`, "before");
+        expect(await db.packageVersion.count({ where: { registration: { idKey: input.packageId.toLowerCase() } } })).toBe(1);
+        await prismaCut;
+      });
+    });
+
+    it("connections the server ends while idle in the pool do not crash the process, before Prisma ever connected", async () => {
+      const app = `nk_idle_${Date.now()}`;
+      const url = new URL(getUrl());
+      url.searchParams.set("application_name", app);
+      const db = createDb(url.toString());
+      try {
+        // the hot reader's pool.query only: PrismaPg has not put its listener on the pool yet
+        await Promise.all([1, 2, 3].map(() => findPackage(db, `No.Such${Date.now()}`)));
+        const admin = createDb(getUrl());
+        const ended = await admin.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = $1`, app);
+        await admin.$disconnect();
+        expect(Number(ended[0].n)).toBeGreaterThan(0);
+        // an uncaught 'error' would have ended the run by now; the pool makes new connections
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(await findPackage(db, `No.Such${Date.now()}`)).toBeNull();
+      } finally {
+        await db.$disconnect();
+      }
+    });
+  }
 });

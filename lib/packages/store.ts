@@ -5,7 +5,7 @@
 // push itself or, if the process died mid-push, by reconcilePackageFiles at the next start.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { constraintViolation, hotReader, hotWriter, type Db, type HotSql, type HotStatement } from "@/lib/create-db";
+import { constraintViolation, hotReader, isConnectionLost, hotWriter, type Db, type HotSql, type HotStatement } from "@/lib/create-db";
 import { packageIdKey } from "@/lib/nuget/package-id";
 import { packageFilePath, packagesDir, removePackageFile, settlePackageFile, writePackageFile } from "./files";
 import type { NuGetVersion } from "@/lib/nuget/version";
@@ -165,10 +165,10 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
   const idKey = packageIdKey(input.packageId);
   const versionId = randomUUID();
   const file = packageFilePath(dir, idKey, input.version.key, versionId);
+  const registrationId = input.registrationId ?? randomUUID();
   try {
     const sha512 = await writePackageFile(file, input.bytes, dir);
     const now = new Date();
-    const registrationId = input.registrationId ?? randomUUID();
     const statements: HotStatement[] = [];
     if (input.registrationId === null) {
       statements.push(
@@ -204,6 +204,17 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
     await settlePackageFile(file, dir);
     return { status: "created", versionId, registrationId };
   } catch (e) {
+    if (isConnectionLost(e)) {
+      // The connection went: maybe during COMMIT, after the server committed. Then the row
+      // names the file, which must stay (and the push did succeed). Asked on a new connection.
+      const committed = await db.packageVersion.count({ where: { id: versionId } }).then((n) => n > 0, () => null);
+      if (committed) {
+        await settlePackageFile(file, dir);
+        return { status: "created", versionId, registrationId };
+      }
+      // cannot tell: the file and its marker stay, and the next start decides by the row
+      if (committed === null) throw e;
+    }
     await removePackageFile(file, dir);
     const violated = constraintViolation(e);
     if (violated === "unique") return input.registrationId === null ? { status: "id-taken" } : { status: "exists" };
