@@ -7,7 +7,7 @@ import { buildNupkg } from "@/e2e/nupkg";
 import { insertTestUser } from "@/tests/api-keys";
 import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
-import { packageFilePath, reconcilePackageFiles } from "./files";
+import { MARKER_HOST, packageFilePath, reconcilePackageFiles } from "./files";
 import { addPackageVersion } from "./store";
 
 /** The pid of a process that has ended. */
@@ -44,7 +44,7 @@ describeEachDb("package files", (getDb) => {
     return file;
   };
   const marker = (host: string, pid: number, file: string) => {
-    const at = path.join(dir, ".pushing", [encodeURIComponent(host), pid, path.basename(path.dirname(file)), path.basename(file)].join("@"));
+    const at = path.join(dir, ".pushing", [host, pid, path.basename(path.dirname(file)), path.basename(file)].join("@"));
     mkdirSync(path.dirname(at), { recursive: true });
     writeFileSync(at, "");
     return at;
@@ -83,17 +83,18 @@ describeEachDb("package files", (getDb) => {
     const dead = deadPid();
     const halfWritten = orphan(idKey, "2.0.0", "dead-writer");
     const deadMarkers = [
-      marker(hostname(), dead, halfWritten),
+      marker(MARKER_HOST, dead, halfWritten),
       // died after its commit, before removing its marker
-      marker(hostname(), dead, committed),
+      marker(MARKER_HOST, dead, committed),
       // a dead process whose pid is ours now (this process serves nothing yet)
-      marker(hostname(), process.pid, orphan(idKey, "3.0.0", "same-pid")),
+      marker(MARKER_HOST, process.pid, orphan(idKey, "3.0.0", "same-pid")),
       // died before its file was created
-      marker(hostname(), dead, packageFilePath(dir, idKey, "4.0.0", "never-written")),
+      marker(MARKER_HOST, dead, packageFilePath(dir, idKey, "4.0.0", "never-written")),
     ];
-    // in flight: a live process of this host (our parent), a process of another host
-    const live = marker(hostname(), process.ppid, orphan(idKey, "5.0.0", "live-writer"));
-    const elsewhere = marker(`not-${hostname()}`, dead, orphan(idKey, "6.0.0", "other-host"));
+    // in flight: a live process of this host (our parent), a process of another machine (or of
+    // this host name before a reboot)
+    const live = marker(MARKER_HOST, process.ppid, orphan(idKey, "5.0.0", "live-writer"));
+    const elsewhere = marker(`${encodeURIComponent(hostname())}~another-boot`, dead, orphan(idKey, "6.0.0", "other-host"));
 
     expect(await reconcilePackageFiles(db, dir)).toEqual({ removed: 2 });
     expect(readdirSync(path.dirname(committed)).sort()).toEqual(

@@ -4,7 +4,7 @@
 // removed, so a restart can tell a dead process's half-written file from a live one's.
 import "server-only";
 import { createHash } from "node:crypto";
-import { closeSync, constants, fsync, mkdirSync, openSync, write } from "node:fs";
+import { closeSync, constants, fsync, mkdirSync, openSync, readFileSync, write } from "node:fs";
 import { readdir, rmdir, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -30,8 +30,23 @@ export function packageFilePath(dir: string, idKey: string, versionKey: string, 
 
 /** The folder of in-flight markers; a dot name no package id can have (ids start with a letter or digit). */
 const PUSHING = ".pushing";
-/** "@" appears in no package id or version, nor in an encoded host name. */
+/** "@" appears in no package id or version, nor in an encoded host name ("~" joins its parts). */
 const SEP = "@";
+
+/**
+ * This machine in a marker's name: its host name and, where Linux tells it, the kernel's boot
+ * id, so two machines given one host name (replicas with a fixed hostname) do not take each
+ * other's pids for their own, and a reboot does not either.
+ */
+export const MARKER_HOST = [hostname(), bootId()].filter(Boolean).map(encodeURIComponent).join("~");
+
+function bootId(): string {
+  try {
+    return readFileSync(/*turbopackIgnore: true*/ "/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return "";
+  }
+}
 
 /**
  * `.pushing/<host>@<pid>@<idKey>@<file name>`: who writes the file (a restart on this host
@@ -39,7 +54,7 @@ const SEP = "@";
  * may lose it, and then the file falls back to the age rule (see reconcilePackageFiles).
  */
 function markerPath(file: string, dir: string): string {
-  const name = [encodeURIComponent(hostname()), process.pid, path.basename(path.dirname(file)), path.basename(file)].join(SEP);
+  const name = [MARKER_HOST, process.pid, path.basename(path.dirname(file)), path.basename(file)].join(SEP);
   return path.join(dir, PUSHING, name);
 }
 
@@ -214,11 +229,10 @@ export async function reconcilePackageFiles(db: Db, dir = packagesDir(), olderTh
     }
   };
 
-  const host = encodeURIComponent(hostname());
   for (const name of await readdir(path.join(dir, PUSHING)).catch(() => [])) {
     const marker = path.join(dir, PUSHING, name);
     const [markerHost, pid, idKey, file] = name.split(SEP);
-    const dead = markerHost === host && (Number(pid) === process.pid || !isAlive(Number(pid)));
+    const dead = markerHost === MARKER_HOST && (Number(pid) === process.pid || !isAlive(Number(pid)));
     if (dead && idKey && file) {
       if (!expected.has(`${idKey}/${file}`)) await remove(path.join(dir, idKey, file));
       await unlink(marker).catch(() => {});
