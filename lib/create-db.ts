@@ -251,8 +251,9 @@ const READ_RETRIES = 5;
  *   (the pool has already discarded the client: there is nothing else to do);
  * - a plain read (one SELECT outside a transaction: Prisma's and the hot reader's reads go
  *   through pool.query) that lost its connection is run again on a new one: it changed
- *   nothing, so it is safe to repeat. Writes and transactions are not: their error reaches the
- *   caller (the push answers 503).
+ *   nothing, so it is safe to repeat (a SELECT of a function with side effects would not be:
+ *   the app runs none). Writes and transactions are not: their error reaches the caller (the
+ *   push answers 503).
  */
 function resilientPool(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url });
