@@ -20,11 +20,12 @@ export interface TestUser {
   password: string;
 }
 
-export async function createUser(opts: { confirmed?: boolean; username?: string } = {}): Promise<TestUser> {
+/** `db`: another database than the e2e one (a test's own server, e2e/instances.ts). */
+export async function createUser(opts: { confirmed?: boolean; username?: string; db?: Db } = {}): Promise<TestUser> {
   const username = opts.username ?? `user_${randomBytes(5).toString("hex")}`;
   const password = `pw-${randomBytes(8).toString("hex")}`;
   const email = `${username.toLowerCase()}@example.test`;
-  const user = await e2eDb().user.create({
+  const user = await (opts.db ?? e2eDb()).user.create({
     data: {
       username,
       usernameKey: username.toLowerCase(),

@@ -12,7 +12,7 @@ import { checkEnv, EnvError, type Env } from "@/lib/env";
 import { db } from "@/lib/db";
 import { push } from "@/lib/nuget/push";
 import { nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
-import { reconcilePackageFiles } from "@/lib/packages/store";
+import { reconcilePackageFiles } from "@/lib/packages/files";
 import { foreignActionOrigin, malformedPath, plain, readWhole, setSecurityHeaders, settleForwardedHeaders, wellFormedActionBody, withBody } from "./edge";
 import { logError } from "@/lib/log";
 

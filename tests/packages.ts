@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Db } from "@/lib/create-db";
-import { packageFilePath } from "@/lib/packages/store";
+import { packageFilePath } from "@/lib/packages/files";
 
 /** The files in the id's folder, and the names its version rows give their files; a test expects them equal. */
 export async function packageFolder(db: Db, dir: string, id: string): Promise<{ files: string[]; named: string[] }> {

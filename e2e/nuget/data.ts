@@ -14,7 +14,7 @@ const store = await import("@/lib/api-keys/store");
 /** the API's key check, for tests to ask what the API makes of a key now */
 export const { authenticate } = await import("@/lib/api-keys/authenticate");
 /** where the store keeps a version's file */
-export const { packageFilePath } = await import("@/lib/packages/store");
+export const { packageFilePath } = await import("@/lib/packages/files");
 /** an id's package folder against its version rows (tests/packages.ts) */
 export const { packageFolder } = await import("@/tests/packages");
 

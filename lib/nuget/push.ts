@@ -4,7 +4,9 @@
 import "server-only";
 import type { AuthenticatedKey } from "@/lib/api-keys/authenticate";
 import { clientIp, writeAudit } from "@/lib/audit";
+import { isConnectionLost } from "@/lib/create-db";
 import { db } from "@/lib/db";
+import { logError } from "@/lib/log";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
 import { readNupkg } from "@/lib/nuget/nupkg";
 import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
@@ -24,6 +26,20 @@ const ZIP_MAGIC = Buffer.from("PK\x03\x04", "latin1");
 const slots = createSlots(maxConcurrentPushes());
 
 export async function push(request: PushRequest): Promise<NuGetAnswer> {
+  try {
+    return await pushOnce(request);
+  } catch (e) {
+    // The database connection was lost (a restart, a failover, a cut backend): nothing was
+    // stored, or whether it was is unknown (addPackageVersion keeps a row only with its file):
+    // the client may try again, and gets 201 or 409.
+    if (!isConnectionLost(e)) throw e;
+    logError("push: database connection lost (answered 503)", e);
+    await drainBody(request.body, maxPackageBytes());
+    return nugetAnswer(503, { reason: "Service Unavailable", detail: "The database could not be reached. Try again shortly.", headers: { "Retry-After": "5" } });
+  }
+}
+
+async function pushOnce(request: PushRequest): Promise<NuGetAnswer> {
   const limit = maxPackageBytes();
   // The key is checked before the body is read, but a refusal waits until the body is drained.
   const auth = await keyFor(request, "push");

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, expect, it } from "vitest";
@@ -8,10 +8,13 @@ import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { packageFolder } from "@/tests/packages";
 import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
+import { createDb, isConnectionLost, type Db } from "@/lib/create-db";
+import { cutProxy, type CutProxy } from "@/tests/cut-proxy";
 import { listOwnedPackages } from "./listing";
-import { addPackageVersion, findPackage, packageFilePath, reconcilePackageFiles, setListed, type NewVersion } from "./store";
+import { packageFilePath } from "./files";
+import { addPackageVersion, findPackage, setListed, type NewVersion } from "./store";
 
-describeEachDb("package store", (getDb) => {
+describeEachDb("package store", (getDb, provider, getUrl) => {
   let dir: string;
   let owner: { id: string; username: string };
   beforeEach(async () => {
@@ -36,55 +39,6 @@ describeEachDb("package store", (getDb) => {
     const { files, named } = await packageFolder(getDb(), dir, id);
     expect(files, id).toEqual(named);
   }
-  const hoursAgo = (file: string, hours: number) => {
-    const t = new Date(Date.now() - hours * 3_600_000);
-    utimesSync(file, t, t);
-  };
-
-  it("reconcilePackageFiles: removes files no row names once an hour old, moves the earlier layout's files", async () => {
-    const db = getDb();
-    const kept = newVersion(`Kept.Pkg${Date.now()}`, "1.0.0");
-    const stored = await addPackageVersion(db, kept, dir);
-    if (stored.status !== "created") throw new Error(stored.status);
-    const idKey = kept.packageId.toLowerCase();
-    const file = packageFilePath(dir, idKey, "1.0.0", stored.versionId);
-    hoursAgo(file, 2);
-    // a crash mid-push: a file no row names, old and recent
-    const orphan = packageFilePath(dir, idKey, "2.0.0", "dead-push");
-    const recent = packageFilePath(dir, idKey, "3.0.0", "in-flight");
-    writeFileSync(orphan, "x");
-    writeFileSync(recent, "y");
-    hoursAgo(orphan, 2);
-    // the earlier layout: <id>/<version>/<id>.<version>.nupkg and temp files in .tmp
-    const legacy = newVersion(`Legacy.Pkg${Date.now()}`, "1.0.0");
-    const moved = await addPackageVersion(db, legacy, dir);
-    if (moved.status !== "created") throw new Error(moved.status);
-    const legacyKey = legacy.packageId.toLowerCase();
-    const now = packageFilePath(dir, legacyKey, "1.0.0", moved.versionId);
-    mkdirSync(path.join(dir, legacyKey, "1.0.0"));
-    const before = path.join(dir, legacyKey, "1.0.0", `${legacyKey}.1.0.0.nupkg`);
-    writeFileSync(before, readFileSync(now));
-    readdirSync(path.join(dir, legacyKey)).filter((f) => f.endsWith(".nupkg")).forEach((f) => rmSync(path.join(dir, legacyKey, f)));
-    const legacyOrphan = path.join(dir, legacyKey, "9.0.0", `${legacyKey}.9.0.0.nupkg`);
-    mkdirSync(path.dirname(legacyOrphan));
-    writeFileSync(legacyOrphan, "z");
-    hoursAgo(legacyOrphan, 2);
-    mkdirSync(path.join(dir, ".tmp"));
-    writeFileSync(path.join(dir, ".tmp", "old.nupkg"), "t");
-    hoursAgo(path.join(dir, ".tmp", "old.nupkg"), 2);
-
-    expect(await reconcilePackageFiles(db, dir)).toEqual({ removed: 3, moved: 1 });
-    expect(readdirSync(path.join(dir, idKey)).sort()).toEqual([path.basename(file), path.basename(recent)].sort());
-    expect(readFileSync(now).equals(Buffer.from(legacy.bytes))).toBe(true);
-    expect(readdirSync(path.join(dir, legacyKey))).toEqual([path.basename(now)]);
-    expect(existsSync(path.join(dir, ".tmp"))).toBe(false);
-    // the download finds the moved file
-    expect((await findPackage(db, legacy.packageId, { versionKey: "1.0.0" }, dir))?.version?.filePath).toBe(now);
-    // nothing left to do
-    expect(await reconcilePackageFiles(db, dir)).toEqual({ removed: 0, moved: 0 });
-    expect(await reconcilePackageFiles(db, path.join(dir, "no-such-folder"))).toEqual({ removed: 0, moved: 0 });
-  });
-
   it("stores a new id: registration owned by the scope owner, version row, file in place", async () => {
     const input = newVersion(`New.Pkg${Date.now()}`, "1.0");
     const r = await addPackageVersion(getDb(), input, dir);
@@ -299,4 +253,80 @@ describeEachDb("package store", (getDb) => {
     expect(await db.packageVersion.count({ where: { registration: { idKey: id.toLowerCase() } } })).toBe(1);
     await expectFilesMatchRows(id);
   });
+
+  if (provider === "postgresql") {
+    /** A second client on the same database, through a proxy that can cut its connection. */
+    async function throughProxy(run: (db: Db, proxy: CutProxy) => Promise<void>) {
+      const proxy = await cutProxy(getUrl());
+      const db = createDb(proxy.url);
+      try {
+        await run(db, proxy);
+      } finally {
+        await db.$disconnect();
+        await proxy.close();
+      }
+    }
+
+    it("a COMMIT the server carried out but whose answer was lost: the push is created and keeps its file", async () => {
+      await throughProxy(async (db, proxy) => {
+        const input = newVersion(`Lost.Commit${Date.now()}`, "1.0.0");
+        const cut = proxy.cutAt("COMMIT", "after");
+        const r = await addPackageVersion(db, input, dir);
+        await cut;
+        expect(r.status).toBe("created");
+        const found = await findPackage(getDb(), input.packageId, { versionKey: "1.0.0" }, dir);
+        expect(found?.version?.id).toBe(r.status === "created" ? r.versionId : null);
+        expect(readFileSync(found!.version!.filePath).equals(Buffer.from(input.bytes))).toBe(true);
+        await expectFilesMatchRows(input.packageId);
+      });
+    });
+
+    it("a push whose connection is cut before its COMMIT: a connection-lost error, no row, no file", async () => {
+      await throughProxy(async (db, proxy) => {
+        const input = newVersion(`Lost.Insert${Date.now()}`, "1.0.0");
+        const cut = proxy.cutAt("COMMIT", "before");
+        const error = await addPackageVersion(db, input, dir).then(() => null, (e: unknown) => e);
+        await cut;
+        expect(isConnectionLost(error)).toBe(true);
+        expect(await findPackage(getDb(), input.packageId)).toBeNull();
+        expect(existsSync(path.join(dir, input.packageId.toLowerCase()))).toBe(false);
+        // the pool recovers: the next push goes through
+        expect((await addPackageVersion(db, newVersion(input.packageId, "1.0.0"), dir)).status).toBe("created");
+      });
+    });
+
+    it("a read that lost its connection is run again on a new one", async () => {
+      await throughProxy(async (db, proxy) => {
+        const input = newVersion(`Lost.Read${Date.now()}`, "1.0.0");
+        if ((await addPackageVersion(getDb(), input, dir)).status !== "created") throw new Error("not stored");
+        const cut = proxy.cutAt(`"PackageOwner" o WHERE`, "before");
+        expect(await findPackage(db, input.packageId, { versionKey: "1.0.0" })).toMatchObject({ packageId: input.packageId, version: { version: "1.0.0" } });
+        await cut;
+        // and Prisma's reads alike
+        const prismaCut = proxy.cutAt(`"PackageVersion"`, "before");
+        expect(await db.packageVersion.count({ where: { registration: { idKey: input.packageId.toLowerCase() } } })).toBe(1);
+        await prismaCut;
+      });
+    });
+
+    it("connections the server ends while idle in the pool do not crash the process, before Prisma ever connected", async () => {
+      const app = `nk_idle_${Date.now()}`;
+      const url = new URL(getUrl());
+      url.searchParams.set("application_name", app);
+      const db = createDb(url.toString());
+      try {
+        // the hot reader's pool.query only: PrismaPg has not put its listener on the pool yet
+        await Promise.all([1, 2, 3].map(() => findPackage(db, `No.Such${Date.now()}`)));
+        const admin = createDb(getUrl());
+        const ended = await admin.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = $1`, app);
+        await admin.$disconnect();
+        expect(Number(ended[0].n)).toBeGreaterThan(0);
+        // an uncaught 'error' would have ended the run by now; the pool makes new connections
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(await findPackage(db, `No.Such${Date.now()}`)).toBeNull();
+      } finally {
+        await db.$disconnect();
+      }
+    });
+  }
 });
