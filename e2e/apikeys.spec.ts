@@ -522,7 +522,9 @@ test("bad input: every crafted create request is refused with a clear message, n
   await seedPackages(stranger, ["Their.Pkg"]);
   const user = await signedIn(page, { packages: ["Mine.Pkg"] });
   const cases: [string, (body: string) => string, string][] = [
-    ["blank name", setField("name", "   "), "The key name is required."],
+    // nuget.org's server texts (GenerateApiKey), not the page's "The key name is required."
+    ["blank name", setField("name", "   "), "Can't generate an API key without a description."],
+    ["blank owner", setField("owner", ""), "You must specify a package owner to generate an API key."],
     ["overlong name", setField("name", "n".repeat(257)), "The key name must be at most 256 characters."],
     ["unknown expiry", setField("expiresInDays", "7"), "API key expiration must be 1, 90, 180, 270, or 365 days."],
     ["someone else as owner", setField("owner", stranger.username), "The current user does not have permission to create an ApiKey with the specified owner or scopes."],
