@@ -5,8 +5,8 @@ import { expect, test, type Page, type Route } from "@playwright/test";
 import { createUser, e2eDb, signIn, type TestUser } from "./fixtures";
 import { insertTestKey } from "@/tests/api-keys";
 import { authenticate } from "./nuget/data";
+import { PAGE, createForm, keyRow, sectionToggle } from "./apikeys-states";
 
-const PAGE = "/account/apikeys";
 const KEY_RE = /^oy2[a-z2-7]{43}$/;
 const DAY = 86_400_000;
 
@@ -37,9 +37,8 @@ function mailsTo(email: string): string[] {
     .filter((m) => m.includes(`To: ${email}`));
 }
 
-const toggle = (page: Page, name: "Create" | "Manage") => page.getByRole("heading", { name }).getByRole("button");
-const row = (page: Page, name: string) => page.getByRole("listitem").filter({ has: page.getByRole("heading", { name, exact: true }) });
-const createForm = (page: Page) => page.getByRole("form", { name: "Create API key" });
+const toggle = sectionToggle;
+const row = keyRow;
 
 async function openCreate(page: Page) {
   await toggle(page, "Create").click();
