@@ -3,8 +3,8 @@
 // navigator.clipboard exists only in secure contexts (https, localhost); on a plain http://
 // origin we fall back to a hidden textarea + execCommand("copy"), removed right after.
 import { useEffect, useState } from "react";
-import CopyIcon from "lucide-react/icons/copy";
 import { iconLinkButton } from "@/components/ui/button-styles";
+import { RowIcon } from "./row-icons";
 
 async function copyText(text: string): Promise<boolean> {
   try {
@@ -46,7 +46,7 @@ export function CopyButton({ secret }: { secret: string }) {
         className={iconLinkButton}
         onClick={async () => setCopied(await copyText(secret))}
       >
-        <CopyIcon size={16} strokeWidth={1.75} />
+        <RowIcon name="copy" />
         Copy
       </button>
       {copied ? (

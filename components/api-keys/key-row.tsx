@@ -3,17 +3,11 @@
 import { useState, useTransition } from "react";
 import dynamic from "next/dynamic";
 import { deleteKeyAction, regenerateKeyAction, revokeKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
-import Ban from "lucide-react/icons/ban";
-import CircleMinus from "lucide-react/icons/circle-minus";
-import Eye from "lucide-react/icons/eye";
-import Pencil from "lucide-react/icons/pencil";
-import RotateCw from "lucide-react/icons/rotate-cw";
-import Timer from "lucide-react/icons/timer";
-import Trash2 from "lucide-react/icons/trash-2";
 import { iconLinkButton, linkButton } from "@/components/ui/button-styles";
 import type { KeyRowData } from "@/lib/api-keys/present";
 import { CopyButton } from "./copy-button";
 import { KeyIcon } from "./key-icon";
+import { RowIcon } from "./row-icons";
 import { ROW_ERRORS } from "./row-errors";
 
 // The picker (and its virtualiser) loads only when a row is edited: first-load JS stays small.
@@ -65,7 +59,6 @@ export function KeyRow({
   };
 
   const packages = showAll ? row.packageIds : row.packageIds.slice(0, 3);
-  const StatusIcon = row.state === "revoked" ? Ban : Timer;
   return (
     <li aria-labelledby={headingId} data-state={row.state} className="flex gap-4 border-b border-gray-200 py-4 sm:gap-7">
       <KeyIcon state={secret ? "new" : row.state} />
@@ -76,12 +69,12 @@ export function KeyRow({
         {/* nuget.org's one status line: stopwatch + expiry, a divider, eye + scopes */}
         <p data-testid="key-status-line" className="mt-1 flex flex-wrap items-center gap-x-2.5 gap-y-1">
           <span data-testid="key-status" className={`inline-flex items-center gap-1.5 ${row.state === "active" ? "" : "text-[#a80000]"}`}>
-            <StatusIcon size={16} strokeWidth={1.75} className="shrink-0" />
+            <RowIcon name={row.state === "revoked" ? "ban" : "timer"} />
             {row.statusText}
           </span>
           <span aria-hidden="true" className="hidden h-5 border-l border-[#212121] sm:inline-block" />
           <span className="inline-flex items-start gap-1.5">
-            <Eye role="img" aria-label="Scopes" size={16} strokeWidth={1.75} className="mt-1 shrink-0" />
+            <RowIcon name="eye" label="Scopes" className="mt-1" />
             {row.scopesText}
           </span>
         </p>
@@ -127,20 +120,20 @@ export function KeyRow({
         <div role="group" aria-label="Key actions" data-testid="key-actions" className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
           {secret ? <CopyButton secret={secret} /> : null}
           <button type="button" className={iconLinkButton} disabled={pending} aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
-            <Pencil size={16} strokeWidth={1.75} />
+            <RowIcon name="pencil" />
             Edit
           </button>
           <button type="button" className={iconLinkButton} disabled={pending} onClick={run("regenerate")}>
-            <RotateCw size={16} strokeWidth={1.75} />
+            <RowIcon name="rotate-cw" />
             Regenerate
           </button>
           <button type="button" className={iconLinkButton} disabled={pending} onClick={run("delete")}>
-            <Trash2 size={16} strokeWidth={1.75} />
+            <RowIcon name="trash-2" />
             Delete
           </button>
           {row.state === "active" ? (
             <button type="button" className={iconLinkButton} disabled={pending} onClick={run("revoke")}>
-              <CircleMinus size={16} strokeWidth={1.75} />
+              <RowIcon name="circle-minus" />
               Revoke
             </button>
           ) : null}
