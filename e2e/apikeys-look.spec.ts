@@ -94,6 +94,12 @@ test.describe("at 1280 × 900", () => {
       });
     }
     await expect(keyRow(page, KEY_NAMES.active).getByTestId("key-details")).toContainText("Glob pattern:Contoso.*");
+    // the rows' icons reference symbols drawn once in the page: each reference must find its drawing
+    const unresolved = await page.getByRole("list", { name: "API keys" }).evaluate((list) =>
+      [...list.querySelectorAll("use")].map((u) => u.getAttribute("href") ?? "").filter((href) => !document.querySelector(`symbol${href} path, symbol${href} circle`)),
+    );
+    expect(unresolved).toEqual([]);
+    expect(await page.getByRole("list", { name: "API keys" }).locator("use").count()).toBeGreaterThan(20);
   });
 
   test("banners carry their icon and body-size type", async ({ page }) => {
