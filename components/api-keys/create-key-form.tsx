@@ -151,15 +151,15 @@ export default function CreateKeyForm({
         </select>
       </Field>
 
-      <fieldset className="mt-5 space-y-1.5" aria-describedby="create-actions-error">
+      <fieldset className="mt-5" aria-describedby="create-actions-error">
         <legend className="mb-1 text-2xl font-bold">Select Scopes</legend>
-        <label className="flex items-center gap-2">
+        <label className="flex items-center gap-2 py-1">
           <input type="checkbox" checked={push} onChange={(e) => setPush(e.target.checked)} />
           Push
         </label>
         <div role="radiogroup" aria-label="Push" className="ml-6">
           {([ACTIONS.push, ACTIONS.pushVersion] as const).map((value) => (
-            <label key={value} className={`flex items-center gap-2 ${push ? "" : "text-gray-500"}`}>
+            <label key={value} className={`flex items-center gap-2 py-1 ${push ? "" : "text-gray-500"}`}>
               <input
                 type="radio"
                 name="create-push-kind"
@@ -172,7 +172,7 @@ export default function CreateKeyForm({
             </label>
           ))}
         </div>
-        <label className="flex items-center gap-2">
+        <label className="flex items-center gap-2 py-1">
           <input type="checkbox" checked={unlist} onChange={(e) => setUnlist(e.target.checked)} />
           {ACTION_DESCRIPTIONS[ACTIONS.unlist]}
         </label>
