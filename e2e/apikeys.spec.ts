@@ -5,8 +5,8 @@ import { expect, test, type Page, type Route } from "@playwright/test";
 import { createUser, e2eDb, signIn, type TestUser } from "./fixtures";
 import { insertTestKey } from "@/tests/api-keys";
 import { authenticate } from "./nuget/data";
+import { PAGE, createForm, keyRow, sectionToggle } from "./apikeys-states";
 
-const PAGE = "/account/apikeys";
 const KEY_RE = /^oy2[a-z2-7]{43}$/;
 const DAY = 86_400_000;
 
@@ -37,9 +37,8 @@ function mailsTo(email: string): string[] {
     .filter((m) => m.includes(`To: ${email}`));
 }
 
-const toggle = (page: Page, name: "Create" | "Manage") => page.getByRole("heading", { name }).getByRole("button");
-const row = (page: Page, name: string) => page.getByRole("listitem").filter({ has: page.getByRole("heading", { name, exact: true }) });
-const createForm = (page: Page) => page.getByRole("form", { name: "Create API key" });
+const toggle = sectionToggle;
+const row = keyRow;
 
 async function openCreate(page: Page) {
   await toggle(page, "Create").click();
@@ -522,7 +521,9 @@ test("bad input: every crafted create request is refused with a clear message, n
   await seedPackages(stranger, ["Their.Pkg"]);
   const user = await signedIn(page, { packages: ["Mine.Pkg"] });
   const cases: [string, (body: string) => string, string][] = [
-    ["blank name", setField("name", "   "), "The key name is required."],
+    // nuget.org's server texts (GenerateApiKey), not the page's "The key name is required."
+    ["blank name", setField("name", "   "), "Can't generate an API key without a description."],
+    ["blank owner", setField("owner", ""), "You must specify a package owner to generate an API key."],
     ["overlong name", setField("name", "n".repeat(257)), "The key name must be at most 256 characters."],
     ["unknown expiry", setField("expiresInDays", "7"), "API key expiration must be 1, 90, 180, 270, or 365 days."],
     ["someone else as owner", setField("owner", stranger.username), "The current user does not have permission to create an ApiKey with the specified owner or scopes."],

@@ -10,6 +10,7 @@ import { Collapsible } from "@/components/ui/collapsible";
 import { useConfirm } from "@/components/ui/confirm-dialog";
 import type { KeyRowData } from "@/lib/api-keys/present";
 import { KeyRow } from "./key-row";
+import { RowIconSprite } from "./row-icons";
 
 // The wizard and its package picker load when Create is opened: first-load JS stays small.
 const CreateKeyForm = dynamic(() => import("./create-key-form"), { ssr: false });
@@ -129,19 +130,22 @@ export function ApiKeysClient({
         {rows.length === 0 ? (
           <Alert tone="info">You don&apos;t have any API keys.</Alert>
         ) : (
-          <ul aria-label="API keys">
-            {touchedFirst(rows, touched).map((row) => (
-              <KeyRow
-                key={row.id}
-                row={row}
-                secret={secrets[row.id]}
-                confirm={confirm}
-                onRegenerated={(s) => hold(s, "regenerated", row.id)}
-                onRevoked={() => bump(row.id)}
-                onError={setError}
-              />
-            ))}
-          </ul>
+          <>
+            <RowIconSprite />
+            <ul aria-label="API keys">
+              {touchedFirst(rows, touched).map((row) => (
+                <KeyRow
+                  key={row.id}
+                  row={row}
+                  secret={secrets[row.id]}
+                  confirm={confirm}
+                  onRegenerated={(s) => hold(s, "regenerated", row.id)}
+                  onRevoked={() => bump(row.id)}
+                  onError={setError}
+                />
+              ))}
+            </ul>
+          </>
         )}
       </Collapsible>
       {dialog}

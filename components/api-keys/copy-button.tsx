@@ -3,7 +3,8 @@
 // navigator.clipboard exists only in secure contexts (https, localhost); on a plain http://
 // origin we fall back to a hidden textarea + execCommand("copy"), removed right after.
 import { useEffect, useState } from "react";
-import { linkButton } from "@/components/ui/button-styles";
+import { iconLinkButton } from "@/components/ui/button-styles";
+import { RowIcon } from "./row-icons";
 
 async function copyText(text: string): Promise<boolean> {
   try {
@@ -42,9 +43,10 @@ export function CopyButton({ secret }: { secret: string }) {
     <span className="relative">
       <button
         type="button"
-        className={linkButton}
+        className={iconLinkButton}
         onClick={async () => setCopied(await copyText(secret))}
       >
+        <RowIcon name="copy" />
         Copy
       </button>
       {copied ? (

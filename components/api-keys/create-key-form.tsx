@@ -4,7 +4,8 @@
 import { useState, useTransition } from "react";
 import { createKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
 import { primaryButton, secondaryButton } from "@/components/ui/button-styles";
-import { Field, inputClass } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
+import { wizardInput } from "./form-styles";
 import { subjectsToSend } from "@/lib/api-keys/picker";
 import { MESSAGES, NAME_MAX, expiryLabel } from "@/lib/api-keys/rules";
 import { ACTION_DESCRIPTIONS, ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
@@ -94,8 +95,9 @@ export default function CreateKeyForm({
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Create API key" className="rounded border border-gray-300 p-4">
-      <div className="grid gap-4 md:grid-cols-[1fr_12rem]">
+    <form onSubmit={submit} noValidate aria-label="Create API key" className="border border-gray-300 p-4 sm:px-10 sm:py-8 [&_label.block]:font-bold">
+      {/* nuget.org's Bootstrap columns: Key Name and Package Owner 7/12, Expires In 5/12 */}
+      <div className="grid gap-4 md:grid-cols-[7fr_5fr] md:gap-x-10">
         <Field id="create-name" label="Key Name" message={errors.name}>
           <input
             id="create-name"
@@ -104,7 +106,7 @@ export default function CreateKeyForm({
             aria-required="true"
             aria-invalid={!!errors.name}
             aria-describedby="create-name-error"
-            className={inputClass}
+            className={wizardInput}
           />
         </Field>
         {expiryDays.length > 0 ? (
@@ -114,7 +116,7 @@ export default function CreateKeyForm({
               value={expires}
               onChange={(e) => setExpires(e.target.value)}
               aria-describedby="create-expires-error"
-              className={inputClass}
+              className={wizardInput}
             >
               {expiryDays.map((d) => (
                 <option key={d} value={d}>
@@ -130,7 +132,7 @@ export default function CreateKeyForm({
         id="create-owner"
         label="Package Owner"
         message={owner ? errors.owner : MESSAGES.ownerRequired}
-        className="mt-3 max-w-sm"
+        className="mt-5 md:w-[calc((100%-2.5rem)*7/12)]"
       >
         <select
           id="create-owner"
@@ -138,7 +140,7 @@ export default function CreateKeyForm({
           onChange={(e) => changeOwner(e.target.value)}
           aria-required="true"
           aria-describedby="create-owner-error"
-          className={inputClass}
+          className={wizardInput}
         >
           <option value="">Select an owner...</option>
           {owners.map((o) => (
@@ -149,15 +151,15 @@ export default function CreateKeyForm({
         </select>
       </Field>
 
-      <fieldset className="mt-4" aria-describedby="create-actions-error">
-        <legend className="text-lg font-semibold">Select Scopes</legend>
-        <label className="flex items-center gap-2">
+      <fieldset className="mt-5" aria-describedby="create-actions-error">
+        <legend className="mb-1 text-2xl font-bold">Select Scopes</legend>
+        <label className="flex items-center gap-2 py-1">
           <input type="checkbox" checked={push} onChange={(e) => setPush(e.target.checked)} />
           Push
         </label>
         <div role="radiogroup" aria-label="Push" className="ml-6">
           {([ACTIONS.push, ACTIONS.pushVersion] as const).map((value) => (
-            <label key={value} className={`flex items-center gap-2 ${push ? "" : "text-gray-500"}`}>
+            <label key={value} className={`flex items-center gap-2 py-1 ${push ? "" : "text-gray-500"}`}>
               <input
                 type="radio"
                 name="create-push-kind"
@@ -170,7 +172,7 @@ export default function CreateKeyForm({
             </label>
           ))}
         </div>
-        <label className="flex items-center gap-2">
+        <label className="flex items-center gap-2 py-1">
           <input type="checkbox" checked={unlist} onChange={(e) => setUnlist(e.target.checked)} />
           {ACTION_DESCRIPTIONS[ACTIONS.unlist]}
         </label>

@@ -49,7 +49,7 @@ export default function EditPanel({
   };
 
   return (
-    <form onSubmit={save} noValidate aria-label={`Edit ${row.name}`} className="mt-3 rounded border border-gray-300 p-3">
+    <form onSubmit={save} noValidate aria-label={`Edit ${row.name}`} className="mt-3 border border-gray-300 p-4 sm:px-6">
       <PackagePicker
         idPrefix={`edit-${row.id}`}
         prepared={prepared}

@@ -3,10 +3,11 @@
 import { useState, useTransition } from "react";
 import dynamic from "next/dynamic";
 import { deleteKeyAction, regenerateKeyAction, revokeKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
-import { linkButton } from "@/components/ui/button-styles";
+import { iconLinkButton, linkButton } from "@/components/ui/button-styles";
 import type { KeyRowData } from "@/lib/api-keys/present";
 import { CopyButton } from "./copy-button";
 import { KeyIcon } from "./key-icon";
+import { RowIcon } from "./row-icons";
 import { ROW_ERRORS } from "./row-errors";
 
 // The picker (and its virtualiser) loads only when a row is edited: first-load JS stays small.
@@ -59,40 +60,31 @@ export function KeyRow({
 
   const packages = showAll ? row.packageIds : row.packageIds.slice(0, 3);
   return (
-    <li aria-labelledby={headingId} data-state={row.state} className="flex gap-3 border-b border-gray-200 py-3">
+    <li aria-labelledby={headingId} data-state={row.state} className="flex gap-4 border-b border-gray-200 py-4 sm:gap-7">
       <KeyIcon state={secret ? "new" : row.state} />
       <div className="min-w-0 flex-1">
-        <div className="flex flex-wrap items-start justify-between gap-2">
-          <h3 id={headingId} className="text-lg font-semibold break-all">
-            {row.name}
-          </h3>
-          <div className="flex flex-wrap gap-3 text-sm" aria-label="Key actions">
-            {secret ? <CopyButton secret={secret} /> : null}
-            <button type="button" className={linkButton} disabled={pending} aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
-              Edit
-            </button>
-            <button type="button" className={linkButton} disabled={pending} onClick={run("regenerate")}>
-              Regenerate
-            </button>
-            <button type="button" className={linkButton} disabled={pending} onClick={run("delete")}>
-              Delete
-            </button>
-            {row.state === "active" ? (
-              <button type="button" className={linkButton} disabled={pending} onClick={run("revoke")}>
-                Revoke
-              </button>
-            ) : null}
+        <h3 id={headingId} data-testid="key-name" className="text-[30px] leading-tight font-light break-all">
+          {row.name}
+        </h3>
+        {/* nuget.org's one status line: stopwatch + expiry, a divider, eye + scopes */}
+        <p data-testid="key-status-line" className="mt-1 flex flex-wrap items-center gap-x-2.5 gap-y-1">
+          <span data-testid="key-status" className={`inline-flex items-center gap-1.5 ${row.state === "active" ? "" : "text-[#a80000]"}`}>
+            <RowIcon name={row.state === "revoked" ? "ban" : "timer"} />
+            {row.statusText}
+          </span>
+          <span aria-hidden="true" className="hidden h-5 border-l border-[#212121] sm:inline-block" />
+          <span className="inline-flex items-start gap-1.5">
+            <RowIcon name="eye" label="Scopes" className="mt-1" />
+            {row.scopesText}
+          </span>
+        </p>
+        <dl data-testid="key-details" className="mt-2 [&_dd]:ms-1 [&_dd]:inline [&_dt]:inline [&_dt]:font-bold">
+          <div>
+            <dt>Package owner:</dt>
+            <dd>{row.ownerUsername}</dd>
           </div>
-        </div>
-        <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-sm">
-          <dt className="sr-only">Status</dt>
-          <dd className={`col-span-2 ${row.state === "active" ? "" : "font-semibold text-red-700"}`}>{row.statusText}</dd>
-          <dt>Scopes:</dt>
-          <dd>{row.scopesText}</dd>
-          <dt>Package owner:</dt>
-          <dd>{row.ownerUsername}</dd>
           {row.packageIds.length > 0 ? (
-            <>
+            <div>
               <dt>Packages:</dt>
               <dd>
                 {packages.join(", ")}
@@ -105,21 +97,47 @@ export function KeyRow({
                   </>
                 ) : null}
               </dd>
-            </>
+            </div>
           ) : null}
           {row.glob ? (
-            <>
+            <div>
               <dt>Glob pattern:</dt>
-              <dd className="font-mono">{row.glob}</dd>
-            </>
+              <dd className="break-all">{row.glob}</dd>
+            </div>
           ) : null}
-          <dt>Created:</dt>
-          <dd>
-            <time dateTime={row.createdIso}>{row.createdText}</time>
-          </dd>
-          <dt>Last used:</dt>
-          <dd>{row.lastUsedText}</dd>
+          {/* beyond nuget.org (NuGetGallery#5907): when the key was made and last used */}
+          <div>
+            <dt>Created:</dt>
+            <dd>
+              <time dateTime={row.createdIso}>{row.createdText}</time>
+            </dd>
+          </div>
+          <div>
+            <dt>Last used:</dt>
+            <dd>{row.lastUsedText}</dd>
+          </div>
         </dl>
+        <div role="group" aria-label="Key actions" data-testid="key-actions" className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
+          {secret ? <CopyButton secret={secret} /> : null}
+          <button type="button" className={iconLinkButton} disabled={pending} aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+            <RowIcon name="pencil" />
+            Edit
+          </button>
+          <button type="button" className={iconLinkButton} disabled={pending} onClick={run("regenerate")}>
+            <RowIcon name="rotate-cw" />
+            Regenerate
+          </button>
+          <button type="button" className={iconLinkButton} disabled={pending} onClick={run("delete")}>
+            <RowIcon name="trash-2" />
+            Delete
+          </button>
+          {row.state === "active" ? (
+            <button type="button" className={iconLinkButton} disabled={pending} onClick={run("revoke")}>
+              <RowIcon name="circle-minus" />
+              Revoke
+            </button>
+          ) : null}
+        </div>
         {editing ? (
           <EditPanel
             row={row}

@@ -9,6 +9,7 @@ import { loadOwnerPackagesAction } from "@/app/account/apikeys/actions";
 import { computeSelection, prepareIds, type PreparedIds } from "@/lib/api-keys/picker";
 import { MESSAGES } from "@/lib/api-keys/rules";
 import { isValidGlob } from "@/lib/api-keys/scopes";
+import { wizardInput } from "./form-styles";
 
 const ROW_HEIGHT = 26;
 
@@ -68,8 +69,8 @@ export function PackagePicker({ prepared, failed, glob, onGlobChange, ticked, on
   const total = prepared?.ids.length ?? 0;
 
   return (
-    <fieldset className="mt-4">
-      <legend className="text-lg font-semibold">Select Packages</legend>
+    <fieldset className="mt-5">
+      <legend className="mb-1 text-2xl font-bold">Select Packages</legend>
       <p className="mb-2 text-sm">
         To select which packages to associate with a key, use a glob pattern, select individual packages, or both.
       </p>
@@ -84,7 +85,7 @@ export function PackagePicker({ prepared, failed, glob, onGlobChange, ticked, on
             onChange={(e) => onGlobChange(e.target.value)}
             aria-invalid={!globValid}
             aria-describedby={`${globErrorId} ${subjectsErrorId}`}
-            className="mt-1 w-full rounded border border-gray-400 px-2 py-1"
+            className={wizardInput}
             autoComplete="off"
           />
           <p id={globErrorId} aria-live="polite" className="text-sm text-red-700">
@@ -92,7 +93,7 @@ export function PackagePicker({ prepared, failed, glob, onGlobChange, ticked, on
           </p>
 
           <div className="mt-3 flex items-end justify-between gap-2">
-            <span id={`${idPrefix}-available`} className="font-semibold">
+            <span id={`${idPrefix}-available`} className="font-bold">
               Available Packages
             </span>
             <input
@@ -101,14 +102,14 @@ export function PackagePicker({ prepared, failed, glob, onGlobChange, ticked, on
               placeholder="Filter packages"
               value={filter}
               onChange={(e) => setFilter(e.target.value)}
-              className="w-48 rounded border border-gray-300 px-2 py-0.5 text-sm"
+              className="h-7 w-48 border border-[#8a8886] px-2 text-sm"
             />
           </div>
           <div
             ref={scrollRef}
             role="group"
             aria-labelledby={`${idPrefix}-available`}
-            className="mt-1 h-56 overflow-auto rounded border border-gray-400"
+            className="mt-1 h-56 overflow-auto border border-[#8a8886]"
           >
             {failed ? (
               <p role="alert" className="p-2 text-sm text-red-700">

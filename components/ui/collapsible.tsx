@@ -16,15 +16,16 @@ export function Collapsible({
   const bodyId = useId();
   return (
     <section className="mt-6">
-      <h2 className="border-b border-gray-300 pb-1 text-2xl font-light">
+      {/* nuget.org's section heading: light, about twice the body size, no rule under it */}
+      <h2 className="text-[34px] leading-tight font-light">
         <button
           type="button"
           aria-expanded={open}
           aria-controls={bodyId}
           onClick={() => onToggle(!open)}
-          className="flex w-full items-center gap-2 text-left"
+          className="flex w-full items-center gap-3 text-left"
         >
-          <span aria-hidden="true" data-testid="collapse-icon" className="inline-block w-5 text-center font-normal">
+          <span aria-hidden="true" data-testid="collapse-icon" className="inline-block w-6 text-center font-light">
             {open ? "−" : "+"}
           </span>
           {title}

@@ -8,7 +8,7 @@ function form(entries: [string, string][]) {
 }
 
 describe("create form schema", () => {
-  it("reads the page's request and applies nuget.org's messages", () => {
+  it("reads the page's request and answers with nuget.org's server messages", () => {
     const ok = createKeySchema.safeParse(
       readCreateForm(form([["name", " ci "], ["expiresInDays", "90"], ["owner", "alice"], ["actions", "package:push"], ["subjects", "A*"]])),
     );
@@ -17,9 +17,9 @@ describe("create form schema", () => {
     expect(bad.success).toBe(false);
     const messages = Object.fromEntries(bad.error!.issues.map((i) => [i.path[0], i.message]));
     expect(messages).toEqual({
-      name: "The key name is required.",
+      name: "Can't generate an API key without a description.",
       expiresInDays: "API key expiration must be 1, 90, 180, 270, or 365 days.",
-      owner: "A package owner must be selected.",
+      owner: "You must specify a package owner to generate an API key.",
       actions: "At least one scope must be selected.",
       subjects: "Invalid glob pattern. See the example glob patterns below for further details.",
     });

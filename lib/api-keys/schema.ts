@@ -13,8 +13,11 @@ function refineWith<T>(check: (v: T) => { ok: true } | { ok: false; error: strin
 
 const subjectsField = z.array(z.string().max(1000)).max(100_000).superRefine(refineWith(checkSubjects));
 
+// A request that reaches the server without a name or an owner got past the page's own checks
+// (whose messages are nameRequired and ownerRequired): it gets nuget.org's server texts
+// (GenerateApiKey's 400 answers), as on nuget.org.
 export const createKeySchema = z.object({
-  name: z.string().trim().min(1, MESSAGES.nameRequired).max(NAME_MAX, MESSAGES.nameTooLong),
+  name: z.string().trim().min(1, MESSAGES.nameBlankServer).max(NAME_MAX, MESSAGES.nameTooLong),
   // nuget.org: a missing or non-numeric value means the default (largest) option
   expiresInDays: z
     .string()
@@ -24,7 +27,7 @@ export const createKeySchema = z.object({
       const r = resolveExpiry(v, expiryOptions(env().API_KEY_EXPIRY_DAYS));
       if (!r.ok) ctx.addIssue({ code: "custom", message: r.error });
     }),
-  owner: z.string().trim().min(1, MESSAGES.ownerRequired).max(NAME_MAX),
+  owner: z.string().trim().min(1, MESSAGES.ownerBlankServer).max(NAME_MAX),
   actions: z.array(z.string().max(64)).max(10).superRefine(refineWith(checkActions)),
   subjects: subjectsField,
 });

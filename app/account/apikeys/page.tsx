@@ -65,14 +65,15 @@ async function ConfirmedContent({ userId }: { userId: string }) {
  */
 function UsingKeys({ source }: { source: string }) {
   return (
-    <section aria-labelledby="using-keys" className="mt-8 border-t border-gray-200 pt-4 text-sm">
-      <h2 id="using-keys" className="mb-2 text-lg font-light">
+    <section aria-labelledby="using-keys" data-testid="using-keys" className="mt-8">
+      <h2 id="using-keys" className="text-[34px] leading-tight font-light">
         Using your API key
       </h2>
-      <p className="mb-2">
-        Package source: <code className="break-all">{source}</code>
+      <p className="mt-2">
+        <strong>Package source:</strong> <code className="break-all">{source}</code>
       </p>
-      <pre className="overflow-x-auto rounded bg-gray-100 p-3">
+      {/* wraps instead of scrolling sideways: the frame holds the commands at any width from 360 px */}
+      <pre className="mt-2 border border-gray-300 bg-[#f4f4f4] p-3 text-sm whitespace-pre-wrap wrap-anywhere">
         {`dotnet nuget push MyPackage.1.0.0.nupkg --api-key <your key> --source ${source}\nnuget push MyPackage.1.0.0.nupkg -ApiKey <your key> -Source ${source}`}
       </pre>
     </section>
