@@ -11,7 +11,7 @@ import GitHub from "next-auth/providers/github";
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
 import { db } from "@/lib/db";
 import { attemptSignIn } from "@/lib/accounts/sign-in";
-import { clientIp } from "@/lib/accounts/throttle";
+import { clientIp } from "@/lib/request-context";
 import { signInSchema } from "@/lib/accounts/validation";
 import { enabledOAuthProviders, findOrCreateOAuthUser, githubProfile, identityFrom, recordOAuthLogin } from "@/lib/accounts/oauth";
 import { createSession, endSession, findSessionUser, SESSION_MAX_AGE_S, type SessionUser } from "@/lib/accounts/users";

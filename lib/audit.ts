@@ -43,16 +43,3 @@ export async function writeAudit(tx: AuditWriter, entry: AuditEntry): Promise<vo
     },
   });
 }
-
-/**
- * The client address from the request headers: the right-most X-Forwarded-For entry (the one
- * the nearest proxy added), else X-Real-IP. The production server (server/main.ts) sets the
- * header from the socket unless TRUST_PROXY=1 says a reverse proxy sets it; under `next dev`
- * a client can still choose its own address here.
- */
-export function clientIp(headers: Pick<Headers, "get"> | null | undefined): string | null {
-  const xff = headers?.get("x-forwarded-for");
-  const last = xff?.split(",").map((s) => s.trim()).filter(Boolean).pop();
-  const ip = last || headers?.get("x-real-ip")?.trim() || null;
-  return ip ? ip.slice(0, 64) : null;
-}

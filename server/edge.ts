@@ -14,7 +14,7 @@ const FORWARDED = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwar
  * a reverse proxy in front sets the forwarded headers. Otherwise a client's own are dropped:
  * `X-Forwarded-Host: evil.example` would change the push URL in /v3/index.json and the links
  * in mails, and pass the server actions' Origin check. X-Forwarded-For is then set from the
- * socket: the one place the app reads the client's address from (lib/audit.ts clientIp).
+ * socket: the one place the app reads the client's address from (lib/request-context.ts clientIp).
  */
 export function settleForwardedHeaders(req: IncomingMessage, trustProxy: boolean): void {
   if (trustProxy) return;

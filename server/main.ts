@@ -41,7 +41,7 @@ const PUSH_PATHS = new Set(["/api/v2/package", "/api/v2/package/"]);
 
 /**
  * No request body Next serves may exceed this (next.config's serverActions.bodySizeLimit: Next
- * answers a larger chunked action post with a 500; proxy.ts can only check Content-Length).
+ * answers a larger action post, chunked or not, with a 500).
  */
 const MAX_NEXT_BODY = 1024 * 1024;
 

@@ -32,9 +32,6 @@ export function ipBucket(ip: string): string {
   return `ip:${ip}`;
 }
 
-// one rule for the client address, shared with the audit log
-export { clientIp } from "@/lib/audit";
-
 interface ThrottleState {
   blocked: boolean;
   /** whole minutes until the next attempt is allowed (0 when not blocked) */

@@ -30,7 +30,7 @@
 import "server-only";
 import type { Db, DbTransaction } from "@/lib/create-db";
 import { writeAudit } from "@/lib/audit";
-import { requestIp } from "@/lib/request-ip";
+import { requestIp } from "@/lib/request-context";
 import { sendMail, subject } from "@/lib/mail/mailer";
 import { generateKey } from "./key-material";
 import { type Action, isGlob } from "./scopes";

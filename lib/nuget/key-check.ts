@@ -5,7 +5,7 @@ import { authenticate, touchKey, type AuthenticatedKey } from "@/lib/api-keys/au
 import { checkAction, checkSubject, checkOwnerState, daysUntilExpiry, type Operation } from "@/lib/api-keys/key-checks";
 import { explainFailure } from "@/lib/api-keys/refusals";
 import { db } from "@/lib/db";
-import { appOrigin } from "@/lib/accounts/mails";
+import { appOrigin } from "@/lib/request-context";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import type { FoundPackage } from "@/lib/packages/store";
 import { logError } from "@/lib/log";

@@ -3,7 +3,8 @@
 // than the push's own work on a 1 MB upload), in `npm run dev` as in production: one path.
 import "server-only";
 import type { AuthenticatedKey } from "@/lib/api-keys/authenticate";
-import { clientIp, writeAudit } from "@/lib/audit";
+import { writeAudit } from "@/lib/audit";
+import { clientIp } from "@/lib/request-context";
 import { isConnectionLost } from "@/lib/create-db";
 import { db } from "@/lib/db";
 import { logError } from "@/lib/log";

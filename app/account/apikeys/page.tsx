@@ -11,7 +11,7 @@ import { expiryOptions } from "@/lib/api-keys/rules";
 import { env } from "@/lib/env";
 import { expiredBanner, presentKey, revokedBanner } from "@/lib/api-keys/present";
 import { listApiKeys, listOwners } from "@/lib/api-keys/store";
-import { appOrigin } from "@/lib/accounts/mails";
+import { appOrigin } from "@/lib/request-context";
 import { headers } from "next/headers";
 
 export const metadata: Metadata = { title: "API Keys" };

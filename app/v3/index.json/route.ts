@@ -1,6 +1,6 @@
 // The V3 service index: NuGet 5.8+ reads it to find where to push (PackagePublish/2.0.0).
 // NuGet 2.8.7 cannot use it (it PUTs to /v3/index.json/); it needs -Source BASE/api/v2/package.
-import { appOrigin } from "@/lib/accounts/mails";
+import { appOrigin } from "@/lib/request-context";
 
 export const dynamic = "force-dynamic";
 
