@@ -7,6 +7,12 @@
 //      children, before the pushes vs its peak while they run and after (target <= 50 MB)
 // Before lib/nuget/zip.ts the three reported zips stalled every request for 3.9, 9.8 and 1.8 s; the
 // second took the server from 80 MB to 1.18 GB.
+// Measured while building the reader and the nuspec limits (2026-12-02, 2 shared cores): walking
+// a 250 MB body of minimal central-directory records (5.6 M) took 0.1-0.4 s, 4,096 of them a
+// median 0.15 ms (hence lib/nuget/zip.ts's WALK_SLICE); the XML parser costs 2-6 µs per element
+// and about 0.25 s per MB of text: 60,000 "<a/>" from a 500-byte upload stalled every request for
+// 0.2-0.4 s, 10,000 for 20-70 ms, a 1 MB description for 0.5 s (hence MAX_NUSPEC_TAGS and
+// MAX_NUSPEC_BYTES in lib/nuget/nupkg.ts).
 // It builds nothing: run `npm run build` first. It starts the production server
 // (dist/server.mjs) on a fresh SQLite database under .data/bench-zips.
 //   npm run bench:zips

@@ -12,14 +12,14 @@ export type NupkgResult =
 /**
  * A nuspec is a few kB: nuget.org takes at most 4,000 characters for each of description,
  * summary, title, tags, authors and copyright, and 35,000 for release notes. The cap bounds
- * what is inflated, and what the XML parser, on the event loop, reads: it costs about 0.25 s
- * per MB of text (bench/crafted-zips.ts: a 1 MB description stalled /api/health for 0.5 s).
+ * what is inflated, and what the XML parser, on the event loop, reads: a 1 MB description
+ * stalled every other request for a noticeable fraction of a second (bench/crafted-zips.ts).
  */
 export const MAX_NUSPEC_BYTES = 256 * 1024;
 /**
- * Tags ('<') in a nuspec. The XML parser runs on the event loop and costs 2-6 µs per element:
- * 60,000 "<a/>" (from a 500-byte upload) stalled every request for 0.2-0.4 s, and 10,000 for
- * 20-70 ms. A real nuspec has tens to a few hundred tags (a metapackage's dependency groups).
+ * Tags ('<') in a nuspec, counted before it is parsed. The XML parser runs on the event loop, and
+ * tens of thousands of "<a/>" from a tiny upload stalled every request (bench/crafted-zips.ts has
+ * the figures). A real nuspec has tens to a few hundred tags (a metapackage's dependency groups).
  */
 export const MAX_NUSPEC_TAGS = 4_000;
 

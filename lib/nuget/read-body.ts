@@ -88,7 +88,7 @@ function drainCap(limit: number): number {
 
 // Bodies are read into reused buffers. A fresh buffer per push (1 MB for a 1 MB package, on top
 // of the socket's own reads) made V8 mark the whole server heap every few pushes, for external
-// memory pressure: about 1 ms per push (bench/push-api.ts). At most SPARE_COUNT buffers of up to
+// memory pressure, which cost more than the push's own parsing (bench/push-api.ts). At most SPARE_COUNT buffers of up to
 // SPARE_MAX_BYTES each are kept; larger or surplus ones are left to the GC.
 const SPARE_MAX_BYTES = 8 * 1024 * 1024;
 const SPARE_COUNT = 4;

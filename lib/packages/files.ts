@@ -70,7 +70,7 @@ function createMarker(marker: string): void {
   }
 }
 
-/** How much of a package is hashed between two turns of the event loop (about 2 ms of SHA-512). */
+/** How much of a package is hashed between two turns of the event loop (a few ms of SHA-512). */
 const HASH_SLICE = 1024 * 1024;
 
 /**
@@ -79,12 +79,10 @@ const HASH_SLICE = 1024 * 1024;
  *
  * The file is flushed to disk with its folder (a 201 and a committed row must never outlive a
  * power cut that loses the file), on libuv's threads while this thread hashes the bytes: the
- * two at once cost about what the slower one costs alone. (The trace of a 1 MB push,
- * 2026-11-26: a write, then an fdatasync, then a rename and the folder's fsync inside the
- * transaction, each waiting for this thread to finish hashing before the next began, cost 1.5
- * to 2 ms more than this.) createHash here beats WebCrypto's threaded digest (slower on a 1 MB
- * input, and it copies it) and a worker thread (the copy and the hand-over cost more than the
- * overlap won).
+ * two at once cost about what the slower one costs alone, where a write, an fdatasync, a rename
+ * and the folder's fsync one after another each waited for the hash. createHash here beats
+ * WebCrypto's threaded digest and a worker thread (the copy and the hand-over cost more than the
+ * overlap won). bench/push-api.ts has the figures.
  */
 export async function writePackageFile(file: string, bytes: Uint8Array, dir = packagesDir()): Promise<string> {
   createMarker(markerPath(file, dir));
