@@ -16,7 +16,6 @@
 // It builds nothing: run `npm run build` first. It starts the production server
 // (dist/server.mjs) on a fresh SQLite database under .data/bench-zips.
 //   npm run bench:zips
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { multipartNuGet58 } from "@/e2e/nupkg";
@@ -26,7 +25,7 @@ import { MAX_NUSPEC_BYTES, MAX_NUSPEC_TAGS } from "@/lib/nuget/nupkg";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { countBomb, manyEntries, nuspecBomb, nuspecOf, overlapBomb } from "@/tests/crafted-zips";
 import { freePort } from "../tests/free-port";
-import { freshServerEnv, requireBuild, root, waitFor } from "./production-server";
+import { freshServerEnv, requireBuild, root, startDetached, waitFor } from "./production-server";
 
 const dir = path.join(root, ".data/bench-zips");
 const MB = 1024 * 1024;
@@ -112,18 +111,7 @@ async function main() {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["dist/server.mjs"], { cwd: root, env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", "ignore", "inherit"], detached: true });
-  const stop = () => {
-    try {
-      process.kill(-server.pid!, "SIGTERM");
-    } catch {
-      // already gone
-    }
-  };
-  process.on("SIGINT", () => {
-    stop();
-    process.exit(130);
-  });
+  const { child: server, stop } = startDetached(["dist/server.mjs"], { ...env, PORT: String(port), HOST: "127.0.0.1" });
 
   const push = async (zip: Buffer) => {
     const form = multipartNuGet58(zip);

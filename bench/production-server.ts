@@ -1,6 +1,6 @@
 // The production build as the benchmarks run it: they build nothing, so it must exist; each
 // benchmark gives it a fresh SQLite database and folders of its own, and waits until it answers.
-import { execFileSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -45,4 +45,21 @@ export async function waitFor(url: string, server: ChildProcess, method: "GET" |
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`server did not answer ${url}`);
+}
+
+/** Runs `node <args>` in a process group of its own; `stop()` ends the group, and so does Ctrl-C. */
+export function startDetached(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions = ["ignore", "ignore", "inherit"]): { child: ChildProcess; stop: () => void } {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio, detached: true });
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  process.on("SIGINT", () => {
+    stop();
+    process.exit(130);
+  });
+  return { child, stop };
 }

@@ -31,7 +31,6 @@
 // through the data layer.
 //   npx tsx bench/push-api.ts
 import Database from "better-sqlite3";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { createRequire, register } from "node:module";
@@ -42,7 +41,7 @@ import { buildNupkg, multipartNuGet58 } from "@/e2e/nupkg";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
 import { readNupkg } from "@/lib/nuget/nupkg";
 import { measureKeyCheck, printKeyCheck } from "./key-check";
-import { freshServerEnv, requireBuild, root, waitFor } from "./production-server";
+import { freshServerEnv, requireBuild, root, startDetached, waitFor } from "./production-server";
 
 register(new URL("../e2e/nuget/server-only-hook.mjs", import.meta.url));
 const { createApiKey } = await import("@/lib/api-keys/store");
@@ -103,24 +102,17 @@ async function main() {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["dist/server.mjs"], { cwd: root, env: { ...env, PORT: String(port), HOST: "127.0.0.1", NODE_OPTIONS: process.env.X_NODE_OPTIONS ?? "" }, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  const app = startDetached(["dist/server.mjs"], { ...env, PORT: String(port), HOST: "127.0.0.1", NODE_OPTIONS: process.env.X_NODE_OPTIONS ?? "" });
+  const server = app.child;
   // the floor: the same required work in a minimal plain-Node server
   const floorPort = await freePort();
   const floorBase = `http://127.0.0.1:${floorPort}`;
-  const floor = spawn(process.execPath, [path.join(root, "bench/push-floor-server.mjs"), String(floorPort), path.join(dir, "floor")], { cwd: root, stdio: "inherit", detached: true });
+  const floorServer = startDetached([path.join(root, "bench/push-floor-server.mjs"), String(floorPort), path.join(dir, "floor")], process.env, "inherit");
+  const floor = floorServer.child;
   const stop = () => {
-    for (const child of [server, floor]) {
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
+    app.stop();
+    floorServer.stop();
   };
-  process.on("SIGINT", () => {
-    stop();
-    process.exit(130);
-  });
   try {
     await waitFor(`${base}/api/health`, server);
     await waitFor(floorBase, floor, "PUT");
