@@ -113,8 +113,12 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   const { child: server, stop } = startDetached(["dist/server.mjs"], { ...env, PORT: String(port), HOST: "127.0.0.1" });
 
+  // each zip's form built once: building a 20 MB body per push in this process would slow the
+  // health polls it times, and blame the server for it
+  const forms = new Map<Buffer, ReturnType<typeof multipartNuGet58>>();
   const push = async (zip: Buffer) => {
-    const form = multipartNuGet58(zip);
+    let form = forms.get(zip);
+    if (!form) forms.set(zip, (form = multipartNuGet58(zip)));
     const res = await rawRequest(base, { method: "PUT", path: "/api/v2/package/", headers: { "Content-Type": form.contentType, "X-NuGet-ApiKey": apiKey }, body: form.body });
     return res.statusLine;
   };
