@@ -1,0 +1,34 @@
+-- CreateTable
+CREATE TABLE "Membership" (
+    "organizationId" TEXT NOT NULL,
+    "memberId" TEXT NOT NULL,
+    "isAdmin" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("organizationId", "memberId"),
+    CONSTRAINT "Membership_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Membership_memberId_fkey" FOREIGN KEY ("memberId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "MembershipRequest" (
+    "organizationId" TEXT NOT NULL,
+    "newMemberId" TEXT NOT NULL,
+    "isAdmin" BOOLEAN NOT NULL DEFAULT false,
+    "tokenHash" TEXT NOT NULL,
+    "requestedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("organizationId", "newMemberId"),
+    CONSTRAINT "MembershipRequest_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "MembershipRequest_newMemberId_fkey" FOREIGN KEY ("newMemberId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "Membership_memberId_createdAt_idx" ON "Membership"("memberId", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MembershipRequest_tokenHash_key" ON "MembershipRequest"("tokenHash");
+
+-- CreateIndex
+CREATE INDEX "MembershipRequest_newMemberId_idx" ON "MembershipRequest"("newMemberId");
+
