@@ -19,7 +19,11 @@ export type AuditAction =
   | "EditCredential"
   | "RevokeCredential"
   | "RemoveCredential"
-  | "PackagePushAttemptByNonOwner";
+  | "PackagePushAttemptByNonOwner"
+  | "AddOrganization"
+  | "AddOrganizationMember"
+  | "UpdateOrganizationMember"
+  | "RemoveOrganizationMember";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -6,9 +6,9 @@ import { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX } from "./rules";
 
 /** nuget.org's pattern, matched against the whole name (so at least 3 characters). */
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]+[A-Za-z0-9]$/;
-const USERNAME_MESSAGE =
+export const USERNAME_MESSAGE =
   "User names must start and end with a letter or number, and may only contain letters, numbers, underscores, periods, and hyphens in between.";
-const EMAIL_MESSAGE = "This doesn't appear to be a valid email address.";
+export const EMAIL_MESSAGE = "This doesn't appear to be a valid email address.";
 
 const username = z
   .string()

@@ -1,0 +1,339 @@
+// Organizations data layer: creating one, and its members and invitations, with nuget.org's
+// role table enforced here (OrganizationsController + UserService; spec organizations.md §6):
+//
+//   createOrganization(db, creatorId, {organizationName, emailAddress}, origin, ip?)
+//       the creator becomes its only member, an Administrator; the org's address is unconfirmed
+//       and gets "Please verify your account"; audit AddOrganization
+//   inviteMember(db, actorId, org, memberName, isAdmin, origin)   administrators; confirmed org
+//   acceptInvitation / declineInvitation(db, userId, org, token, …)  the invitee, with the token
+//   cancelInvitation(db, actorId, org, memberName)                administrators
+//   changeRole(db, actorId, org, memberName, isAdmin)             administrators; confirmed org
+//   removeMember(db, actorId, org, memberName)                    administrators, or oneself (leave)
+//   listMemberOrganizations(db, userId)                            the orgs a user belongs to
+//
+// Every function takes the acting person's id from the session and re-checks their role here.
+// An organization always keeps an Administrator: role changes and removals run in a transaction
+// that first writes the organization's row (a row lock on PostgreSQL, the write lock on SQLite),
+// then re-reads the actor's role and re-counts the administrators, so two administrators
+// removing each other at once leave exactly one. Expected refusals are return values with
+// nuget.org's text and HTTP status; mails go out after the commit, and a mail failure is logged.
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { Db, DbTransaction } from "@/lib/create-db";
+import { writeAudit } from "@/lib/audit";
+import { hashToken, issueConfirmationToken } from "@/lib/accounts/email-tokens";
+import { confirmationUrl } from "@/lib/accounts/mails";
+import { uniqueViolationField } from "@/lib/accounts/registration";
+import { sendMail, type Mail } from "@/lib/mail/mailer";
+import { logError } from "@/lib/log";
+import * as mails from "./mails";
+import { ORG_MESSAGES, type AddOrganizationInput } from "./rules";
+
+export type OrgRefusal = { ok: false; status: 400 | 403; error: string };
+type OrgResult<T> = ({ ok: true } & T) | OrgRefusal;
+
+const refuse = (error: string, status: 400 | 403 = 400): OrgRefusal => ({ ok: false, status, error });
+const NOT_AUTHORIZED = refuse(ORG_MESSAGES.notAuthorized, 403);
+
+/** Thrown inside a transaction to roll it back with a refusal. */
+class Refused extends Error {
+  constructor(readonly refusal: OrgRefusal) {
+    super(refusal.error);
+  }
+}
+
+interface Org {
+  id: string;
+  username: string;
+  email: string;
+  confirmed: boolean;
+}
+
+async function findOrganization(db: Db | DbTransaction, name: string): Promise<Org | null> {
+  if (typeof name !== "string" || name.length > 200) return null;
+  const row = await db.user.findFirst({
+    where: { usernameKey: name.trim().toLowerCase(), isOrganization: true },
+    select: { id: true, username: true, email: true, emailConfirmedAt: true },
+  });
+  return row && { id: row.id, username: row.username, email: row.email, confirmed: row.emailConfirmedAt !== null };
+}
+
+/** A person's row (never an organization's): sessions name people only, but ids are re-checked. */
+async function findPerson(db: Db | DbTransaction, id: string) {
+  return db.user.findFirst({ where: { id, isOrganization: false }, select: { id: true, username: true, usernameKey: true, email: true, emailConfirmedAt: true, locked: true } });
+}
+
+async function membershipOf(db: Db | DbTransaction, organizationId: string, memberId: string) {
+  return db.membership.findUnique({ where: { organizationId_memberId: { organizationId, memberId } }, select: { isAdmin: true } });
+}
+
+async function adminEmails(db: Db, organizationId: string): Promise<string[]> {
+  const rows = await db.membership.findMany({ where: { organizationId, isAdmin: true }, select: { member: { select: { email: true } } } });
+  return rows.map((r) => r.member.email);
+}
+
+async function send(list: Mail[]): Promise<void> {
+  for (const mail of list) {
+    try {
+      await sendMail(mail);
+    } catch (e) {
+      // the change is committed; a mail outage must not turn it into an error
+      logError("[organizations] mail failed", e);
+    }
+  }
+}
+
+/** Runs `work` in a transaction that holds the organization's row first (see the header). */
+async function withOrganizationLocked<T>(db: Db, org: Org, work: (tx: DbTransaction) => Promise<T>): Promise<T | OrgRefusal> {
+  try {
+    return await db.$transaction(async (tx) => {
+      // a write that changes nothing but takes the lock before anything is read
+      await tx.user.updateMany({ where: { id: org.id, isOrganization: true }, data: { isOrganization: true } });
+      return work(tx);
+    });
+  } catch (e) {
+    if (e instanceof Refused) return e.refusal;
+    throw e;
+  }
+}
+
+export async function createOrganization(
+  db: Db,
+  creatorId: string,
+  input: AddOrganizationInput,
+  origin: string,
+  ip: string | null = null,
+): Promise<OrgResult<{ organization: { id: string; username: string } }>> {
+  const creator = await findPerson(db, creatorId);
+  if (!creator) return NOT_AUTHORIZED;
+  if (creator.locked) return refuse(ORG_MESSAGES.userLocked);
+  const usernameKey = input.organizationName.toLowerCase();
+  const clash = await db.user.findMany({ where: { OR: [{ usernameKey }, { email: input.emailAddress }] }, select: { usernameKey: true } });
+  if (clash.some((u) => u.usernameKey === usernameKey)) return refuse(ORG_MESSAGES.nameTaken(input.organizationName));
+  if (clash.length > 0) return refuse(ORG_MESSAGES.emailTaken(input.emailAddress));
+  let organization: { id: string; username: string };
+  try {
+    organization = await db.$transaction(async (tx) => {
+      const org = await tx.user.create({
+        data: { username: input.organizationName, usernameKey, email: input.emailAddress, isOrganization: true },
+        select: { id: true, username: true },
+      });
+      await tx.membership.create({ data: { organizationId: org.id, memberId: creator.id, isAdmin: true } });
+      await writeAudit(tx, { actorId: creator.id, action: "AddOrganization", target: org.username, details: { email: input.emailAddress }, ip });
+      return org;
+    });
+  } catch (e) {
+    // lost a race with another account taking the name or the address
+    const field = uniqueViolationField(e);
+    if (field === "email") return refuse(ORG_MESSAGES.emailTaken(input.emailAddress));
+    if (field) return refuse(ORG_MESSAGES.nameTaken(input.organizationName));
+    throw e;
+  }
+  try {
+    const token = await issueConfirmationToken(db, organization.id);
+    await send([mails.newOrganizationMail(input.emailAddress, confirmationUrl(origin, organization.username, token))]);
+  } catch (e) {
+    logError("[organizations] confirmation token failed", e);
+  }
+  return { ok: true, organization };
+}
+
+interface InvitedMember {
+  username: string;
+  isAdmin: boolean;
+  pending: true;
+}
+
+/**
+ * nuget.org's AddMember, its checks in its order. Inviting someone already invited is no error:
+ * the request is kept, upgraded to Administrator when asked (never downgraded), and mailed
+ * again with a new token (only the hash is stored, so the old link stops working).
+ */
+export async function inviteMember(
+  db: Db,
+  actorId: string,
+  orgName: string,
+  memberName: string,
+  isAdmin: boolean,
+  origin: string,
+): Promise<OrgResult<{ member: InvitedMember; token: string }>> {
+  const [actor, org] = await Promise.all([findPerson(db, actorId), findOrganization(db, orgName)]);
+  if (!actor || !org || !(await membershipOf(db, org.id, actor.id))?.isAdmin) return NOT_AUTHORIZED;
+  if (!org.confirmed) return refuse(ORG_MESSAGES.orgUnconfirmed);
+  const name = typeof memberName === "string" ? memberName.trim().slice(0, 256) : "";
+  if (!name) return refuse("You must specify a user to add as a member.");
+  const member = await db.user.findUnique({
+    where: { usernameKey: name.toLowerCase() },
+    select: { id: true, username: true, email: true, emailConfirmedAt: true, isOrganization: true },
+  });
+  if (member && (await membershipOf(db, org.id, member.id))) return refuse(ORG_MESSAGES.alreadyMember(member.username));
+  const pending = member ? await db.membershipRequest.findUnique({ where: { organizationId_newMemberId: { organizationId: org.id, newMemberId: member.id } }, select: { isAdmin: true } }) : null;
+  if (!pending) {
+    if (name.includes("@")) return refuse(ORG_MESSAGES.memberByEmail);
+    if (!member) return refuse(ORG_MESSAGES.unknownUser(name));
+    if (!member.emailConfirmedAt) return refuse(ORG_MESSAGES.userUnconfirmed(member.username));
+    if (member.isOrganization) return refuse(ORG_MESSAGES.memberIsOrganization(member.username));
+  }
+  const invitee = member!;
+  const token = randomBytes(16).toString("base64url");
+  const request = await db.membershipRequest.upsert({
+    where: { organizationId_newMemberId: { organizationId: org.id, newMemberId: invitee.id } },
+    create: { organizationId: org.id, newMemberId: invitee.id, isAdmin, tokenHash: hashToken(token) },
+    update: { tokenHash: hashToken(token), ...(isAdmin ? { isAdmin: true } : {}) },
+    select: { isAdmin: true },
+  });
+  const about = { org: org.username, admin: actor.username, member: invitee.username, isAdmin: request.isAdmin };
+  await send([
+    mails.invitationMail(invitee.email, { ...about, origin, token }),
+    ...(await adminEmails(db, org.id)).map((to) => mails.invitationNoticeMail(to, about)),
+  ]);
+  return { ok: true, member: { username: invitee.username, isAdmin: request.isAdmin, pending: true }, token };
+}
+
+/** The invitee's own request, matched by the token from the mail; null = no such request. */
+async function requestFor(db: Db, userId: string, org: Org | null, token: string) {
+  if (!org || typeof token !== "string" || token.length > 200) return null;
+  return db.membershipRequest.findFirst({ where: { organizationId: org.id, newMemberId: userId, tokenHash: hashToken(token) }, select: { isAdmin: true, tokenHash: true } });
+}
+
+/** nuget.org's ConfirmMemberRequestAsync: only the invitee, with the mailed token. */
+export async function acceptInvitation(
+  db: Db,
+  userId: string,
+  orgName: string,
+  token: string,
+  ip: string | null = null,
+): Promise<OrgResult<{ organization: string; isAdmin: boolean }>> {
+  const [user, org] = await Promise.all([findPerson(db, userId), findOrganization(db, orgName)]);
+  if (!user) return NOT_AUTHORIZED;
+  const request = await requestFor(db, user.id, org, token);
+  if (!org || !request) return refuse(ORG_MESSAGES.noRequestWithToken(user.username));
+  // re-checked on accept; a refusal leaves the request pending
+  if (!user.emailConfirmedAt) return refuse(ORG_MESSAGES.userUnconfirmed(user.username));
+  if (!org.confirmed) return refuse(ORG_MESSAGES.orgUnconfirmed);
+  const result = await withOrganizationLocked(db, org, async (tx) => {
+    const taken = await tx.membershipRequest.deleteMany({ where: { organizationId: org.id, newMemberId: user.id, tokenHash: request.tokenHash } });
+    if (taken.count !== 1) throw new Refused(refuse(ORG_MESSAGES.noRequestWithToken(user.username)));
+    const existing = await membershipOf(tx, org.id, user.id);
+    const isAdmin = (existing?.isAdmin ?? false) || request.isAdmin;
+    await tx.membership.upsert({
+      where: { organizationId_memberId: { organizationId: org.id, memberId: user.id } },
+      create: { organizationId: org.id, memberId: user.id, isAdmin },
+      update: { isAdmin },
+    });
+    const action = existing ? "UpdateOrganizationMember" : "AddOrganizationMember";
+    await writeAudit(tx, { actorId: user.id, action, target: org.username, details: { member: user.username, isAdmin }, ip });
+    return { ok: true as const, organization: org.username, isAdmin };
+  });
+  if (result.ok) await send([mails.memberUpdatedMail(org.email, { org: org.username, member: user.username, isAdmin: result.isAdmin })]);
+  return result;
+}
+
+/** nuget.org's RejectMemberRequestAsync: the invitee declines; the administrators are told. */
+export async function declineInvitation(db: Db, userId: string, orgName: string, token: string): Promise<OrgResult<{ organization: string }>> {
+  const [user, org] = await Promise.all([findPerson(db, userId), findOrganization(db, orgName)]);
+  if (!user) return NOT_AUTHORIZED;
+  const request = await requestFor(db, user.id, org, token);
+  const gone = request && (await db.membershipRequest.deleteMany({ where: { organizationId: org!.id, newMemberId: user.id, tokenHash: request.tokenHash } }));
+  if (!org || !gone || gone.count !== 1) return refuse(ORG_MESSAGES.noRequestWithToken(user.username));
+  await send((await adminEmails(db, org.id)).map((to) => mails.invitationDeclinedMail(to, { org: org.username, member: user.username })));
+  return { ok: true, organization: org.username };
+}
+
+/** nuget.org's CancelMemberRequest: an administrator withdraws an invitation. */
+export async function cancelInvitation(db: Db, actorId: string, orgName: string, memberName: string): Promise<OrgResult<{ message: string }>> {
+  const [actor, org] = await Promise.all([findPerson(db, actorId), findOrganization(db, orgName)]);
+  if (!actor || !org || !(await membershipOf(db, org.id, actor.id))?.isAdmin) return NOT_AUTHORIZED;
+  const name = typeof memberName === "string" ? memberName.trim().slice(0, 256) : "";
+  const invitee = await db.user.findUnique({ where: { usernameKey: name.toLowerCase() }, select: { id: true, email: true } });
+  const gone = invitee && (await db.membershipRequest.deleteMany({ where: { organizationId: org.id, newMemberId: invitee.id } }));
+  if (!gone || gone.count !== 1) return refuse(ORG_MESSAGES.noRequest(name));
+  await send([mails.invitationCancelledMail(invitee!.email, { org: org.username })]);
+  return { ok: true, message: ORG_MESSAGES.cancelled };
+}
+
+/** The member named, inside the locked transaction, with the acting person's role. */
+async function lockedParties(tx: DbTransaction, org: Org, actorId: string, memberName: string) {
+  const actor = await membershipOf(tx, org.id, actorId);
+  const name = typeof memberName === "string" ? memberName.trim().slice(0, 256) : "";
+  const target = await tx.membership.findFirst({
+    where: { organizationId: org.id, member: { usernameKey: name.toLowerCase() } },
+    select: { memberId: true, isAdmin: true, member: { select: { username: true } } },
+  });
+  return { actor, target, name };
+}
+
+const otherAdmins = (tx: DbTransaction, organizationId: string, memberId: string) =>
+  tx.membership.count({ where: { organizationId, isAdmin: true, memberId: { not: memberId } } });
+
+/** nuget.org's UpdateMember: an administrator changes a member's role; the last one cannot step down. */
+export async function changeRole(
+  db: Db,
+  actorId: string,
+  orgName: string,
+  memberName: string,
+  isAdmin: boolean,
+  ip: string | null = null,
+): Promise<OrgResult<{ member: { username: string; isAdmin: boolean }; changed: boolean }>> {
+  const org = await findOrganization(db, orgName);
+  if (!org) return NOT_AUTHORIZED;
+  const result = await withOrganizationLocked(db, org, async (tx) => {
+    const { actor, target, name } = await lockedParties(tx, org, actorId, memberName);
+    if (!actor?.isAdmin) return NOT_AUTHORIZED;
+    if (!org.confirmed) return refuse(ORG_MESSAGES.orgUnconfirmed);
+    if (!target) return refuse(ORG_MESSAGES.memberNotFound(name));
+    const member = { username: target.member.username, isAdmin };
+    if (target.isAdmin === isAdmin) return { ok: true as const, member, changed: false };
+    if (!isAdmin && (await otherAdmins(tx, org.id, target.memberId)) === 0) return refuse(ORG_MESSAGES.lastAdminDemote);
+    await tx.membership.update({ where: { organizationId_memberId: { organizationId: org.id, memberId: target.memberId } }, data: { isAdmin } });
+    await writeAudit(tx, { actorId, action: "UpdateOrganizationMember", target: org.username, details: { member: member.username, isAdmin }, ip });
+    return { ok: true as const, member, changed: true };
+  });
+  if (result.ok && result.changed) await send([mails.memberUpdatedMail(org.email, { org: org.username, member: result.member.username, isAdmin })]);
+  return result;
+}
+
+/**
+ * nuget.org's DeleteMember: an administrator removes a member, or anyone leaves. The last
+ * administrator can do neither. Their keys for the organization stay, and stop working.
+ */
+export async function removeMember(
+  db: Db,
+  actorId: string,
+  orgName: string,
+  memberName: string,
+  ip: string | null = null,
+): Promise<OrgResult<{ message: string; left: boolean }>> {
+  const org = await findOrganization(db, orgName);
+  if (!org) return NOT_AUTHORIZED;
+  const result = await withOrganizationLocked(db, org, async (tx) => {
+    const { actor, target, name } = await lockedParties(tx, org, actorId, memberName);
+    const left = target?.memberId === actorId;
+    if (!actor || !(actor.isAdmin || left)) return NOT_AUTHORIZED;
+    if (!org.confirmed) return refuse(ORG_MESSAGES.orgUnconfirmed);
+    if (!target) return refuse(ORG_MESSAGES.memberNotFound(name));
+    if (target.isAdmin && (await otherAdmins(tx, org.id, target.memberId)) === 0) return refuse(ORG_MESSAGES.lastAdminLeave);
+    await tx.membership.delete({ where: { organizationId_memberId: { organizationId: org.id, memberId: target.memberId } } });
+    await writeAudit(tx, { actorId, action: "RemoveOrganizationMember", target: org.username, details: { member: target.member.username }, ip });
+    return { ok: true as const, message: ORG_MESSAGES.deleted, left, member: target.member.username };
+  });
+  if (!result.ok) return result;
+  await send([mails.memberRemovedMail(org.email, { org: org.username, member: result.member })]);
+  return { ok: true, message: result.message, left: result.left };
+}
+
+export interface MemberOrganization {
+  id: string;
+  username: string;
+  isAdmin: boolean;
+}
+
+/** The organizations a person belongs to, in membership order (nuget.org's owner list order). */
+export async function listMemberOrganizations(db: Db, userId: string): Promise<MemberOrganization[]> {
+  const rows = await db.membership.findMany({
+    where: { memberId: userId, member: { isOrganization: false }, organization: { isOrganization: true } },
+    orderBy: [{ createdAt: "asc" }, { organizationId: "asc" }],
+    select: { isAdmin: true, organization: { select: { id: true, username: true } } },
+  });
+  return rows.map((r) => ({ id: r.organization.id, username: r.organization.username, isAdmin: r.isAdmin }));
+}
