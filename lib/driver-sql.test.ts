@@ -52,9 +52,24 @@ describeEachDb("driver statements", (getDb) => {
     expect(await one(KEY_BY_LOOKUP_ID, [`lookup-${suffix}`])).toEqual({
       id: key.id, type: "apikey.v4", name: "ci", userId: alice.id, ownerId: alice.id, secretHash: "hash",
       expiresAt: EXPIRES, lastUsedAt: null, revoked: false, userIsOrganization: false,
-      ownerUsername: alice.username, ownerConfirmed: true, ownerLocked: false,
+      ownerUsername: alice.username, ownerConfirmed: true, ownerLocked: false, ownerMatches: true,
       scopes: [{ action: "package:push", subject: "Contoso.*" }],
     });
+    // a key scoped to an organization matches its owner while its user is a member, in either
+    // role; a key scoped to another person, or to an organization the user left, does not
+    const org = await db.user.create({ data: { username: `org-${suffix}`, usernameKey: `org-${suffix}`, email: `org-${suffix}@example.test`, isOrganization: true } });
+    const scoped = (name: string, ownerId: string) =>
+      db.apiKey.create({ data: { userId: alice.id, ownerId, name, lookupId: `${name}-${suffix}`, secretHash: "h", expiresInDays: 1, expiresAt: EXPIRES } });
+    await scoped("org", org.id);
+    await scoped("other", bob.id);
+    const matches = async (name: string) => (await one<{ ownerMatches: boolean }>(KEY_BY_LOOKUP_ID, [`${name}-${suffix}`]))?.ownerMatches;
+    expect([await matches("org"), await matches("other")]).toEqual([false, false]);
+    await db.membership.create({ data: { organizationId: org.id, memberId: alice.id } });
+    expect(await one(KEY_BY_LOOKUP_ID, [`org-${suffix}`])).toMatchObject({ ownerId: org.id, ownerUsername: org.username, ownerConfirmed: false, ownerMatches: true });
+    await db.membership.update({ where: { organizationId_memberId: { organizationId: org.id, memberId: alice.id } }, data: { isAdmin: true } });
+    expect([await matches("org"), await matches("other")]).toEqual([true, false]);
+    await db.membership.deleteMany({ where: { organizationId: org.id } });
+    expect(await matches("org")).toBe(false);
     expect(await one(KEY_BY_LOOKUP_ID, [`bare-${suffix}`])).toMatchObject({ lastUsedAt: USED, revoked: true, ownerConfirmed: false, ownerLocked: true, scopes: [] });
     expect(await one(KEY_BY_LOOKUP_ID, ["no-such-key"])).toBeUndefined();
 

@@ -39,22 +39,30 @@ export function normalizeRow<T>(sql: DriverSql, row: Record<string, unknown> | u
   return out as T;
 }
 
-/** The key, its user's and owner's flags and its scopes in one round trip (authenticate). */
+/**
+ * The key, its user's and owner's flags, whether the user still acts for the owner (the owner
+ * is the user, or an organization the user is a member of: the Membership row joined by its
+ * primary key) and its scopes, in one round trip (authenticate).
+ */
 export const KEY_BY_LOOKUP_ID: DriverSql = {
   name: "authenticate_key_row",
   sqlite: `SELECT k.id, k.type, k.name, k.userId, k.ownerId, k.secretHash, k.expiresAt, k.lastUsedAt,
       k.revokedAt IS NOT NULL AS revoked, u.isOrganization AS userIsOrganization,
       o.username AS ownerUsername, o.emailConfirmedAt IS NOT NULL AS ownerConfirmed, o.locked AS ownerLocked,
+      (k.ownerId = k.userId OR (o.isOrganization AND m.memberId IS NOT NULL)) AS ownerMatches,
       (SELECT json_group_array(json_object('action', s.action, 'subject', s.subject)) FROM ApiKeyScope s WHERE s.apiKeyId = k.id) AS scopes
     FROM ApiKey k JOIN User u ON u.id = k.userId JOIN User o ON o.id = k.ownerId
+      LEFT JOIN Membership m ON m.organizationId = k.ownerId AND m.memberId = k.userId
     WHERE k.lookupId = ?`,
   postgresql: `SELECT k.id, k.type, k.name, k."userId", k."ownerId", k."secretHash",
       (extract(epoch FROM k."expiresAt") * 1000)::float8 AS "expiresAt",
       (extract(epoch FROM k."lastUsedAt") * 1000)::float8 AS "lastUsedAt",
       k."revokedAt" IS NOT NULL AS revoked, u."isOrganization" AS "userIsOrganization",
       o.username AS "ownerUsername", o."emailConfirmedAt" IS NOT NULL AS "ownerConfirmed", o.locked AS "ownerLocked",
+      (k."ownerId" = k."userId" OR (o."isOrganization" AND m."memberId" IS NOT NULL)) AS "ownerMatches",
       (SELECT coalesce(json_agg(json_build_object('action', s.action, 'subject', s.subject)), '[]'::json) FROM "ApiKeyScope" s WHERE s."apiKeyId" = k.id) AS scopes
     FROM "ApiKey" k JOIN "User" u ON u.id = k."userId" JOIN "User" o ON o.id = k."ownerId"
+      LEFT JOIN "Membership" m ON m."organizationId" = k."ownerId" AND m."memberId" = k."userId"
     WHERE k."lookupId" = $1`,
   columns: {
     expiresAt: "date",
@@ -63,6 +71,7 @@ export const KEY_BY_LOOKUP_ID: DriverSql = {
     userIsOrganization: "boolean",
     ownerConfirmed: "boolean",
     ownerLocked: "boolean",
+    ownerMatches: "boolean",
     scopes: "json",
   },
 };

@@ -4,6 +4,8 @@ import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { authenticate, touchKey } from "./authenticate";
 import { generateKey } from "./key-material";
 import { createApiKey, deleteApiKey, regenerateApiKey, revokeApiKey } from "./store";
+import { makeOrganization, joinOrganization } from "@/tests/organizations";
+import { removeMember } from "@/lib/organizations/store";
 import { createDb, type Db } from "@/lib/create-db";
 import { ACTIONS } from "./scopes";
 
@@ -96,9 +98,36 @@ describeEachDb("authenticate", (getDb, _provider, getUrl) => {
   it("refuses a key whose user no longer matches its owner scope", async () => {
     const user = await insertTestUser(getDb());
     const other = await insertTestUser(getDb());
-    // the store refuses such a key; it stands for an organization key whose creator has left
+    // the store refuses such a key: a person's keys act for them or their organizations only
     const k = await insertTestKey(getDb(), { userId: user.id, ownerId: other.id, actions: [ACTIONS.push] });
     expect(await authenticate(getDb(), k.plaintext)).toMatchObject({ ok: false, failure: "owner-mismatch" });
+  });
+
+  it("accepts an organization's key while its user is a member, refuses it once they leave, and again accepts it on rejoining", async () => {
+    const db = getDb();
+    const admin = await insertTestUser(db);
+    const member = await insertTestUser(db);
+    const org = await makeOrganization(db, admin.id);
+    await joinOrganization(db, admin.id, org.username, member, false);
+    const created = await createApiKey(db, member.id, { name: "org ci", expiresInDays: 365, ownerId: org.id, actions: [ACTIONS.push], subjects: ["*"] });
+    if (!created.ok) throw new Error(created.error);
+    const works = { ok: true, key: { userId: member.id, ownerId: org.id, ownerUsername: org.username, ownerConfirmed: true } };
+    expect(await authenticate(db, created.plaintext)).toMatchObject(works);
+    expect(await removeMember(db, member.id, org.username, member.username)).toMatchObject({ ok: true, left: true });
+    expect(await authenticate(db, created.plaintext)).toEqual({ ok: false, failure: "owner-mismatch", keyName: "org ci" });
+    await joinOrganization(db, admin.id, org.username, member, true);
+    expect(await authenticate(db, created.plaintext)).toMatchObject(works);
+    // removed by an administrator: the same
+    expect(await removeMember(db, admin.id, org.username, member.username)).toMatchObject({ ok: true, left: false });
+    expect(await authenticate(db, created.plaintext)).toMatchObject({ ok: false, failure: "owner-mismatch" });
+  });
+
+  it("refuses a key held by an organization, even one scoped to itself", async () => {
+    const db = getDb();
+    const admin = await insertTestUser(db);
+    const org = await makeOrganization(db, admin.id);
+    const k = await insertTestKey(db, { userId: org.id, actions: [ACTIONS.push] });
+    expect(await authenticate(db, k.plaintext)).toMatchObject({ ok: false, failure: "owner-mismatch" });
   });
 
   it("updates lastUsedAt at most once a minute, without a query within the minute the key check read", async () => {

@@ -40,6 +40,8 @@ interface KeyRow {
   ownerUsername: string;
   ownerConfirmed: boolean;
   ownerLocked: boolean;
+  /** the owner is the user, or an organization the user is currently a member of */
+  ownerMatches: boolean;
   scopes: { action: string; subject: string }[];
 }
 
@@ -71,9 +73,10 @@ export async function authenticate(db: Db, header: string | null, now = new Date
   if (!matches) return { ok: false, failure: "not-found" };
   if (row.revoked) return { ok: false, failure: "revoked", keyName: row.name };
   if (now.getTime() >= row.expiresAt.getTime()) return { ok: false, failure: "expired", keyName: row.name };
-  // The key's user must still match the owner scope: the owner is the user (organizations,
-  // which would also allow a member, are not modelled yet); organizations hold no keys.
-  if (row.userIsOrganization || row.ownerId !== row.userId) {
+  // The key's user must still match the owner scope (nuget.org's MatchesOwnerScope, checked on
+  // every request): the owner is the user, or an organization the user is a member of now, in
+  // either role. Leaving makes the key fail; rejoining makes it work again. Organizations hold no keys.
+  if (row.userIsOrganization || !row.ownerMatches) {
     return { ok: false, failure: "owner-mismatch", keyName: row.name };
   }
   return {

@@ -8,6 +8,8 @@ import { describeEachDb } from "@/tests/databases";
 import { parseVersion } from "@/lib/nuget/version";
 import { addPackageVersion } from "@/lib/packages/store";
 import type { Db } from "@/lib/create-db";
+import { removeMember } from "@/lib/organizations/store";
+import { joinOrganization, makeOrganization } from "@/tests/organizations";
 import { authenticate } from "./authenticate";
 import { MESSAGES, type KeyField } from "./rules";
 import {
@@ -176,6 +178,74 @@ describeEachDb("api-keys store", (getDb, provider) => {
     // untouched
     expect(await listApiKeys(db, owner.id)).toEqual([res.key]);
     expect(await authenticate(db, res.plaintext)).toMatchObject({ ok: true, key: { id } });
+  });
+
+  it("organizations: the owner list holds the user, then each organization they belong to in either role, and nothing else", async () => {
+    const db = getDb();
+    const admin = await makeUser(db);
+    const collaborator = await makeUser(db);
+    const outsider = await makeUser(db);
+    const first = await makeOrganization(db, admin.id);
+    const second = await makeOrganization(db, outsider.id);
+    await joinOrganization(db, admin.id, first.username, collaborator, false);
+    await joinOrganization(db, outsider.id, second.username, collaborator, true);
+    const owner = (u: { id: string; username: string }) => ({ id: u.id, username: u.username });
+    expect(await listOwners(db, admin.id)).toEqual([owner(admin), owner(first)]);
+    expect(await listOwners(db, collaborator.id)).toEqual([owner(collaborator), owner(first), owner(second)]);
+    expect(await listOwners(db, outsider.id)).toEqual([owner(outsider), owner(second)]);
+    // an organization has no owner list: it holds no keys
+    expect(await listOwners(db, first.id)).toEqual([]);
+    await removeMember(db, collaborator.id, first.username, collaborator.username);
+    expect(await listOwners(db, collaborator.id)).toEqual([owner(collaborator), owner(second)]);
+  });
+
+  it("organizations: a member (either role) makes keys for it over its packages; another organization's id is refused", async () => {
+    const db = getDb();
+    const admin = await makeUser(db, [`${pkgPrefix}.Personal`]);
+    const collaborator = await makeUser(db);
+    const stranger = await makeUser(db);
+    const org = await makeOrganization(db, admin.id);
+    const foreign = await makeOrganization(db, stranger.id);
+    await joinOrganization(db, admin.id, org.username, collaborator, false);
+    await db.packageRegistration.create({ data: { packageId: `${pkgPrefix}.OrgOwned`, idKey: `${pkgPrefix}.OrgOwned`.toLowerCase(), owners: { create: { userId: org.id } } } });
+    expect(await listOwnedPackageIds(db, org.id)).toEqual([`${pkgPrefix}.OrgOwned`]);
+
+    for (const member of [admin, collaborator]) {
+      const made = await createApiKey(db, member.id, base(org.id, [`${pkgPrefix}.orgowned`]));
+      expect(made).toMatchObject({ ok: true, key: { ownerId: org.id, ownerUsername: org.username, subjects: [`${pkgPrefix}.OrgOwned`] } });
+    }
+    const refused = (error: string, field: KeyField) => ({ ok: false, error, field });
+    // the organization's key covers its packages, not the member's own
+    expect(await createApiKey(db, admin.id, base(org.id, [`${pkgPrefix}.Personal`]))).toEqual(refused(MESSAGES.packageNotOwned, "subjects"));
+    // a crafted post: an organization the user is not a member of, or the organization acting itself
+    expect(await createApiKey(db, collaborator.id, base(foreign.id))).toEqual(refused(MESSAGES.ownerNotAllowed, "owner"));
+    expect(await createApiKey(db, org.id, base(org.id))).toEqual(refused(MESSAGES.ownerNotAllowed, "owner"));
+    await removeMember(db, collaborator.id, org.username, collaborator.username);
+    expect(await createApiKey(db, collaborator.id, base(org.id))).toEqual(refused(MESSAGES.ownerNotAllowed, "owner"));
+    expect(await db.apiKey.count({ where: { ownerId: foreign.id } })).toBe(0);
+  });
+
+  it("organizations: a new id pushed with an organization's key is the organization's, the version records the person", async () => {
+    const db = getDb();
+    const admin = await makeUser(db);
+    const org = await makeOrganization(db, admin.id);
+    const made = await createApiKey(db, admin.id, base(org.id, ["*"]));
+    if (!made.ok) throw new Error(made.error);
+    const auth = await authenticate(db, made.plaintext);
+    if (!auth.ok) throw new Error(auth.failure);
+    // what the push does with the key (lib/nuget/push.ts): the id's owner is the key's scope owner
+    const id = `${pkgPrefix}.OrgPush`;
+    const v = parseVersion("1.0.0")!;
+    const pushed = await addPackageVersion(
+      db,
+      { registrationId: null, packageId: id, ownerId: auth.key.ownerId, version: v, bytes: buildNupkg({ id, version: v.normalized }), pushedById: auth.key.userId, pushedByKeyId: auth.key.id, pushedByKeyName: auth.key.name },
+      mkdtempSync(path.join(tmpdir(), "apikeys-pkgs-")),
+    );
+    expect(pushed.status).toBe("created");
+    const registration = await db.packageRegistration.findUniqueOrThrow({ where: { idKey: id.toLowerCase() }, select: { owners: { select: { userId: true } }, versions: { select: { pushedById: true } } } });
+    expect(registration).toEqual({ owners: [{ userId: org.id }], versions: [{ pushedById: admin.id }] });
+    expect(await listOwnedPackageIds(db, org.id)).toEqual([id]);
+    expect(await listOwnedPackageIds(db, admin.id)).toEqual([]);
   });
 
   it("edit replaces subjects only, re-checks them, keeps value/expiry/owner/actions", async () => {

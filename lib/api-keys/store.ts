@@ -37,6 +37,7 @@ import { type Action, isGlob } from "./scopes";
 import { env } from "@/lib/env";
 import { MESSAGES, checkActions, checkName, checkSubjects, expiryOptions, resolveExpiry, type Refusal, type Subjects } from "./rules";
 import { logError } from "@/lib/log";
+import { listMemberOrganizations } from "@/lib/organizations/store";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEY_TYPE = "apikey.v4";
@@ -156,15 +157,20 @@ async function mailUser(db: Db, user: { id: string; email?: string }, subjectTex
 
 const SUPPORT_LINE = "If you did not request this change, please reply to this email to contact support.";
 
-/** The accounts a (non-organization) user's keys may act for. */
-function ownersOf(user: Owner): Owner[] {
-  // Organizations come later; then their memberships join this list.
-  return [{ id: user.id, username: user.username }];
+/**
+ * The accounts a (non-organization) user's keys may act for: the user, then each organization
+ * they are a member of, in membership order. nuget.org drops owners allowing none of push new,
+ * push existing and unlist; both Administrators and Collaborators may do all three, so no
+ * organization of theirs is dropped.
+ */
+async function ownersOf(db: Db, user: Owner): Promise<Owner[]> {
+  const organizations = await listMemberOrganizations(db, user.id);
+  return [{ id: user.id, username: user.username }, ...organizations.map((o) => ({ id: o.id, username: o.username }))];
 }
 
 export async function listOwners(db: Db, userId: string): Promise<Owner[]> {
   const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { id: true, username: true } });
-  return user ? ownersOf(user) : [];
+  return user ? ownersOf(db, user) : [];
 }
 
 export async function listOwnedPackageIds(
@@ -218,7 +224,7 @@ export async function createApiKey(db: Db, userId: string, input: CreateApiKeyIn
   });
   if (!user) return { ok: false, error: MESSAGES.ownerNotAllowed, field: "owner" };
   if (user.locked) return { ok: false, error: MESSAGES.userLocked, field: null };
-  if (!ownersOf(user).some((o) => o.id === input.ownerId)) return { ok: false, error: MESSAGES.ownerNotAllowed, field: "owner" };
+  if (!(await ownersOf(db, user)).some((o) => o.id === input.ownerId)) return { ok: false, error: MESSAGES.ownerNotAllowed, field: "owner" };
   const stored = await ownedSubjects(db, input.ownerId, subjects.value);
   if (!stored) return { ok: false, error: MESSAGES.packageNotOwned, field: "subjects" };
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
 import { describeEachDb } from "@/tests/databases";
+import { joinOrganization as join, makeOrganization as makeOrg, TEST_ORIGIN as ORIGIN } from "@/tests/organizations";
 import type { Db } from "@/lib/create-db";
 import { attemptSignIn } from "@/lib/accounts/sign-in";
 import { createSession, findSessionUser } from "@/lib/accounts/users";
@@ -23,7 +24,6 @@ import {
 const mailDir = mkdtempSync(path.join(tmpdir(), "orgs-mail-"));
 process.env.MAIL_DIR = mailDir;
 delete process.env.SMTP_URL;
-const ORIGIN = "http://gallery.test";
 
 function mailsTo(email: string): string[] {
   return readdirSync(mailDir)
@@ -40,23 +40,6 @@ async function makeUser(db: Db, { confirmed = true } = {}) {
   return db.user.create({
     data: { username, usernameKey: username.toLowerCase(), email: `${username}@example.test`, emailConfirmedAt: confirmed ? new Date() : null },
   });
-}
-
-/** An organization made by the store, its address then confirmed as the mailed link would. */
-async function makeOrg(db: Db, creatorId: string, { confirmed = true } = {}) {
-  const organizationName = name("Org");
-  const r = await createOrganization(db, creatorId, { organizationName, emailAddress: `${organizationName.toLowerCase()}@org.test` }, ORIGIN);
-  if (!r.ok) throw new Error(r.error);
-  if (confirmed) await db.user.update({ where: { id: r.organization.id }, data: { emailConfirmedAt: new Date() } });
-  return { ...r.organization, email: `${organizationName.toLowerCase()}@org.test` };
-}
-
-/** Invites and accepts: `member` joins `org` with the role. */
-async function join(db: Db, adminId: string, org: string, member: { id: string; username: string }, isAdmin: boolean) {
-  const invited = await inviteMember(db, adminId, org, member.username, isAdmin, ORIGIN);
-  if (!invited.ok) throw new Error(invited.error);
-  const accepted = await acceptInvitation(db, member.id, org, invited.token);
-  if (!accepted.ok) throw new Error(accepted.error);
 }
 
 /** A confirmed organization with an administrator (its creator), a collaborator and an outsider. */
