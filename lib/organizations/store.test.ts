@@ -16,7 +16,10 @@ import {
   changeRole,
   createOrganization,
   declineInvitation,
+  FROM_ACCOUNT_PAGE,
   inviteMember,
+  listOrganizationRows,
+  viewOrganization,
   listMemberOrganizations,
   removeMember,
 } from "./store";
@@ -174,6 +177,26 @@ describeEachDb("organizations store", (getDb) => {
     expect((await roles(db, org.id)).find((m) => m.memberId === invitee.id)).toEqual({ memberId: invitee.id, isAdmin: true });
     expect(mailsTo(org.email).some((m) => m.includes(`The user '${invitee.username}' is now an administrator of organization '${org.username}'.`))).toBe(true);
     expect(await db.auditRecord.count({ where: { actorId: invitee.id, action: "AddOrganizationMember" } })).toBe(1);
+  });
+
+  it("the invitee may answer from their own Manage Organizations page without the token; nobody else can", async () => {
+    const db = getDb();
+    const { admin, outsider, org } = await team(db);
+    const invitee = await makeUser(db);
+    await inviteMember(db, admin.id, org.username, invitee.username, false, ORIGIN);
+    expect(await listOrganizationRows(db, invitee.id)).toEqual([{ username: org.username, isAdmin: false, members: 2, packages: 0, pending: true }]);
+    expect(await acceptInvitation(db, outsider.id, org.username, FROM_ACCOUNT_PAGE)).toMatchObject({ ok: false, status: 400 });
+    expect(await declineInvitation(db, outsider.id, org.username, FROM_ACCOUNT_PAGE)).toMatchObject({ ok: false, status: 400 });
+    expect(await viewOrganization(db, invitee.id, org.username)).toBeNull();
+    expect(await acceptInvitation(db, invitee.id, org.username, FROM_ACCOUNT_PAGE)).toEqual({ ok: true, organization: org.username, isAdmin: false });
+    expect(await listOrganizationRows(db, invitee.id)).toEqual([{ username: org.username, isAdmin: false, members: 3, packages: 0, pending: false }]);
+    expect(await viewOrganization(db, invitee.id, org.username.toLowerCase())).toMatchObject({ username: org.username, isAdmin: false, confirmed: true });
+    expect(await viewOrganization(db, outsider.id, org.username)).toBeNull();
+    expect((await viewOrganization(db, admin.id, org.username))?.members.map((m) => [m.username, m.isAdmin, m.pending])).toEqual([
+      [admin.username, true, false],
+      expect.any(Array),
+      [invitee.username, false, false],
+    ]);
   });
 
   it("decline removes the request and tells the administrators; cancel is for administrators and mails the invitee", async () => {

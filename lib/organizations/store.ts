@@ -190,9 +190,21 @@ export async function inviteMember(
   return { ok: true, member: { username: invitee.username, isAdmin: request.isAdmin, pending: true }, token };
 }
 
+/**
+ * How the invitee answers: with the token from the mailed link, or (FROM_ACCOUNT_PAGE) from
+ * their own Manage Organizations page, where the session alone proves who they are. nuget.org
+ * puts the stored token in that page's forms; only its hash is stored here.
+ */
+export const FROM_ACCOUNT_PAGE = Symbol("from the invitee's Manage Organizations page");
+type Answer = string | typeof FROM_ACCOUNT_PAGE;
+
 /** The invitee's own request, matched by the token from the mail; null = no such request. */
-async function requestFor(db: Db, userId: string, org: Org | null, token: string) {
-  if (!org || typeof token !== "string" || token.length > 200) return null;
+async function requestFor(db: Db, userId: string, org: Org | null, token: Answer) {
+  if (!org) return null;
+  if (token === FROM_ACCOUNT_PAGE) {
+    return db.membershipRequest.findUnique({ where: { organizationId_newMemberId: { organizationId: org.id, newMemberId: userId } }, select: { isAdmin: true, tokenHash: true } });
+  }
+  if (typeof token !== "string" || token.length > 200) return null;
   return db.membershipRequest.findFirst({ where: { organizationId: org.id, newMemberId: userId, tokenHash: hashToken(token) }, select: { isAdmin: true, tokenHash: true } });
 }
 
@@ -201,7 +213,7 @@ export async function acceptInvitation(
   db: Db,
   userId: string,
   orgName: string,
-  token: string,
+  token: Answer,
   ip: string | null = null,
 ): Promise<OrgResult<{ organization: string; isAdmin: boolean }>> {
   const [user, org] = await Promise.all([findPerson(db, userId), findOrganization(db, orgName)]);
@@ -230,7 +242,7 @@ export async function acceptInvitation(
 }
 
 /** nuget.org's RejectMemberRequestAsync: the invitee declines; the administrators are told. */
-export async function declineInvitation(db: Db, userId: string, orgName: string, token: string): Promise<OrgResult<{ organization: string }>> {
+export async function declineInvitation(db: Db, userId: string, orgName: string, token: Answer): Promise<OrgResult<{ organization: string }>> {
   const [user, org] = await Promise.all([findPerson(db, userId), findOrganization(db, orgName)]);
   if (!user) return NOT_AUTHORIZED;
   const request = await requestFor(db, user.id, org, token);
@@ -336,4 +348,58 @@ export async function listMemberOrganizations(db: Db, userId: string): Promise<M
     select: { isAdmin: true, organization: { select: { id: true, username: true } } },
   });
   return rows.map((r) => ({ id: r.organization.id, username: r.organization.username, isAdmin: r.isAdmin }));
+}
+
+export interface OrganizationRow {
+  username: string;
+  /** the member's role, or the role a pending invitation offers */
+  isAdmin: boolean;
+  members: number;
+  packages: number;
+  pending: boolean;
+}
+
+/** Manage Organizations: the user's memberships, then their pending invitations. */
+export async function listOrganizationRows(db: Db, userId: string): Promise<OrganizationRow[]> {
+  const org = { select: { username: true, _count: { select: { members: true, packages: true } } } } as const;
+  const [memberships, invitations] = await Promise.all([
+    db.membership.findMany({ where: { memberId: userId }, orderBy: [{ createdAt: "asc" }, { organizationId: "asc" }], select: { isAdmin: true, organization: org } }),
+    db.membershipRequest.findMany({ where: { newMemberId: userId }, orderBy: [{ requestedAt: "asc" }, { organizationId: "asc" }], select: { isAdmin: true, organization: org } }),
+  ]);
+  const row = (pending: boolean) => (r: (typeof memberships)[number]) => ({
+    username: r.organization.username,
+    isAdmin: r.isAdmin,
+    members: r.organization._count.members,
+    packages: r.organization._count.packages,
+    pending,
+  });
+  return [...memberships.map(row(false)), ...invitations.map(row(true))];
+}
+
+export interface OrganizationView {
+  username: string;
+  confirmed: boolean;
+  /** the viewer's role */
+  isAdmin: boolean;
+  members: { username: string; isAdmin: boolean; pending: boolean }[];
+}
+
+/** The organization settings page, for a member (either role); null for anyone else or no such organization. */
+export async function viewOrganization(db: Db, userId: string, orgName: string): Promise<OrganizationView | null> {
+  const org = await findOrganization(db, orgName);
+  const viewer = org && (await membershipOf(db, org.id, userId));
+  if (!org || !viewer) return null;
+  const [members, requests] = await Promise.all([
+    db.membership.findMany({ where: { organizationId: org.id }, orderBy: [{ createdAt: "asc" }, { memberId: "asc" }], select: { isAdmin: true, member: { select: { username: true } } } }),
+    db.membershipRequest.findMany({ where: { organizationId: org.id }, orderBy: [{ requestedAt: "asc" }, { newMemberId: "asc" }], select: { isAdmin: true, newMember: { select: { username: true } } } }),
+  ]);
+  return {
+    username: org.username,
+    confirmed: org.confirmed,
+    isAdmin: viewer.isAdmin,
+    members: [
+      ...members.map((m) => ({ username: m.member.username, isAdmin: m.isAdmin, pending: false })),
+      ...requests.map((r) => ({ username: r.newMember.username, isAdmin: r.isAdmin, pending: true })),
+    ],
+  };
 }
