@@ -1,8 +1,6 @@
 // The API Keys page in Chromium: the acceptance checklist of spec §1–§2 (items noted per test).
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { expect, test, type Page, type Route } from "@playwright/test";
-import { createUser, e2eDb, signIn, type TestUser } from "./fixtures";
+import { expect, test, type Page } from "@playwright/test";
+import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser } from "./fixtures";
 import { insertTestKey } from "@/tests/api-keys";
 import { authenticate } from "./nuget/data";
 import { PAGE, createForm, keyRow, sectionToggle } from "./apikeys-states";
@@ -16,25 +14,6 @@ async function seedPackages(user: TestUser, ids: string[]) {
       data: { packageId: id, idKey: id.toLowerCase(), owners: { create: { userId: user.id } } },
     });
   }
-}
-
-function mailsTo(email: string): string[] {
-  const dir = process.env.MAIL_DIR!;
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return files
-    .map((f) => readFileSync(path.join(dir, f), "utf8"))
-    .map((m) =>
-      m
-        .replace(/\r?\n[ \t]+/g, " ") // unfold headers
-        .replace(/=\r?\n/g, "") // quoted-printable soft breaks
-        .replace(/=([0-9A-F]{2})/g, (_s, h: string) => String.fromCharCode(parseInt(h, 16))),
-    )
-    .filter((m) => m.includes(`To: ${email}`));
 }
 
 const toggle = sectionToggle;
@@ -488,30 +467,6 @@ test("error banners: an action on a key that vanished shows nuget.org's generic 
   await expect(page.getByTestId("api-keys-error")).toHaveText("An error occurred while revoking the API key. Please try again.");
 });
 
-/**
- * Rewrites the next server-action POST of this page before it leaves the browser: what a
- * hand-made request can send. Returns the status of the action's response.
- */
-async function tamperNextAction(page: Page, rewrite: (body: string) => string): Promise<() => Promise<number>> {
-  let resolveStatus: (n: number) => void;
-  const status = new Promise<number>((r) => (resolveStatus = r));
-  let done = false;
-  const handler = async (route: Route) => {
-    const req = route.request();
-    if (done || req.method() !== "POST" || !req.headers()["next-action"]) return route.continue();
-    done = true;
-    const response = await route.fetch({ postData: rewrite(req.postData() ?? "") });
-    await route.fulfill({ response });
-    resolveStatus(response.status());
-  };
-  await page.route(`**${PAGE}`, handler);
-  return async () => {
-    const s = await status;
-    await page.unroute(`**${PAGE}`, handler);
-    return s;
-  };
-}
-
 /** Replaces the value of a single-valued multipart field whose name ends with `field`. */
 const setField = (field: string, value: string) => (body: string) =>
   body.replace(new RegExp(`(name="[^"]*${field}"\\r\\n\\r\\n)[^\\r]*`), (_m, head: string) => head + value);
@@ -539,7 +494,7 @@ test("bad input: every crafted create request is refused with a clear message, n
       await page.getByLabel("Key Name").fill("crafted");
       await page.getByLabel("Glob Pattern").fill("Craft.*");
       await page.getByRole("checkbox", { name: "Mine.Pkg" }).check();
-      const status = await tamperNextAction(page, rewrite);
+      const status = await tamperNextAction(page, PAGE, rewrite);
       await createForm(page).getByRole("button", { name: "Create" }).click();
       expect(await status()).toBe(200);
       await expect(createForm(page).getByText(message)).toBeVisible();
@@ -563,7 +518,7 @@ test("bad input: a bound key id of someone else's key answers like a missing key
     ["Delete", "Are you sure you want to remove the API key?", "An error occurred while deleting the API key. Please try again."],
   ] as const) {
     await test.step(button, async () => {
-      const status = await tamperNextAction(page, swap);
+      const status = await tamperNextAction(page, PAGE, swap);
       await row(page, "mine").getByRole("button", { name: button }).click();
       await confirmDialog(page, message);
       expect(await status()).toBe(200);
@@ -574,7 +529,7 @@ test("bad input: a bound key id of someone else's key answers like a missing key
     await row(page, "mine").getByRole("button", { name: "Edit" }).click();
     const panel = page.getByRole("form", { name: "Edit mine" });
     await panel.getByLabel("Glob Pattern").fill("Other.*");
-    const status = await tamperNextAction(page, swap);
+    const status = await tamperNextAction(page, PAGE, swap);
     await panel.getByRole("button", { name: "Save" }).click();
     expect(await status()).toBe(200);
     await expect(page.getByTestId("api-keys-error")).toHaveText("An error occurred while editing an API key. Please try again.");

@@ -1,7 +1,9 @@
 // Shared e2e helpers: each test makes its own user (random name), straight in the e2e
 // database through the same code paths the app uses, so tests run in parallel.
 import { randomBytes } from "node:crypto";
-import { expect, type Page } from "@playwright/test";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, type Page, type Route } from "@playwright/test";
 import { createDb, type Db } from "@/lib/create-db";
 import { hashPassword } from "@/lib/accounts/passwords";
 
@@ -51,4 +53,48 @@ export async function signOut(page: Page, username: string) {
   await page.getByRole("button", { name: username }).click();
   await page.getByRole("menuitem", { name: "Sign Out" }).click();
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
+}
+
+/**
+ * Rewrites the next server-action POST to `path` before it leaves the browser: what a
+ * hand-made request can send. Returns the status of the action's response.
+ */
+export async function tamperNextAction(page: Page, path: string, rewrite: (body: string) => string): Promise<() => Promise<number>> {
+  let resolveStatus: (n: number) => void;
+  const status = new Promise<number>((r) => (resolveStatus = r));
+  let done = false;
+  const handler = async (route: Route) => {
+    const req = route.request();
+    if (done || req.method() !== "POST" || !req.headers()["next-action"]) return route.continue();
+    done = true;
+    const response = await route.fetch({ postData: rewrite(req.postData() ?? "") });
+    await route.fulfill({ response });
+    resolveStatus(response.status());
+  };
+  await page.route(`**${path}`, handler);
+  return async () => {
+    const s = await status;
+    await page.unroute(`**${path}`, handler);
+    return s;
+  };
+}
+
+/** The mails the server under test wrote to MAIL_DIR for `email`, decoded (headers unfolded, quoted-printable undone). */
+export function mailsTo(email: string): string[] {
+  const dir = process.env.MAIL_DIR!;
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return files
+    .map((f) => readFileSync(path.join(dir, f), "utf8"))
+    .map((m) =>
+      m
+        .replace(/\r?\n[ \t]+/g, " ") // unfold headers
+        .replace(/=\r?\n/g, "") // quoted-printable soft breaks
+        .replace(/=([0-9A-F]{2})/g, (_s, h: string) => String.fromCharCode(parseInt(h, 16))),
+    )
+    .filter((m) => m.includes(`To: ${email}`));
 }

@@ -1,3 +1,5 @@
+import Link from "next/link";
+
 /** nuget.org's account page heading: the user's avatar and name, then the page's title. */
 export function AccountBreadcrumb({ username, title, children }: { username: string; title: string; children?: React.ReactNode }) {
   return (
@@ -12,5 +14,19 @@ export function AccountBreadcrumb({ username, title, children }: { username: str
       </h1>
       {children}
     </nav>
+  );
+}
+
+/** The heading's "| + Add new" link (Manage Packages, Manage Organizations). */
+export function AddNewLink({ href }: { href: string }) {
+  return (
+    <>
+      <span aria-hidden="true" className="text-gray-400">
+        |
+      </span>
+      <Link href={href} className="text-base">
+        + Add new
+      </Link>
+    </>
   );
 }

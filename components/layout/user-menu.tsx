@@ -9,7 +9,7 @@ export const MENU_ITEMS: { label: string; href: string | null }[] = [
   { label: "View Profile", href: null },
   { label: "Account Settings", href: "/account" },
   { label: "API Keys", href: "/account/apikeys" },
-  { label: "Manage Organizations", href: null },
+  { label: "Manage Organizations", href: "/account/Organizations" },
   { label: "Manage Packages", href: "/account/Packages" },
   { label: "Upload Package", href: null },
 ];

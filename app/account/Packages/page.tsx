@@ -2,7 +2,7 @@
 // with what nuget.org does not show: who pushed each version with which key, and which of the
 // user's keys can push each package today. Server-rendered and paged (50 a page), so an
 // account with 10,000 packages gets a page as light as one with 5 (NuGetGallery#4604).
-import { AccountBreadcrumb } from "@/components/layout/account-breadcrumb";
+import { AccountBreadcrumb, AddNewLink } from "@/components/layout/account-breadcrumb";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { headers } from "next/headers";
@@ -27,12 +27,7 @@ export default async function ManagePackagesPage({ searchParams }: { searchParam
   return (
     <div className="max-w-5xl">
       <AccountBreadcrumb username={user.username} title="Manage Packages">
-        <span aria-hidden="true" className="text-gray-400">
-          |
-        </span>
-        <Link href="/packages/manage/upload" className="text-base">
-          + Add new
-        </Link>
+        <AddNewLink href="/packages/manage/upload" />
       </AccountBreadcrumb>
 
       {owned === 0 && !query.q ? (

@@ -1,0 +1,73 @@
+// GET /account/Organizations: nuget.org's Manage Organizations page (Views/Users/Organizations.cshtml):
+// active memberships first, then pending invitations with accept and reject.
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AccountBreadcrumb, AddNewLink } from "@/components/layout/account-breadcrumb";
+import { InvitationAnswer } from "@/components/organizations/invitation-answer";
+import { db } from "@/lib/db";
+import { listOrganizationRows } from "@/lib/organizations/store";
+import { requireUser } from "@/lib/session";
+
+export const metadata: Metadata = { title: "Manage My Organizations" };
+
+export default async function ManageOrganizationsPage() {
+  const user = await requireUser("/account/Organizations");
+  const rows = await listOrganizationRows(db, user.id);
+  return (
+    <div className="max-w-5xl space-y-4">
+      <AccountBreadcrumb username={user.username} title="Organizations">
+        <AddNewLink href="/organization/add" />
+      </AccountBreadcrumb>
+      {rows.length === 0 ? (
+        <>
+          <p>
+            Organizations allow you to manage and publish packages as a team or a group.{" "}
+            <a href="https://go.microsoft.com/fwlink/?linkid=870439">Learn more.</a>
+          </p>
+          <p>
+            You are not a member of any organizations. Get started by <Link href="/organization/add">adding a new organization</Link>.
+          </p>
+        </>
+      ) : (
+        <>
+          <p>{rows.length === 1 ? "You have 1 organization." : `You have ${rows.length} organizations.`}</p>
+          <table className="w-full text-left" aria-label="Organizations">
+            <thead>
+              <tr>
+                <th>Organization</th>
+                <th>Membership</th>
+                <th>Members</th>
+                <th>Packages</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={`${r.pending}-${r.username}`} aria-label={r.username}>
+                  <td>
+                    {r.username}
+                    {r.pending && " (pending approval)"}
+                  </td>
+                  <td>{r.isAdmin ? "Administrator" : "Collaborator"}</td>
+                  <td>{r.members}</td>
+                  <td>{r.packages}</td>
+                  <td>
+                    {r.pending ? (
+                      <InvitationAnswer org={r.username} token={null} />
+                    ) : (
+                      <Link href={`/organization/${encodeURIComponent(r.username)}`} title="Edit Organization" aria-label={`Edit Organization ${r.username}`}>
+                        ✎
+                      </Link>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
