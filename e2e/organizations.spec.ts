@@ -7,6 +7,7 @@ import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser } f
 import { PAGE as KEYS_PAGE, createForm, keyRow, sectionToggle } from "./apikeys-states";
 import { buildNupkg, multipartNuGet58 } from "./nupkg";
 import { rawRequest } from "./raw-http";
+import { joinOrganization, makeOrganization } from "./nuget/data";
 
 const BASE = process.env.E2E_BASE_URL!;
 const INVALID = "The specified API key is invalid, has expired, or does not have permission to access the specified package.";
@@ -186,4 +187,92 @@ test("organizations 11, 14, 17 and crafted posts: another account's organization
   expect(await e2eDb().membership.findMany({ where: { organizationId: victim.id }, select: { memberId: true, isAdmin: true } })).toEqual([{ memberId: owner.id, isAdmin: true }]);
   expect(await e2eDb().membershipRequest.count({ where: { organizationId: victim.id } })).toBe(0);
   expect(await e2eDb().apiKey.count({ where: { ownerId: victim.id } })).toBe(0);
+});
+
+test("organizations 1, 2, 4, 10, 12: the add form's rules, an unconfirmed organization, decline and cancel; crafted role, cancel and decline posts", async ({ page, browser }) => {
+  const user = await createUser();
+  const taken = await createUser();
+  await signIn(page, user, "/organization/add");
+  await test.step("1, 2: the add form's rules, on the server too", async () => {
+    const rule = "User names must start and end with a letter or number, and may only contain letters, numbers, underscores, periods, and hyphens in between.";
+    for (const [name, email, message] of [
+      ["ab", "a@org.test", rule],
+      ["-ab-", "a@org.test", rule],
+      [`Org.${randomBytes(3).toString("hex")}`, "not-an-address", "This doesn't appear to be a valid email address."],
+      [taken.username.toUpperCase(), `${randomBytes(3).toString("hex")}@org.test`, `The username '${taken.username.toUpperCase()}' is not available.`],
+      [`Org.${randomBytes(3).toString("hex")}`, taken.email, `The email address '${taken.email}' is already in use by a different account.`],
+    ]) {
+      await page.getByLabel("Organization Name").fill(name);
+      await page.getByLabel("Organization Email Address").fill(email);
+      await page.getByRole("button", { name: "Add", exact: true }).click();
+      await expect(page.getByText(message, { exact: true })).toBeVisible();
+    }
+    expect(await e2eDb().membership.count({ where: { memberId: user.id } })).toBe(0);
+  });
+  await test.step("4: an unconfirmed organization cannot change its members", async () => {
+    const name = `Org.${randomBytes(4).toString("hex")}`;
+    await page.getByLabel("Organization Name").fill(name);
+    await page.getByLabel("Organization Email Address").fill(`${name.toLowerCase()}@org.test`);
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await expect(page.getByText("Your organization needs to be confirmed before you can upload any packages to it.")).toBeVisible();
+    await page.getByLabel("Enter username to add member").fill(taken.username);
+    await page.getByRole("form", { name: "Add member" }).getByRole("button", { name: "Add" }).click();
+    await expectAlert(page, "Your organization must be confirmed before you can change its membership.");
+  });
+
+  // a victim organization with a pending invitation and a collaborator; the user's own likewise
+  const db = e2eDb();
+  const [victimAdmin, victimCollaborator, victimInvitee, ownCollaborator, ownInvitee] = await Promise.all([createUser(), createUser(), createUser(), createUser(), createUser()]);
+  const victim = await makeOrganization(db, victimAdmin.id);
+  await joinOrganization(db, victimAdmin.id, victim.username, victimCollaborator, false);
+  await page.goto("/organization/add");
+  const own = await makeOrganization(db, user.id);
+  await joinOrganization(db, user.id, own.username, ownCollaborator, false);
+  await page.goto(`/organization/${own.username}`);
+  await invite(page, own.username, ownInvitee.username, "Collaborator");
+  const victimPage = await signedInPage(browser, victimAdmin, `/organization/${victim.username}`);
+  await invite(victimPage, victim.username, victimInvitee.username, "Collaborator");
+  const swap = (b: string) => b.split(own.username).join(victim.username);
+
+  await test.step("crafted: a role change in someone else's organization", async () => {
+    const status = await tamperNextAction(page, `/organization/${own.username}`, (b) => swap(b).split(ownCollaborator.username).join(victimCollaborator.username));
+    await page.getByLabel(`Role of ${ownCollaborator.username}`).selectOption("true");
+    expect(await status()).toBe(200);
+    await expectAlert(page, "User is not authorized");
+  });
+  await test.step("crafted: cancelling someone else's invitation", async () => {
+    await page.goto(`/organization/${own.username}`);
+    const status = await tamperNextAction(page, `/organization/${own.username}`, (b) => swap(b).split(ownInvitee.username).join(victimInvitee.username));
+    await page.getByRole("button", { name: `Delete member ${ownInvitee.username}` }).click();
+    expect(await status()).toBe(200);
+    await expectAlert(page, "User is not authorized");
+  });
+  await test.step("crafted: declining someone else's invitation with a made-up token", async () => {
+    await page.goto(`/organization/${victim.username}/members/reject/made-up-token`);
+    await page.getByRole("button", { name: "Reject Organization Membership Request" }).click();
+    await expectAlert(page, "Membership Declination Failed");
+    await expectAlert(page, `There is no request for user '${user.username}' for join this organization with that token.`);
+  });
+  expect(await db.membership.findMany({ where: { organizationId: victim.id }, orderBy: { isAdmin: "desc" }, select: { memberId: true, isAdmin: true } })).toEqual([
+    { memberId: victimAdmin.id, isAdmin: true },
+    { memberId: victimCollaborator.id, isAdmin: false },
+  ]);
+  expect(await db.membershipRequest.findMany({ where: { organizationId: victim.id }, select: { newMemberId: true } })).toEqual([{ newMemberId: victimInvitee.id }]);
+
+  await test.step("12: an administrator cancels an invitation; the invitee is told", async () => {
+    await page.goto(`/organization/${own.username}`);
+    await page.getByRole("button", { name: `Delete member ${ownInvitee.username}` }).click();
+    await expect(page.getByRole("status").filter({ hasText: "The pending organization member was deleted." })).toBeVisible();
+    await expect(page.getByRole("row", { name: ownInvitee.username })).toHaveCount(0);
+    expect(mailsTo(ownInvitee.email).some((m) => m.includes(`The request for you to become a member of '${own.username}' has been cancelled.`))).toBe(true);
+  });
+  await test.step("10: the invitee declines from Manage Organizations; the administrators are told", async () => {
+    const inviteePage = await signedInPage(browser, victimInvitee, "/account/Organizations");
+    await expect(inviteePage.getByRole("row", { name: victim.username })).toContainText("(pending approval)");
+    await inviteePage.getByRole("button", { name: "Reject Organization Membership Request" }).click();
+    await expect(inviteePage.getByRole("heading", { name: "Membership Declined" })).toBeVisible();
+    await expect(inviteePage.getByText(`You have successfully declined your membership request for the '${victim.username}' organization!`)).toBeVisible();
+    expect(await db.membershipRequest.count({ where: { organizationId: victim.id } })).toBe(0);
+    expect(mailsTo(victimAdmin.email).some((m) => m.includes(`The user '${victimInvitee.username}' has declined your request to become a member of your organization.`))).toBe(true);
+  });
 });

@@ -85,6 +85,6 @@ export async function declineInvitationAction(orgName: unknown, token: unknown):
   const answer = token === null ? FROM_ACCOUNT_PAGE : text(token);
   const result = await declineInvitation(db, user.id, text(orgName), answer);
   if (!result.ok) return fail(result.error);
-  revalidatePath("/account/Organizations");
-  return { status: "ok", data: undefined, message: `You have successfully declined your membership request for the '${result.organization}' organization!` };
+  // nuget.org shows the outcome on Manage Organizations
+  redirect(`/account/Organizations?declined=${encodeURIComponent(result.organization)}`);
 }

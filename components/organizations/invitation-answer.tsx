@@ -1,6 +1,7 @@
 "use client";
 // Accept / decline an invitation: on the invitee's Manage Organizations row (token null) or on
-// the page the mailed link opens (with its token). Accepting goes to the organization's page.
+// the page the mailed link opens (with its token). Accepting goes to the organization's page,
+// declining to Manage Organizations; a failure shows here with nuget.org's headings.
 import { useActionState } from "react";
 import { acceptInvitationAction, declineInvitationAction } from "@/app/organization/actions";
 import { idle, type ActionState } from "@/lib/action-state";
@@ -9,14 +10,6 @@ import { primaryButton, secondaryButton } from "@/components/ui/button-styles";
 export function InvitationAnswer({ org, token, only }: { org: string; token: string | null; only?: "accept" | "reject" }) {
   const [accepted, accept, accepting] = useActionState<ActionState>(() => acceptInvitationAction(org, token), idle);
   const [declined, decline, declining] = useActionState<ActionState>(() => declineInvitationAction(org, token), idle);
-  if (declined.status === "ok") {
-    return (
-      <div role="status">
-        <h2 className="text-xl">Membership Declined</h2>
-        <p>{declined.message}</p>
-      </div>
-    );
-  }
   const failure = accepted.status === "error" ? { heading: "Membership Confirmation Failed", text: `We were not able to add you as a member of the ${org}.`, reason: accepted.message }
     : declined.status === "error" ? { heading: "Membership Declination Failed", text: `We were not able to decline your membership request for the ${org}.`, reason: declined.message }
     : null;

@@ -6,18 +6,27 @@ import { AccountBreadcrumb, AddNewLink } from "@/components/layout/account-bread
 import { InvitationAnswer } from "@/components/organizations/invitation-answer";
 import { db } from "@/lib/db";
 import { listOrganizationRows } from "@/lib/organizations/store";
+import { USERNAME_PATTERN } from "@/lib/accounts/validation";
 import { requireUser } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Manage My Organizations" };
 
-export default async function ManageOrganizationsPage() {
+export default async function ManageOrganizationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser("/account/Organizations");
   const rows = await listOrganizationRows(db, user.id);
+  const declined = (await searchParams).declined;
   return (
     <div className="max-w-5xl space-y-4">
       <AccountBreadcrumb username={user.username} title="Organizations">
         <AddNewLink href="/organization/add" />
       </AccountBreadcrumb>
+      {/* only a name that could be an account's: the link cannot be made to say anything else */}
+      {typeof declined === "string" && USERNAME_PATTERN.test(declined) && (
+        <div role="status" className="border-l-4 border-green-700 bg-green-50 px-3 py-2 text-green-900">
+          <h2 className="text-xl">Membership Declined</h2>
+          <p>{`You have successfully declined your membership request for the '${declined}' organization!`}</p>
+        </div>
+      )}
       {rows.length === 0 ? (
         <>
           <p>
