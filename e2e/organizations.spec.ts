@@ -71,7 +71,7 @@ async function invite(page: Page, org: string, member: string, role: "Administra
   await expect(page.getByRole("row", { name: member })).toContainText("(pending)");
 }
 
-test("organizations 1–3, 5, 7, 9, 16, 18–20; keys 11, 48, 49: create, an organization key from the wizard, push, leave → 403, rejoin → works", async ({ page, browser }) => {
+test("organizations 1–3, 5, 7, 9, 13, 16, 18–20; keys 11, 48, 49: create, an organization key from the wizard, push, leave → 403, rejoin → works", async ({ page, browser }) => {
   const alice = await createUser();
   const bob = await createUser();
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -131,6 +131,12 @@ test("organizations 1–3, 5, 7, 9, 16, 18–20; keys 11, 48, 49: create, an org
   await page.getByRole("button", { name: "Accept Organization Membership Request" }).click();
   await expect(page.getByText(`You are now a member of organization '${org.name}'.`)).toBeVisible();
   await expect(page.getByText("You are a collaborator of this organization. You must be an administrator to make changes to it.")).toBeVisible();
+  // 13: a collaborator sees roles as text, no add form, and a delete button on their own row only
+  await expect(page.getByRole("form", { name: "Add member" })).toHaveCount(0);
+  await expect(page.getByRole("row", { name: bob.username })).toContainText("Administrator");
+  await expect(page.getByRole("row", { name: bob.username }).getByRole("combobox")).toHaveCount(0);
+  await expect(page.getByRole("row", { name: bob.username }).getByRole("button")).toHaveCount(0);
+  await expect(page.getByRole("row", { name: alice.username }).getByRole("button", { name: "Leave organization" })).toBeVisible();
   expect((await push(key, id, "1.0.1")).status).toBe(201);
 });
 
