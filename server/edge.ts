@@ -69,12 +69,12 @@ export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse, ap
  * and a slow one would hold a socket as long as the client likes.
  */
 export async function readWhole(req: IncomingMessage, limit: number, drainCap: number): Promise<Buffer | null | undefined> {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let bytes = 0;
   try {
     for await (const chunk of paced(req, uploadPace())) {
       bytes += chunk.byteLength;
-      if (bytes <= limit) chunks.push(Buffer.from(chunk));
+      if (bytes <= limit) chunks.push(chunk);
       else if (bytes > limit + drainCap) return undefined;
     }
   } catch {
