@@ -4,8 +4,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AccountBreadcrumb, AddNewLink } from "@/components/layout/account-breadcrumb";
 import { InvitationAnswer } from "@/components/organizations/invitation-answer";
+import { TransformAnswer } from "@/components/organizations/transform-answer";
+import { OwnTransformRequest, TransformFlash } from "@/components/organizations/transform-notices";
 import { db } from "@/lib/db";
 import { listOrganizationRows } from "@/lib/organizations/store";
+import { transformState } from "@/lib/organizations/transform";
 import { USERNAME_PATTERN } from "@/lib/accounts/validation";
 import { requireUser } from "@/lib/session";
 
@@ -13,8 +16,11 @@ export const metadata: Metadata = { title: "Manage My Organizations" };
 
 export default async function ManageOrganizationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser("/account/Organizations");
-  const rows = await listOrganizationRows(db, user.id);
-  const declined = (await searchParams).declined;
+  const [rows, transforms] = await Promise.all([listOrganizationRows(db, user.id), transformState(db, user.id)]);
+  const q = await searchParams;
+  const declined = q.declined;
+  // transform requests naming the user as administrator come last, as pending rows
+  const count = rows.length + transforms.asAdmin.length;
   return (
     <div className="max-w-5xl space-y-4">
       <AccountBreadcrumb username={user.username} title="Organizations">
@@ -27,7 +33,9 @@ export default async function ManageOrganizationsPage({ searchParams }: { search
           <p>{`You have successfully declined your membership request for the '${declined}' organization!`}</p>
         </div>
       )}
-      {rows.length === 0 ? (
+      <TransformFlash q={q} organizations={rows.filter((r) => !r.pending && r.isAdmin).map((r) => r.username)} />
+      {transforms.ownAdmin && <OwnTransformRequest me={user.username} admin={transforms.ownAdmin} />}
+      {count === 0 ? (
         <>
           <p>
             Organizations allow you to manage and publish packages as a team or a group.{" "}
@@ -36,10 +44,15 @@ export default async function ManageOrganizationsPage({ searchParams }: { search
           <p>
             You are not a member of any organizations. Get started by <Link href="/organization/add">adding a new organization</Link>.
           </p>
+          {!transforms.ownAdmin && (
+            <p>
+              You can also <Link href="/account/transform">transform your account into an organization</Link>.
+            </p>
+          )}
         </>
       ) : (
         <>
-          <p>{rows.length === 1 ? "You have 1 organization." : `You have ${rows.length} organizations.`}</p>
+          <p>{count === 1 ? "You have 1 organization." : `You have ${count} organizations.`}</p>
           <table className="w-full text-left" aria-label="Organizations">
             <thead>
               <tr>
@@ -70,6 +83,17 @@ export default async function ManageOrganizationsPage({ searchParams }: { search
                         ✎
                       </Link>
                     )}
+                  </td>
+                </tr>
+              ))}
+              {transforms.asAdmin.map((t) => (
+                <tr key={`transform-${t.username}`} aria-label={t.username}>
+                  <td>{`${t.username} (pending approval)`}</td>
+                  <td>Administrator</td>
+                  <td>0</td>
+                  <td>{t.packages}</td>
+                  <td>
+                    <TransformAnswer account={t.username} token={null} />
                   </td>
                 </tr>
               ))}

@@ -6,6 +6,8 @@ import { redirect } from "next/navigation";
 import { enabledOAuthProviders, OAUTH_ERROR_MESSAGES } from "@/lib/accounts/oauth";
 import { returnUrlFrom, type Search } from "@/lib/accounts/return-url";
 import { getOptionalUser } from "@/lib/session";
+import { db } from "@/lib/db";
+import { signInNotice } from "@/lib/organizations/transform";
 import { oauthSignInAction } from "./actions";
 import { SignInForm } from "./sign-in-form";
 
@@ -18,12 +20,19 @@ export default async function LogOnPage({ searchParams }: { searchParams: Promis
   const providers = enabledOAuthProviders();
   const registerHref = `/users/account/Register${returnUrl ? `?returnUrl=${encodeURIComponent(returnUrl)}` : ""}`;
   const reason = typeof q.reason === "string" ? q.reason : "";
+  // after a transform request: shown only when the link's signature matches the pending request
+  const transformNotice = await signInNotice(db, q.transform, q.sig);
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-light">Sign in</h1>
       {q.passwordChanged && (
         <div role="status" className="border-l-4 border-green-700 bg-green-50 px-3 py-2 text-green-900">
           Your password has been changed, and every session signed in with the old one has ended. Sign in with your new password.
+        </div>
+      )}
+      {transformNotice && (
+        <div role="status" className="border-l-4 border-nuget-blue bg-blue-50 px-3 py-2">
+          {transformNotice}
         </div>
       )}
       {q.error && (
