@@ -23,7 +23,8 @@ export type AuditAction =
   | "AddOrganization"
   | "AddOrganizationMember"
   | "UpdateOrganizationMember"
-  | "RemoveOrganizationMember";
+  | "RemoveOrganizationMember"
+  | "DeleteAccount";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -6,6 +6,7 @@ import { AccountBreadcrumb, AddNewLink } from "@/components/layout/account-bread
 import { InvitationAnswer } from "@/components/organizations/invitation-answer";
 import { db } from "@/lib/db";
 import { listOrganizationRows } from "@/lib/organizations/store";
+import { deletionFlash } from "@/lib/organizations/deletion";
 import { USERNAME_PATTERN } from "@/lib/accounts/validation";
 import { requireUser } from "@/lib/session";
 
@@ -14,7 +15,8 @@ export const metadata: Metadata = { title: "Manage My Organizations" };
 export default async function ManageOrganizationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser("/account/Organizations");
   const rows = await listOrganizationRows(db, user.id);
-  const declined = (await searchParams).declined;
+  const { declined, deleted } = await searchParams;
+  const deletedMessage = await deletionFlash(db, user.id, deleted);
   return (
     <div className="max-w-5xl space-y-4">
       <AccountBreadcrumb username={user.username} title="Organizations">
@@ -25,6 +27,11 @@ export default async function ManageOrganizationsPage({ searchParams }: { search
         <div role="status" className="border-l-4 border-green-700 bg-green-50 px-3 py-2 text-green-900">
           <h2 className="text-xl">Membership Declined</h2>
           <p>{`You have successfully declined your membership request for the '${declined}' organization!`}</p>
+        </div>
+      )}
+      {deletedMessage && (
+        <div role="status" className="border-l-4 border-green-700 bg-green-50 px-3 py-2 text-green-900">
+          {deletedMessage}
         </div>
       )}
       {rows.length === 0 ? (
@@ -58,13 +65,14 @@ export default async function ManageOrganizationsPage({ searchParams }: { search
                   <td>
                     {r.username}
                     {r.pending && " (pending approval)"}
+                    {r.expired && <em> (expired: ask an administrator to send it again)</em>}
                   </td>
                   <td>{r.isAdmin ? "Administrator" : "Collaborator"}</td>
                   <td>{r.members}</td>
                   <td>{r.packages}</td>
                   <td>
                     {r.pending ? (
-                      <InvitationAnswer org={r.username} token={null} />
+                      <InvitationAnswer org={r.username} token={null} only={r.expired ? "reject" : undefined} />
                     ) : (
                       <Link href={`/organization/${encodeURIComponent(r.username)}`} title="Edit Organization" aria-label={`Edit Organization ${r.username}`}>
                         ✎
