@@ -18,7 +18,8 @@ import {
   resendOrganizationConfirmation,
   SETTINGS_MESSAGES,
 } from "./settings";
-import { acceptInvitation, cancelInvitation, changeRole, declineInvitation, FROM_ACCOUNT_PAGE, inviteMember, listOrganizationRows, removeMember, resendInvitation, viewOrganization } from "./store";
+import { parseEnv } from "@/lib/env";
+import { acceptInvitation, cancelInvitation, changeRole, declineInvitation, FROM_ACCOUNT_PAGE, invitationExpired, inviteMember, listOrganizationRows, removeMember, resendInvitation, viewOrganization } from "./store";
 
 const mailDir = mkdtempSync(path.join(tmpdir(), "org-settings-mail-"));
 process.env.MAIL_DIR = mailDir;
@@ -55,6 +56,17 @@ async function team(db: Db) {
 }
 
 const FORBIDDEN = { ok: false, status: 403, error: "User is not authorized" };
+
+it("an invitation expires ORG_INVITATION_EXPIRY_DAYS (30 unless set, 1–3650) after it was made or sent again", () => {
+  const day = 24 * 60 * 60_000;
+  const at = new Date("2026-01-01T00:00:00Z");
+  expect(invitationExpired(at, new Date(at.getTime() + 30 * day - 1), 30)).toBe(false);
+  expect(invitationExpired(at, new Date(at.getTime() + 30 * day), 30)).toBe(true);
+  expect(invitationExpired(at, new Date(at.getTime() + 2 * day), 1)).toBe(true);
+  expect(parseEnv({}).ORG_INVITATION_EXPIRY_DAYS).toBe(30);
+  expect(parseEnv({ ORG_INVITATION_EXPIRY_DAYS: "7" }).ORG_INVITATION_EXPIRY_DAYS).toBe(7);
+  expect(() => parseEnv({ ORG_INVITATION_EXPIRY_DAYS: "0" })).toThrow(/ORG_INVITATION_EXPIRY_DAYS/);
+});
 
 describeEachDb("organization settings", (getDb) => {
   it("confirms a new organization by its mailed link: an administrator only, the token single use and of its own purpose", async () => {
