@@ -56,8 +56,8 @@ async function addOrganization(page: Page): Promise<{ name: string; id: string; 
   const [mail] = mailsTo(email);
   expect(mail).toContain("Subject: [NuGet Gallery] Please verify your account");
   expect(mail).toContain("Thank you for creating an organization on the NuGet Gallery.");
-  await page.goto(mail.match(/https?:\/\/\S+\/account\/confirm\/\S+/)![0].replace(/^https?:\/\/[^/]+/, ""));
-  await expect(page.getByRole("heading", { name: "Account confirmed" })).toBeVisible();
+  await page.goto(mail.match(/https?:\/\/\S+\/organization\/\S+\/Confirm\?token=\S+/)![0].replace(/^https?:\/\/[^/]+/, ""));
+  await expect(page.getByRole("heading", { name: "Organization confirmed" })).toBeVisible();
   await page.goto(`/organization/${name}`);
   return { name, id: org.id, email };
 }

@@ -24,7 +24,8 @@ export type AuditAction =
   | "AddOrganizationMember"
   | "UpdateOrganizationMember"
   | "RemoveOrganizationMember"
-  | "TransformOrganization";
+  | "TransformOrganization"
+  | "DeleteAccount";
 
 export interface AuditEntry {
   actorId: string | null;

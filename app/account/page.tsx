@@ -1,5 +1,6 @@
 // Account Settings (/account), nuget.org's sections that apply here: Email Address with its
-// confirmation state, the linked login accounts, and Password Login; then this site's Sessions.
+// confirmation state, Email Notifications, the linked login accounts, and Password Login; then
+// this site's Sessions.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { accountOverview } from "@/lib/accounts/settings";
@@ -8,6 +9,8 @@ import { db } from "@/lib/db";
 import { requireUser } from "@/lib/session";
 import { ChangePasswordForm } from "./_components/change-password-form";
 import { ResendConfirmation } from "./_components/resend-confirmation";
+import { NotificationSettings } from "./_components/notification-settings";
+import { notificationSettings } from "@/lib/accounts/notifications";
 import { SignOutOtherSessions } from "./_components/sign-out-other-sessions";
 
 export const metadata: Metadata = { title: "Account Settings" };
@@ -25,8 +28,12 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 
 export default async function AccountSettingsPage() {
   const user = await requireUser("/account");
-  const [account, otherSessions] = await Promise.all([accountOverview(db, user.id), countOtherSessions(db, user.id, user.sessionId)]);
-  if (!account) notFound();
+  const [account, otherSessions, notifications] = await Promise.all([
+    accountOverview(db, user.id),
+    countOtherSessions(db, user.id, user.sessionId),
+    notificationSettings(db, user.id),
+  ]);
+  if (!account || !notifications) notFound();
   return (
     <div className="max-w-3xl space-y-6">
       <h1 className="text-3xl font-light">Account Settings</h1>
@@ -51,6 +58,9 @@ export default async function AccountSettingsPage() {
             <ResendConfirmation />
           </>
         )}
+      </Section>
+      <Section title="Email Notifications">
+        <NotificationSettings settings={notifications} />
       </Section>
       <Section title="Login Account">
         {account.logins.length > 0 ? (

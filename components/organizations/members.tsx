@@ -5,6 +5,7 @@
 import { useActionState, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { cancelInvitationAction, changeRoleAction, inviteMemberAction, removeMemberAction } from "@/app/organization/actions";
+import { resendInvitationAction } from "@/app/organization/settings-actions";
 import { idle, type ActionState } from "@/lib/action-state";
 import { useConfirm } from "@/components/ui/confirm-dialog";
 import { FormMessage, inputClass } from "@/components/ui/field";
@@ -79,7 +80,12 @@ export function Members({ org, me }: { org: OrganizationView; me: string }) {
             return (
               <tr key={`${m.pending}-${m.username}`} aria-label={m.username}>
                 <td>
-                  {m.username} {self && <em>(that&apos;s you)</em>} {m.pending && <em>(pending)</em>}
+                  {m.username} {self && <em>(that&apos;s you)</em>} {m.pending && <em>(pending)</em>} {m.expired && <em>(expired)</em>}
+                  {org.isAdmin && m.expired && (
+                    <button type="button" disabled={busy} onClick={() => run(() => resendInvitationAction(org.username, m.username))} aria-label={`Resend invitation to ${m.username}`} className="ml-2 text-nuget-link hover:underline">
+                      Resend
+                    </button>
+                  )}
                 </td>
                 <td>
                   {org.isAdmin && !m.pending ? (

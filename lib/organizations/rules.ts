@@ -24,6 +24,9 @@ export const ORG_MESSAGES = {
   lastAdminLeave: "You can't leave the organization. In order to leave the organization, another collaborator must be assigned as an administrator.",
   cancelled: "The pending organization member was deleted.",
   deleted: "The organization member was deleted.",
+  // beyond nuget.org (spec §16): invitations expire and can be sent again
+  invitationExpired: (org: string) => `This invitation has expired. Ask an administrator of '${org}' to send it again.`,
+  resent: (name: string) => `The invitation to '${name}' was sent again.`,
 } as const;
 
 export const addOrganizationSchema = z.object({

@@ -67,7 +67,7 @@ describeEachDb("organizations store", (getDb) => {
     const [mail] = mailsTo(org.email);
     expect(mail).toContain("Subject: [NuGet Gallery] Please verify your account");
     expect(mail).toContain("Thank you for creating an organization on the NuGet Gallery.");
-    expect(mail).toContain(`${ORIGIN}/account/confirm/${org.username}/`);
+    expect(mail).toContain(`${ORIGIN}/organization/${org.username}/Confirm?token=`);
     expect(await db.auditRecord.count({ where: { actorId: creator.id, action: "AddOrganization", target: org.username } })).toBe(1);
     expect(await listMemberOrganizations(db, creator.id)).toEqual([{ id: org.id, username: org.username, isAdmin: true }]);
   });
@@ -184,12 +184,12 @@ describeEachDb("organizations store", (getDb) => {
     const { admin, outsider, org } = await team(db);
     const invitee = await makeUser(db);
     await inviteMember(db, admin.id, org.username, invitee.username, false, ORIGIN);
-    expect(await listOrganizationRows(db, invitee.id)).toEqual([{ username: org.username, isAdmin: false, members: 2, packages: 0, pending: true }]);
+    expect(await listOrganizationRows(db, invitee.id)).toEqual([{ username: org.username, isAdmin: false, members: 2, packages: 0, pending: true, expired: false }]);
     expect(await acceptInvitation(db, outsider.id, org.username, FROM_ACCOUNT_PAGE)).toMatchObject({ ok: false, status: 400 });
     expect(await declineInvitation(db, outsider.id, org.username, FROM_ACCOUNT_PAGE)).toMatchObject({ ok: false, status: 400 });
     expect(await viewOrganization(db, invitee.id, org.username)).toBeNull();
     expect(await acceptInvitation(db, invitee.id, org.username, FROM_ACCOUNT_PAGE)).toEqual({ ok: true, organization: org.username, isAdmin: false });
-    expect(await listOrganizationRows(db, invitee.id)).toEqual([{ username: org.username, isAdmin: false, members: 3, packages: 0, pending: false }]);
+    expect(await listOrganizationRows(db, invitee.id)).toEqual([{ username: org.username, isAdmin: false, members: 3, packages: 0, pending: false, expired: false }]);
     expect(await viewOrganization(db, invitee.id, org.username.toLowerCase())).toMatchObject({ username: org.username, isAdmin: false, confirmed: true });
     expect(await viewOrganization(db, outsider.id, org.username)).toBeNull();
     expect((await viewOrganization(db, admin.id, org.username))?.members.map((m) => [m.username, m.isAdmin, m.pending])).toEqual([

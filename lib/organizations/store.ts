@@ -9,7 +9,13 @@
 //   cancelInvitation(db, actorId, org, memberName)                administrators
 //   changeRole(db, actorId, org, memberName, isAdmin)             administrators; confirmed org
 //   removeMember(db, actorId, org, memberName)                    administrators, or oneself (leave)
+//   resendInvitation(db, actorId, org, memberName, origin)        administrators: new token, new date
 //   listMemberOrganizations(db, userId)                            the orgs a user belongs to
+//
+// Invitations expire after ORG_INVITATION_EXPIRY_DAYS (30) from requestedAt, beyond nuget.org
+// (spec §16); an administrator's "Resend" issues a new token and date. Mails honour each
+// recipient's emailAllowed as nuget.org's (§13 "if EmailAllowed"); the person an administrator
+// removes is mailed too (§16), whatever the setting: it is a notice about their access.
 //
 // Every function takes the acting person's id from the session and re-checks their role here.
 // An organization always keeps an Administrator: role changes and removals run in a transaction
@@ -21,12 +27,14 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Db, DbTransaction } from "@/lib/create-db";
 import { writeAudit } from "@/lib/audit";
-import { hashToken, issueConfirmationToken } from "@/lib/accounts/email-tokens";
-import { confirmationUrl } from "@/lib/accounts/mails";
+import { hashToken } from "@/lib/accounts/email-tokens";
+import { env } from "@/lib/env";
 import { uniqueViolationField } from "@/lib/accounts/registration";
 import { sendMail, type Mail } from "@/lib/mail/mailer";
 import { logError } from "@/lib/log";
 import * as mails from "./mails";
+import { mailOrganizationConfirmation } from "./settings";
+import { removedFromOrganizationMail } from "./settings-mails";
 import { ORG_MESSAGES, type AddOrganizationInput } from "./rules";
 
 export type OrgRefusal = { ok: false; status: 400 | 403; error: string };
@@ -47,15 +55,24 @@ interface Org {
   username: string;
   email: string;
   confirmed: boolean;
+  emailAllowed: boolean;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/** Whether an invitation made at `requestedAt` can no longer be accepted (spec §16). */
+export function invitationExpired(requestedAt: Date, now = new Date(), days = env().ORG_INVITATION_EXPIRY_DAYS): boolean {
+  return now.getTime() - requestedAt.getTime() >= days * DAY_MS;
 }
 
 async function findOrganization(db: Db | DbTransaction, name: string): Promise<Org | null> {
   if (typeof name !== "string" || name.length > 200) return null;
   const row = await db.user.findFirst({
-    where: { usernameKey: name.trim().toLowerCase(), isOrganization: true },
-    select: { id: true, username: true, email: true, emailConfirmedAt: true },
+    // a deleted organization is gone for everyone; only its name stays taken
+    where: { usernameKey: name.trim().toLowerCase(), isOrganization: true, deletedAt: null },
+    select: { id: true, username: true, email: true, emailConfirmedAt: true, emailAllowed: true },
   });
-  return row && { id: row.id, username: row.username, email: row.email, confirmed: row.emailConfirmedAt !== null };
+  return row && { id: row.id, username: row.username, email: row.email, confirmed: row.emailConfirmedAt !== null, emailAllowed: row.emailAllowed };
 }
 
 /** A person's row (never an organization's): sessions name people only, but ids are re-checked. */
@@ -67,8 +84,9 @@ async function membershipOf(db: Db | DbTransaction, organizationId: string, memb
   return db.membership.findUnique({ where: { organizationId_memberId: { organizationId, memberId } }, select: { isAdmin: true } });
 }
 
+/** The administrators who allow mail (nuget.org's "if EmailAllowed"). */
 async function adminEmails(db: Db, organizationId: string): Promise<string[]> {
-  const rows = await db.membership.findMany({ where: { organizationId, isAdmin: true }, select: { member: { select: { email: true } } } });
+  const rows = await db.membership.findMany({ where: { organizationId, isAdmin: true, member: { emailAllowed: true } }, select: { member: { select: { email: true } } } });
   return rows.map((r) => r.member.email);
 }
 
@@ -130,8 +148,7 @@ export async function createOrganization(
     throw e;
   }
   try {
-    const token = await issueConfirmationToken(db, organization.id);
-    await send([mails.newOrganizationMail(input.emailAddress, confirmationUrl(origin, organization.username, token))]);
+    await mailOrganizationConfirmation(db, { ...organization, email: input.emailAddress, pendingEmail: null }, origin);
   } catch (e) {
     logError("[organizations] confirmation token failed", e);
   }
@@ -164,13 +181,13 @@ export async function inviteMember(
   if (!name) return refuse("You must specify a user to add as a member.");
   const member = await db.user.findUnique({
     where: { usernameKey: name.toLowerCase() },
-    select: { id: true, username: true, email: true, emailConfirmedAt: true, isOrganization: true },
+    select: { id: true, username: true, email: true, emailConfirmedAt: true, isOrganization: true, emailAllowed: true, deletedAt: true },
   });
   if (member && (await membershipOf(db, org.id, member.id))) return refuse(ORG_MESSAGES.alreadyMember(member.username));
   const pending = member ? await db.membershipRequest.findUnique({ where: { organizationId_newMemberId: { organizationId: org.id, newMemberId: member.id } }, select: { isAdmin: true } }) : null;
   if (!pending) {
     if (name.includes("@")) return refuse(ORG_MESSAGES.memberByEmail);
-    if (!member) return refuse(ORG_MESSAGES.unknownUser(name));
+    if (!member || member.deletedAt) return refuse(ORG_MESSAGES.unknownUser(name));
     if (!member.emailConfirmedAt) return refuse(ORG_MESSAGES.userUnconfirmed(member.username));
     if (member.isOrganization) return refuse(ORG_MESSAGES.memberIsOrganization(member.username));
   }
@@ -179,12 +196,13 @@ export async function inviteMember(
   const request = await db.membershipRequest.upsert({
     where: { organizationId_newMemberId: { organizationId: org.id, newMemberId: invitee.id } },
     create: { organizationId: org.id, newMemberId: invitee.id, isAdmin, tokenHash: hashToken(token) },
-    update: { tokenHash: hashToken(token), ...(isAdmin ? { isAdmin: true } : {}) },
+    // a new mail, a new token and a new date: the invitation's 30 days start again
+    update: { tokenHash: hashToken(token), requestedAt: new Date(), ...(isAdmin ? { isAdmin: true } : {}) },
     select: { isAdmin: true },
   });
   const about = { org: org.username, admin: actor.username, member: invitee.username, isAdmin: request.isAdmin };
   await send([
-    mails.invitationMail(invitee.email, { ...about, origin, token }),
+    ...(invitee.emailAllowed ? [mails.invitationMail(invitee.email, { ...about, origin, token })] : []),
     ...(await adminEmails(db, org.id)).map((to) => mails.invitationNoticeMail(to, about)),
   ]);
   return { ok: true, member: { username: invitee.username, isAdmin: request.isAdmin, pending: true }, token };
@@ -202,10 +220,10 @@ type Answer = string | typeof FROM_ACCOUNT_PAGE;
 async function requestFor(db: Db, userId: string, org: Org | null, token: Answer) {
   if (!org) return null;
   if (token === FROM_ACCOUNT_PAGE) {
-    return db.membershipRequest.findUnique({ where: { organizationId_newMemberId: { organizationId: org.id, newMemberId: userId } }, select: { isAdmin: true, tokenHash: true } });
+    return db.membershipRequest.findUnique({ where: { organizationId_newMemberId: { organizationId: org.id, newMemberId: userId } }, select: { isAdmin: true, tokenHash: true, requestedAt: true } });
   }
   if (typeof token !== "string" || token.length > 200) return null;
-  return db.membershipRequest.findFirst({ where: { organizationId: org.id, newMemberId: userId, tokenHash: hashToken(token) }, select: { isAdmin: true, tokenHash: true } });
+  return db.membershipRequest.findFirst({ where: { organizationId: org.id, newMemberId: userId, tokenHash: hashToken(token) }, select: { isAdmin: true, tokenHash: true, requestedAt: true } });
 }
 
 /** nuget.org's ConfirmMemberRequestAsync: only the invitee, with the mailed token. */
@@ -220,6 +238,7 @@ export async function acceptInvitation(
   if (!user) return NOT_AUTHORIZED;
   const request = await requestFor(db, user.id, org, token);
   if (!org || !request) return refuse(ORG_MESSAGES.noRequestWithToken(user.username));
+  if (invitationExpired(request.requestedAt)) return refuse(ORG_MESSAGES.invitationExpired(org.username));
   // re-checked on accept; a refusal leaves the request pending
   if (!user.emailConfirmedAt) return refuse(ORG_MESSAGES.userUnconfirmed(user.username));
   if (!org.confirmed) return refuse(ORG_MESSAGES.orgUnconfirmed);
@@ -237,7 +256,7 @@ export async function acceptInvitation(
     await writeAudit(tx, { actorId: user.id, action, target: org.username, details: { member: user.username, isAdmin }, ip });
     return { ok: true as const, organization: org.username, isAdmin };
   });
-  if (result.ok) await send([mails.memberUpdatedMail(org.email, { org: org.username, member: user.username, isAdmin: result.isAdmin })]);
+  if (result.ok && org.emailAllowed) await send([mails.memberUpdatedMail(org.email, { org: org.username, member: user.username, isAdmin: result.isAdmin })]);
   return result;
 }
 
@@ -257,11 +276,30 @@ export async function cancelInvitation(db: Db, actorId: string, orgName: string,
   const [actor, org] = await Promise.all([findPerson(db, actorId), findOrganization(db, orgName)]);
   if (!actor || !org || !(await membershipOf(db, org.id, actor.id))?.isAdmin) return NOT_AUTHORIZED;
   const name = typeof memberName === "string" ? memberName.trim().slice(0, 256) : "";
-  const invitee = await db.user.findUnique({ where: { usernameKey: name.toLowerCase() }, select: { id: true, email: true } });
+  const invitee = await db.user.findUnique({ where: { usernameKey: name.toLowerCase() }, select: { id: true, email: true, emailAllowed: true } });
   const gone = invitee && (await db.membershipRequest.deleteMany({ where: { organizationId: org.id, newMemberId: invitee.id } }));
   if (!gone || gone.count !== 1) return refuse(ORG_MESSAGES.noRequest(name));
-  await send([mails.invitationCancelledMail(invitee!.email, { org: org.username })]);
+  if (invitee!.emailAllowed) await send([mails.invitationCancelledMail(invitee!.email, { org: org.username })]);
   return { ok: true, message: ORG_MESSAGES.cancelled };
+}
+
+/**
+ * Beyond nuget.org (spec §16): an administrator sends a pending invitation again, expired or
+ * not. A new token (the old link stops working), a new date, and the invitation mail again.
+ */
+export async function resendInvitation(db: Db, actorId: string, orgName: string, memberName: string, origin: string): Promise<OrgResult<{ message: string; token: string }>> {
+  const [actor, org] = await Promise.all([findPerson(db, actorId), findOrganization(db, orgName)]);
+  if (!actor || !org || !(await membershipOf(db, org.id, actor.id))?.isAdmin) return NOT_AUTHORIZED;
+  const name = typeof memberName === "string" ? memberName.trim().slice(0, 256) : "";
+  const invitee = await db.user.findUnique({ where: { usernameKey: name.toLowerCase() }, select: { id: true, username: true, email: true, emailAllowed: true } });
+  const token = randomBytes(16).toString("base64url");
+  const renewed = invitee && (await db.membershipRequest.updateMany({ where: { organizationId: org.id, newMemberId: invitee.id }, data: { tokenHash: hashToken(token), requestedAt: new Date() } }));
+  if (!renewed || renewed.count !== 1) return refuse(ORG_MESSAGES.noRequest(name));
+  const request = await db.membershipRequest.findUniqueOrThrow({ where: { organizationId_newMemberId: { organizationId: org.id, newMemberId: invitee!.id } }, select: { isAdmin: true } });
+  if (invitee!.emailAllowed) {
+    await send([mails.invitationMail(invitee!.email, { org: org.username, admin: actor.username, isAdmin: request.isAdmin, origin, token })]);
+  }
+  return { ok: true, message: ORG_MESSAGES.resent(invitee!.username), token };
 }
 
 /** The member named, inside the locked transaction, with the acting person's role. */
@@ -301,7 +339,7 @@ export async function changeRole(
     await writeAudit(tx, { actorId, action: "UpdateOrganizationMember", target: org.username, details: { member: member.username, isAdmin }, ip });
     return { ok: true as const, member, changed: true };
   });
-  if (result.ok && result.changed) await send([mails.memberUpdatedMail(org.email, { org: org.username, member: result.member.username, isAdmin })]);
+  if (result.ok && result.changed && org.emailAllowed) await send([mails.memberUpdatedMail(org.email, { org: org.username, member: result.member.username, isAdmin })]);
   return result;
 }
 
@@ -327,10 +365,14 @@ export async function removeMember(
     if (target.isAdmin && (await otherAdmins(tx, org.id, target.memberId)) === 0) return refuse(ORG_MESSAGES.lastAdminLeave);
     await tx.membership.delete({ where: { organizationId_memberId: { organizationId: org.id, memberId: target.memberId } } });
     await writeAudit(tx, { actorId, action: "RemoveOrganizationMember", target: org.username, details: { member: target.member.username }, ip });
-    return { ok: true as const, message: ORG_MESSAGES.deleted, left, member: target.member.username };
+    const removed = await tx.user.findUniqueOrThrow({ where: { id: target.memberId }, select: { email: true } });
+    return { ok: true as const, message: ORG_MESSAGES.deleted, left, member: target.member.username, memberEmail: removed.email };
   });
   if (!result.ok) return result;
-  await send([mails.memberRemovedMail(org.email, { org: org.username, member: result.member })]);
+  await send([
+    ...(org.emailAllowed ? [mails.memberRemovedMail(org.email, { org: org.username, member: result.member })] : []),
+    ...(result.left ? [] : [removedFromOrganizationMail(result.memberEmail, { org: org.username, member: result.member })]),
+  ]);
   return { ok: true, message: result.message, left: result.left };
 }
 
@@ -343,7 +385,7 @@ export interface MemberOrganization {
 /** The organizations a person belongs to, in membership order (nuget.org's owner list order). */
 export async function listMemberOrganizations(db: Db, userId: string): Promise<MemberOrganization[]> {
   const rows = await db.membership.findMany({
-    where: { memberId: userId, member: { isOrganization: false }, organization: { isOrganization: true } },
+    where: { memberId: userId, member: { isOrganization: false }, organization: { isOrganization: true, deletedAt: null } },
     orderBy: [{ createdAt: "asc" }, { organizationId: "asc" }],
     select: { isAdmin: true, organization: { select: { id: true, username: true } } },
   });
@@ -357,21 +399,25 @@ export interface OrganizationRow {
   members: number;
   packages: number;
   pending: boolean;
+  /** a pending invitation past ORG_INVITATION_EXPIRY_DAYS: it can no longer be accepted */
+  expired: boolean;
 }
 
 /** Manage Organizations: the user's memberships, then their pending invitations. */
 export async function listOrganizationRows(db: Db, userId: string): Promise<OrganizationRow[]> {
   const org = { select: { username: true, _count: { select: { members: true, packages: true } } } } as const;
   const [memberships, invitations] = await Promise.all([
-    db.membership.findMany({ where: { memberId: userId }, orderBy: [{ createdAt: "asc" }, { organizationId: "asc" }], select: { isAdmin: true, organization: org } }),
-    db.membershipRequest.findMany({ where: { newMemberId: userId }, orderBy: [{ requestedAt: "asc" }, { organizationId: "asc" }], select: { isAdmin: true, organization: org } }),
+    db.membership.findMany({ where: { memberId: userId, organization: { deletedAt: null } }, orderBy: [{ createdAt: "asc" }, { organizationId: "asc" }], select: { isAdmin: true, organization: org } }),
+    // shown whether or not the invitee allows mail: with it off, this page is where they learn of it
+    db.membershipRequest.findMany({ where: { newMemberId: userId, organization: { deletedAt: null } }, orderBy: [{ requestedAt: "asc" }, { organizationId: "asc" }], select: { isAdmin: true, requestedAt: true, organization: org } }),
   ]);
-  const row = (pending: boolean) => (r: (typeof memberships)[number]) => ({
+  const row = (pending: boolean) => (r: (typeof memberships)[number] & { requestedAt?: Date }) => ({
     username: r.organization.username,
     isAdmin: r.isAdmin,
     members: r.organization._count.members,
     packages: r.organization._count.packages,
     pending,
+    expired: r.requestedAt ? invitationExpired(r.requestedAt) : false,
   });
   return [...memberships.map(row(false)), ...invitations.map(row(true))];
 }
@@ -381,7 +427,7 @@ export interface OrganizationView {
   confirmed: boolean;
   /** the viewer's role */
   isAdmin: boolean;
-  members: { username: string; isAdmin: boolean; pending: boolean }[];
+  members: { username: string; isAdmin: boolean; pending: boolean; expired: boolean }[];
 }
 
 /** The organization settings page, for a member (either role); null for anyone else or no such organization. */
@@ -391,15 +437,15 @@ export async function viewOrganization(db: Db, userId: string, orgName: string):
   if (!org || !viewer) return null;
   const [members, requests] = await Promise.all([
     db.membership.findMany({ where: { organizationId: org.id }, orderBy: [{ createdAt: "asc" }, { memberId: "asc" }], select: { isAdmin: true, member: { select: { username: true } } } }),
-    db.membershipRequest.findMany({ where: { organizationId: org.id }, orderBy: [{ requestedAt: "asc" }, { newMemberId: "asc" }], select: { isAdmin: true, newMember: { select: { username: true } } } }),
+    db.membershipRequest.findMany({ where: { organizationId: org.id }, orderBy: [{ requestedAt: "asc" }, { newMemberId: "asc" }], select: { isAdmin: true, requestedAt: true, newMember: { select: { username: true } } } }),
   ]);
   return {
     username: org.username,
     confirmed: org.confirmed,
     isAdmin: viewer.isAdmin,
     members: [
-      ...members.map((m) => ({ username: m.member.username, isAdmin: m.isAdmin, pending: false })),
-      ...requests.map((r) => ({ username: r.newMember.username, isAdmin: r.isAdmin, pending: true })),
+      ...members.map((m) => ({ username: m.member.username, isAdmin: m.isAdmin, pending: false, expired: false })),
+      ...requests.map((r) => ({ username: r.newMember.username, isAdmin: r.isAdmin, pending: true, expired: invitationExpired(r.requestedAt) })),
     ],
   };
 }

@@ -9,6 +9,7 @@ import { OwnTransformRequest, TransformFlash } from "@/components/organizations/
 import { db } from "@/lib/db";
 import { listOrganizationRows } from "@/lib/organizations/store";
 import { transformState } from "@/lib/organizations/transform";
+import { deletionFlash } from "@/lib/organizations/deletion";
 import { USERNAME_PATTERN } from "@/lib/accounts/validation";
 import { requireUser } from "@/lib/session";
 
@@ -18,7 +19,8 @@ export default async function ManageOrganizationsPage({ searchParams }: { search
   const user = await requireUser("/account/Organizations");
   const [rows, transforms] = await Promise.all([listOrganizationRows(db, user.id), transformState(db, user.id)]);
   const q = await searchParams;
-  const declined = q.declined;
+  const { declined, deleted } = q;
+  const deletedMessage = await deletionFlash(db, user.id, deleted);
   // transform requests naming the user as administrator come last, as pending rows
   const count = rows.length + transforms.asAdmin.length;
   return (
@@ -31,6 +33,11 @@ export default async function ManageOrganizationsPage({ searchParams }: { search
         <div role="status" className="border-l-4 border-green-700 bg-green-50 px-3 py-2 text-green-900">
           <h2 className="text-xl">Membership Declined</h2>
           <p>{`You have successfully declined your membership request for the '${declined}' organization!`}</p>
+        </div>
+      )}
+      {deletedMessage && (
+        <div role="status" className="border-l-4 border-green-700 bg-green-50 px-3 py-2 text-green-900">
+          {deletedMessage}
         </div>
       )}
       <TransformFlash q={q} organizations={rows.filter((r) => !r.pending && r.isAdmin).map((r) => r.username)} />
@@ -71,13 +78,14 @@ export default async function ManageOrganizationsPage({ searchParams }: { search
                   <td>
                     {r.username}
                     {r.pending && " (pending approval)"}
+                    {r.expired && <em> (expired: ask an administrator to send it again)</em>}
                   </td>
                   <td>{r.isAdmin ? "Administrator" : "Collaborator"}</td>
                   <td>{r.members}</td>
                   <td>{r.packages}</td>
                   <td>
                     {r.pending ? (
-                      <InvitationAnswer org={r.username} token={null} />
+                      <InvitationAnswer org={r.username} token={null} only={r.expired ? "reject" : undefined} />
                     ) : (
                       <Link href={`/organization/${encodeURIComponent(r.username)}`} title="Edit Organization" aria-label={`Edit Organization ${r.username}`}>
                         ✎

@@ -1,7 +1,11 @@
-// GET /organization/{name}: nuget.org's Manage Organization page, for its members (either role).
+// GET /organization/{name}: nuget.org's Manage Organization page, for its members (either role):
+// confirmation notices, Email Address, Email Notifications, Profile Picture, Members, Delete.
 import type { Metadata } from "next";
 import { AccountBreadcrumb } from "@/components/layout/account-breadcrumb";
+import Link from "next/link";
 import { Members } from "@/components/organizations/members";
+import { DeleteSection, EmailSection, NotificationsSection, ProfilePictureSection } from "@/components/organizations/settings-sections";
+import { organizationSettings } from "@/lib/organizations/settings";
 import { db } from "@/lib/db";
 import { viewOrganization } from "@/lib/organizations/store";
 import { requireUser } from "@/lib/session";
@@ -20,9 +24,9 @@ export default async function ManageOrganizationPage({ params, searchParams }: {
     }
   })();
   const user = await requireUser(`/organization/${name}`);
-  const org = await viewOrganization(db, user.id, decoded);
+  const [org, settings] = await Promise.all([viewOrganization(db, user.id, decoded), organizationSettings(db, user.id, decoded)]);
   // nuget.org answers 403 "User is not authorized": the same for no such organization
-  if (!org) {
+  if (!org || !settings) {
     return (
       <div className="max-w-5xl">
         <h1 className="text-3xl font-light">User is not authorized</h1>
@@ -42,10 +46,18 @@ export default async function ManageOrganizationPage({ params, searchParams }: {
       {!org.confirmed && (
         <div role="note" className="border-l-4 border-yellow-600 bg-yellow-50 px-3 py-2">
           <p>Your organization needs to be confirmed before you can upload any packages to it.</p>
-          <p>Uploading packages requires that you confirm your organization account. Why not get that out of the way now?</p>
+          <p>
+            Uploading packages requires that you{" "}
+            {org.isAdmin ? <Link href={`/organization/${encodeURIComponent(org.username)}/ConfirmationRequired`}>confirm your organization account</Link> : "confirm your organization account"}.
+            Why not get that out of the way now?
+          </p>
         </div>
       )}
+      <EmailSection org={settings} />
+      <NotificationsSection org={settings} />
+      <ProfilePictureSection org={settings} />
       <Members org={org} me={user.username} />
+      <DeleteSection org={settings} />
     </div>
   );
 }
