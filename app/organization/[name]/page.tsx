@@ -1,5 +1,6 @@
 // GET /organization/{name}: nuget.org's Manage Organization page, for its members (either role).
 import type { Metadata } from "next";
+import Link from "next/link";
 import { AccountBreadcrumb } from "@/components/layout/account-breadcrumb";
 import { Members } from "@/components/organizations/members";
 import { db } from "@/lib/db";
@@ -46,6 +47,11 @@ export default async function ManageOrganizationPage({ params, searchParams }: {
         </div>
       )}
       <Members org={org} me={user.username} />
+      {org.isAdmin && (
+        <p>
+          <Link href={`/organization/${encodeURIComponent(org.username)}/apikeys`}>API Keys</Link>: every key that can act for this organization.
+        </p>
+      )}
     </div>
   );
 }
