@@ -72,11 +72,15 @@ export function expiryNoticeMail(
   now: Date,
 ): Mail {
   const expired = kind === "expired";
-  const whose = to.username === key.creatorUsername ? "your following API key(s)" : `the following API key(s) of organization '${key.ownerUsername}'`;
+  const creator = to.username === key.creatorUsername;
+  const whose = creator ? "your following API key(s)" : `the following API key(s) of organization '${key.ownerUsername}'`;
   const intro = expired ? `We wanted to inform you that ${whose} on ${GALLERY_NAME} have expired.` : `We wanted to inform you that ${whose} on ${GALLERY_NAME} will expire soon:`;
-  const action = expired
-    ? `Visit ${links.manage} to generate a new API key(s) so that you can continue pushing packages.`
-    : `Visit ${links.manage} to generate a new API key(s) so that you can continue pushing packages using them.`;
+  // an administrator cannot regenerate a colleague's key: they are shown where it is listed
+  const action = !creator
+    ? `Visit ${links.manage} to see every API key of organization '${key.ownerUsername}'. Its creator, '${key.creatorUsername}', can regenerate it on their API Keys page.`
+    : expired
+      ? `Visit ${links.manage} to generate a new API key(s) so that you can continue pushing packages.`
+      : `Visit ${links.manage} to generate a new API key(s) so that you can continue pushing packages using them.`;
   return {
     to: to.email,
     subject: subject(expired ? "Your API key has expired" : "Your API key is about to expire"),

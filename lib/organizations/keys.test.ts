@@ -19,7 +19,8 @@ delete process.env.SMTP_URL;
 function mailsTo(email: string): string[] {
   return readdirSync(mailDir)
     .map((f) => readFileSync(path.join(mailDir, f), "utf8"))
-    .map((m) => m.replace(/\r?\n[ \t]+/g, " ").replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))))
+    // quoted-printable soft breaks first (a wrapped line may start with a space), then folded headers
+    .map((m) => m.replace(/=\r?\n/g, "").replace(/\r?\n[ \t]+/g, " ").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))))
     .filter((m) => m.includes(`To: ${email}`));
 }
 
