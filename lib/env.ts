@@ -69,6 +69,7 @@ const schema = z
       .refine((days) => days.every((d) => d >= 1 && d <= 3650), "must list days from 1 to 3650, e.g. 1,8,30")
       .optional(),
     ORG_INVITATION_EXPIRY_DAYS: wholeNumber("days an organization invitation can be accepted", 1, 3650).default(30),
+    JOBS_INTERVAL_MINUTES: wholeNumber("minutes between the server's background job runs (0 = never)", 0, 7 * 24 * 60).default(60),
     LOGIN_MAX_FAILURES: wholeNumber("failed sign-ins per account", 1).default(10),
     LOGIN_MAX_FAILURES_PER_IP: wholeNumber("failed sign-ins per address", 1).default(100),
     LOGIN_WINDOW_MINUTES: wholeNumber("the throttling window in minutes", 1).default(15),

@@ -13,6 +13,7 @@ import { db } from "@/lib/db";
 import { push } from "@/lib/nuget/push";
 import { nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { reconcilePackageFiles } from "@/lib/packages/files";
+import { startJobs } from "@/lib/jobs";
 import { foreignActionOrigin, malformedPath, plain, readWhole, setSecurityHeaders, settleForwardedHeaders, wellFormedActionBody, withBody } from "./edge";
 import { logError } from "@/lib/log";
 
@@ -98,6 +99,9 @@ await app.prepare();
 // pushes cut short by a crash may have left files no row names
 const reconciled = await reconcilePackageFiles(db);
 if (reconciled.removed) console.log(`> removed ${reconciled.removed} package file(s) left by interrupted pushes`);
+
+// expiry notices and the like, every JOBS_INTERVAL_MINUTES (0 = never; `npm run jobs` runs them once)
+startJobs(db, { intervalMinutes: config.JOBS_INTERVAL_MINUTES, origin: new URL(appUrl ?? config.AUTH_URL ?? `http://localhost:${port}`).origin });
 
 const server = http.createServer((req, res) => {
   settleForwardedHeaders(req, trustProxy);

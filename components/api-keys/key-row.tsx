@@ -117,16 +117,25 @@ export function KeyRow({
             <dd>{row.lastUsedText}</dd>
           </div>
         </dl>
+        {row.ownerLost ? (
+          <p data-testid="key-owner-lost" className="mt-2 text-[#a80000]">
+            {`You are no longer a member of ${row.ownerUsername}; this key cannot be used.`}
+          </p>
+        ) : null}
         <div role="group" aria-label="Key actions" data-testid="key-actions" className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
           {secret ? <CopyButton secret={secret} /> : null}
-          <button type="button" className={iconLinkButton} disabled={pending} aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
-            <RowIcon name="pencil" />
-            Edit
-          </button>
-          <button type="button" className={iconLinkButton} disabled={pending} onClick={run("regenerate")}>
-            <RowIcon name="rotate-cw" />
-            Regenerate
-          </button>
+          {row.ownerLost ? null : (
+            <>
+              <button type="button" className={iconLinkButton} disabled={pending} aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+                <RowIcon name="pencil" />
+                Edit
+              </button>
+              <button type="button" className={iconLinkButton} disabled={pending} onClick={run("regenerate")}>
+                <RowIcon name="rotate-cw" />
+                Regenerate
+              </button>
+            </>
+          )}
           <button type="button" className={iconLinkButton} disabled={pending} onClick={run("delete")}>
             <RowIcon name="trash-2" />
             Delete
@@ -138,7 +147,7 @@ export function KeyRow({
             </button>
           ) : null}
         </div>
-        {editing ? (
+        {editing && !row.ownerLost ? (
           <EditPanel
             row={row}
             onDone={(ok) => {

@@ -25,6 +25,8 @@ export interface KeyRowData {
   createdIso: string;
   /** "Never used" or "3 days ago" */
   lastUsedText: string;
+  /** beyond nuget.org (#5872): the user no longer acts for the owner (left its organization) */
+  ownerLost?: boolean;
 }
 
 interface PresentableKey {

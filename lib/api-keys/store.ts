@@ -17,7 +17,8 @@
 //     New key with the same name, owner, actions, subjects and duration from now; the old row is
 //     deleted in the same transaction, and deleting 0 rows aborts it, so of N concurrent
 //     regenerates of one id exactly one succeeds. AddCredential + RemoveCredential audits; no mail.
-//     Works on expired and revoked keys (nuget.org); null for a locked account too.
+//     Works on expired and revoked keys (nuget.org); null for a locked account too, and (beyond
+//     nuget.org, #5872) for a key of an organization the user left, which edit refuses as well.
 //   revokeApiKey(db, userId, keyId, source = "User", now?) → ApiKeyView | null
 //     Only an active key (not expired, not revoked): sets revokedAt/expiresAt to now and the
 //     source; RevokeCredential audit; "API Key '{name}' Revoked" mail.
@@ -33,7 +34,8 @@ import { writeAudit } from "@/lib/audit";
 import { requestIp } from "@/lib/request-context";
 import { sendMail, subject } from "@/lib/mail/mailer";
 import { generateKey } from "./key-material";
-import { type Action, isGlob } from "./scopes";
+import { actionsAndSubjects } from "./scope-rows";
+import type { Action } from "./scopes";
 import { env } from "@/lib/env";
 import { MESSAGES, checkActions, checkName, checkSubjects, expiryOptions, resolveExpiry, type Refusal, type Subjects } from "./rules";
 import { logError } from "@/lib/log";
@@ -98,20 +100,15 @@ type KeyRow = Omit<ApiKeyView, "ownerUsername" | "actions" | "subjects"> & {
   scopes: { action: string; subject: string }[];
 };
 
-const ACTION_ORDER: readonly string[] = ["package:push", "package:pushversion", "package:unlist", "package:verify"];
-
 function toView(row: KeyRow): ApiKeyView {
-  const actions = [...new Set(row.scopes.map((s) => s.action))].sort((a, b) => ACTION_ORDER.indexOf(a) - ACTION_ORDER.indexOf(b));
-  const subjects = [...new Set(row.scopes.map((s) => s.subject))].sort(
-    (a, b) => Number(isGlob(b)) - Number(isGlob(a)) || a.toLowerCase().localeCompare(b.toLowerCase()),
-  );
+  const { actions, subjects } = actionsAndSubjects(row.scopes);
   return {
     id: row.id,
     name: row.name,
     type: row.type,
     ownerId: row.ownerId,
     ownerUsername: row.owner.username,
-    actions: actions as Action[],
+    actions,
     subjects,
     expiresInDays: row.expiresInDays,
     expiresAt: row.expiresAt,
@@ -167,6 +164,18 @@ async function ownersOf(db: Db, user: Owner): Promise<Owner[]> {
   const organizations = await listMemberOrganizations(db, user.id);
   return [{ id: user.id, username: user.username }, ...organizations.map((o) => ({ id: o.id, username: o.username }))];
 }
+
+/**
+ * Beyond nuget.org (#5872): whether the user still acts for a key's owner (themselves, or an
+ * organization they belong to). A key of an organization they left cannot be used, so it can
+ * no longer be edited or regenerated either (nuget.org allows both, to no effect).
+ */
+async function actsFor(db: Db | DbTransaction, userId: string, ownerId: string): Promise<boolean> {
+  return ownerId === userId || (await db.membership.count({ where: { organizationId: ownerId, memberId: userId } })) > 0;
+}
+
+/** The refusal for a key whose owner the user no longer acts for (#5872). */
+export const lostOwnerMessage = (owner: string) => `You are no longer a member of ${owner}; this key cannot be used.`;
 
 export async function listOwners(db: Db, userId: string): Promise<Owner[]> {
   const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { id: true, username: true } });
@@ -278,6 +287,7 @@ export async function editApiKey(db: Db, userId: string, keyId: string, subjects
     const { count } = await tx.apiKey.updateMany({ where: { id: keyId, userId, type: KEY_TYPE }, data: { type: KEY_TYPE } });
     const current = count === 1 ? await tx.apiKey.findFirst({ where: { id: keyId, userId }, select: viewSelect }) : null;
     if (!current) return { ok: false, error: MESSAGES.keyNotFound, field: null };
+    if (!(await actsFor(tx, userId, current.ownerId))) return { ok: false, error: lostOwnerMessage(current.owner.username), field: null };
     const stored = await ownedSubjects(tx, current.ownerId, checked.value);
     if (!stored) return { ok: false, error: MESSAGES.packageNotOwned, field: "subjects" };
     const before = toView(current);
@@ -316,7 +326,7 @@ export async function regenerateApiKey(
       // and locks the row on PostgreSQL
       const { count: found } = await tx.apiKey.updateMany({ where: { id: keyId, userId, type: KEY_TYPE }, data: { type: KEY_TYPE } });
       const old = found === 1 ? await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect }) : null;
-      if (!old) throw new AlreadyGone();
+      if (!old || !(await actsFor(tx, userId, old.ownerId))) throw new AlreadyGone();
       const oldView = toView(old);
       const row = await tx.apiKey.create({
         data: {

@@ -39,7 +39,9 @@ export default async function ApiKeysPage() {
 async function ConfirmedContent({ userId }: { userId: string }) {
   const now = new Date();
   const [keys, owners] = await Promise.all([listApiKeys(db, userId), listOwners(db, userId)]);
-  const rows = keys.map((k) => presentKey(k, now));
+  // #5872: a key of an organization the user has left is marked, and offers no Edit or Regenerate
+  const actsFor = new Set(owners.map((o) => o.id));
+  const rows = keys.map((k) => ({ ...presentKey(k, now), ownerLost: !actsFor.has(k.ownerId) }));
   const revoked = rows.filter((r) => r.state === "revoked").map((r) => r.name);
   const expired = rows.filter((r) => r.state === "expired").map((r) => r.name);
   const expiry = expiryOptions(env().API_KEY_EXPIRY_DAYS);

@@ -1,8 +1,8 @@
 // GET /organization/{name}: nuget.org's Manage Organization page, for its members (either role):
 // confirmation notices, Email Address, Email Notifications, Profile Picture, Members, Delete.
 import type { Metadata } from "next";
-import { AccountBreadcrumb } from "@/components/layout/account-breadcrumb";
 import Link from "next/link";
+import { AccountBreadcrumb } from "@/components/layout/account-breadcrumb";
 import { Members } from "@/components/organizations/members";
 import { DeleteSection, EmailSection, NotificationsSection, ProfilePictureSection } from "@/components/organizations/settings-sections";
 import { organizationSettings } from "@/lib/organizations/settings";
@@ -57,6 +57,11 @@ export default async function ManageOrganizationPage({ params, searchParams }: {
       <NotificationsSection org={settings} />
       <ProfilePictureSection org={settings} />
       <Members org={org} me={user.username} />
+      {org.isAdmin && (
+        <p>
+          <Link href={`/organization/${encodeURIComponent(org.username)}/apikeys`}>API Keys</Link>: every key that can act for this organization.
+        </p>
+      )}
       <DeleteSection org={settings} />
     </div>
   );

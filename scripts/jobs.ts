@@ -1,0 +1,16 @@
+// npm run jobs: the background jobs once (lib/jobs), against DATABASE_URL, then exit. For a cron
+// entry when the servers run with JOBS_INTERVAL_MINUTES=0; safe beside running servers.
+import { checkEnv } from "@/lib/env";
+import { createDb } from "@/lib/create-db";
+import { appOrigin } from "@/lib/request-context";
+import { runJobs } from "@/lib/jobs";
+
+checkEnv();
+const db = createDb();
+try {
+  const { expiryNotices: r } = await runJobs(db, appOrigin(null));
+  console.log(`expiry notices: ${r.sent} sent (${r.resumed} resumed), ${r.failed} to retry`);
+  if (r.failed) process.exitCode = 1;
+} finally {
+  await db.$disconnect();
+}
