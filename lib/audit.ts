@@ -23,7 +23,12 @@ export type AuditAction =
   | "AddOrganization"
   | "AddOrganizationMember"
   | "UpdateOrganizationMember"
-  | "RemoveOrganizationMember";
+  | "RemoveOrganizationMember"
+  // nuget.org's ReservedNamespaceAuditRecord actions (its AddOwner/RemoveOwner, named apart from a package's)
+  | "ReserveNamespace"
+  | "UnreserveNamespace"
+  | "AddReservedNamespaceOwner"
+  | "RemoveReservedNamespaceOwner";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -68,6 +68,12 @@ const schema = z
       .transform((v) => [...new Set(v.split(",").map(Number))].sort((a, b) => a - b))
       .refine((days) => days.every((d) => d >= 1 && d <= 3650), "must list days from 1 to 3650, e.g. 1,8,30")
       .optional(),
+    // site administrators (nuget.org's Admins role): they reserve ID prefixes at /admin/ReservedNamespaces
+    SITE_ADMINS: z
+      .string()
+      .regex(/^\s*[\w.-]+\s*(,\s*[\w.-]+\s*)*$/, "must be a comma-separated list of usernames, e.g. alice,bob")
+      .transform((v) => [...new Set(v.split(",").map((name) => name.trim().toLowerCase()))])
+      .optional(),
     LOGIN_MAX_FAILURES: wholeNumber("failed sign-ins per account", 1).default(10),
     LOGIN_MAX_FAILURES_PER_IP: wholeNumber("failed sign-ins per address", 1).default(100),
     LOGIN_WINDOW_MINUTES: wholeNumber("the throttling window in minutes", 1).default(15),
