@@ -1,0 +1,106 @@
+// Reserved ID prefixes (spec organizations.md §11, checklist 27; keys spec 51) in Chromium: a
+// site administrator reserves a prefix for an organization on /admin/ReservedNamespaces; a new
+// id inside it is then refused with 409 for anyone else's key (raw HTTP: the reason phrase is
+// what clients print), the organization's key pushes it verified, and the page is a 404 for
+// everyone who is not a site administrator.
+import { randomBytes } from "node:crypto";
+import { expect, test, type Page } from "@playwright/test";
+import { createUser, e2eDb, signIn } from "./fixtures";
+import { buildNupkg, multipartNuGet58 } from "./nupkg";
+import { rawRequest } from "./raw-http";
+import { joinOrganization, makeKey, makeOrganization } from "./nuget/data";
+import { PAGE_ADMIN, siteAdmin } from "./site-admin";
+
+const BASE = process.env.E2E_BASE_URL!;
+const PAGE = "/admin/ReservedNamespaces";
+const RESERVED =
+  "This package ID has been reserved. Please request access to upload to this reserved namespace from the owner of the reserved prefix, or re-upload the package with a different ID. Go to https://docs.microsoft.com/nuget/reference/id-prefix-reservation learn more about Package ID prefix reservation.";
+
+function push(apiKey: string, id: string, version: string) {
+  const form = multipartNuGet58(buildNupkg({ id, version }));
+  return rawRequest(BASE, { method: "PUT", path: "/api/v2/package/", mode: "chunked", headers: { "Content-Type": form.contentType, "X-NuGet-ApiKey": apiKey }, body: form.body });
+}
+
+async function status(page: Page, text: string) {
+  await expect(page.getByRole("status").filter({ hasText: text })).toBeVisible();
+}
+
+test("a site administrator reserves a prefix for an organization on the page: another user's new id in it gets 409, the organization's key pushes it verified", async ({ page }) => {
+  const db = e2eDb();
+  const [orgAdmin, member, stranger] = [await createUser(), await createUser(), await createUser()];
+  const org = await makeOrganization(db, orgAdmin.id);
+  await joinOrganization(db, orgAdmin.id, org.username, member, false);
+  const prefix = `Rsv${randomBytes(4).toString("hex")}.`;
+
+  const admin = await siteAdmin(PAGE_ADMIN);
+  await signIn(page, admin, PAGE);
+  await expect(page.getByRole("heading", { name: "Reserved Namespaces" })).toBeVisible();
+  // the user menu leads here for a site administrator
+  await page.getByRole("button", { name: admin.username }).click();
+  await expect(page.getByRole("menuitem", { name: "Admin" })).toHaveAttribute("href", PAGE);
+  await page.keyboard.press("Escape");
+
+  const form = page.getByRole("form", { name: "Reserve namespace" });
+  // nuget.org's namespace rule, checked on the server
+  await form.getByLabel("Namespace", { exact: true }).fill("Bad Value!");
+  await form.getByRole("button", { name: "Reserve" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The namespace 'Bad Value!' contains invalid characters." })).toBeVisible();
+
+  await form.getByLabel("Namespace", { exact: true }).fill(prefix);
+  await form.getByRole("button", { name: "Reserve" }).click();
+  await status(page, `The prefix '${prefix}' has been reserved.`);
+  const row = page.getByRole("row", { name: prefix });
+  await expect(row.getByRole("cell").nth(1)).toHaveText("Prefix");
+  await expect(row.getByRole("cell").nth(2)).toHaveText("No");
+  await row.getByLabel(`New owner of ${prefix}`).fill(org.username.toLowerCase());
+  await row.getByRole("button", { name: "Add owner" }).click();
+  await status(page, `The user '${org.username}' is now an owner of the prefix '${prefix}'.`);
+  await expect(row).toContainText(`${org.username} (organization)`);
+
+  // another account's key: 409 with nuget.org's text in the reason phrase and the body
+  const strangerKey = await makeKey(stranger, { actions: ["package:push"], subjects: ["*"] });
+  const id = `${prefix}Core`;
+  const refused = await push(strangerKey.plaintext, id, "1.0.0");
+  expect([refused.status, refused.reason]).toEqual([409, RESERVED]);
+  expect(refused.body.toString()).toContain(RESERVED);
+  expect(await db.packageRegistration.count({ where: { idKey: id.toLowerCase() } })).toBe(0);
+  // the member's personal key does not act for the organization
+  const personal = await makeKey(member, { actions: ["package:push"], subjects: ["*"] });
+  expect((await push(personal.plaintext, `${prefix}Personal`, "1.0.0")).status).toBe(409);
+
+  // the organization's key (a collaborator's): 201, owned by the organization, verified
+  const orgKey = await makeKey(member, { actions: ["package:push"], subjects: ["*"], ownerId: org.id });
+  const created = await push(orgKey.plaintext, id, "1.0.0");
+  expect([created.status, created.reason]).toEqual([201, "Created"]);
+  const reg = await db.packageRegistration.findFirstOrThrow({ where: { idKey: id.toLowerCase() }, select: { verified: true, owners: { select: { userId: true } } } });
+  expect(reg).toEqual({ verified: true, owners: [{ userId: org.id }] });
+
+  // removing the owner on the page, then deleting the reservation, opens the prefix again
+  await row.getByRole("button", { name: `Remove owner ${org.username} from ${prefix}` }).click();
+  await status(page, `The user '${org.username}' was removed from owners list of prefix '${prefix}'.`);
+  await expect(row).toContainText("No owners");
+  const ownerless = await push(strangerKey.plaintext, `${prefix}Other`, "1.0.0");
+  expect([ownerless.status, ownerless.reason]).toEqual([409, "The package ID is reserved. You can upload your package with a different package ID. Reach out to support@nuget.org if you have questions."]);
+  await row.getByRole("button", { name: `Delete ${prefix}` }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(`Are you sure you want to delete the namespace '${prefix}'?`);
+  await dialog.getByRole("button", { name: "OK" }).click();
+  await status(page, `The prefix '${prefix}' has been deleted.`);
+  await expect(page.getByRole("row", { name: prefix })).toHaveCount(0);
+  expect((await push(strangerKey.plaintext, `${prefix}Other`, "1.0.0")).status).toBe(201);
+});
+
+test("for anyone but a site administrator the page is a 404 and the menu has no Admin item; signed out, it asks to sign in", async ({ page }) => {
+  const user = await createUser();
+  await signIn(page, user, "/account");
+  const res = await page.goto(PAGE);
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await page.getByRole("button", { name: user.username }).click();
+  await expect(page.getByRole("menuitem", { name: "Manage Organizations" })).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: "Admin" })).toHaveCount(0);
+
+  const anonymous = await (await page.context().browser()!.newContext()).newPage();
+  await anonymous.goto(PAGE);
+  await expect(anonymous).toHaveURL(/\/users\/account\/LogOn\?returnUrl=%2Fadmin%2FReservedNamespaces$/);
+});
