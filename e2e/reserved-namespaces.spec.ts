@@ -9,7 +9,7 @@ import { createUser, e2eDb, signIn } from "./fixtures";
 import { buildNupkg, multipartNuGet58 } from "./nupkg";
 import { rawRequest } from "./raw-http";
 import { joinOrganization, makeKey, makeOrganization } from "./nuget/data";
-import { PAGE_ADMIN, siteAdmin } from "./site-admin";
+import { PAGE_ADMIN, reserve, siteAdmin } from "./site-admin";
 
 const BASE = process.env.E2E_BASE_URL!;
 const PAGE = "/admin/ReservedNamespaces";
@@ -88,6 +88,20 @@ test("a site administrator reserves a prefix for an organization on the page: an
   await status(page, `The prefix '${prefix}' has been deleted.`);
   await expect(page.getByRole("row", { name: prefix })).toHaveCount(0);
   expect((await push(strangerKey.plaintext, `${prefix}Other`, "1.0.0")).status).toBe(201);
+});
+
+test("an id pushed before its prefix was reserved keeps taking new versions from its owner; a new id beside it is refused", async () => {
+  const [pusher, orgAdmin] = [await createUser(), await createUser()];
+  const org = await makeOrganization(e2eDb(), orgAdmin.id);
+  const key = await makeKey(pusher, { actions: ["package:push"], subjects: ["*"] });
+  const prefix = `Late${randomBytes(4).toString("hex")}.`;
+  expect((await push(key.plaintext, `${prefix}Old`, "1.0.0")).status).toBe(201);
+  await reserve(prefix, [org.username]);
+  const again = await push(key.plaintext, `${prefix}Old`, "1.1.0");
+  expect([again.status, again.reason]).toEqual([201, "Created"]);
+  expect((await e2eDb().packageRegistration.findFirstOrThrow({ where: { idKey: `${prefix}old`.toLowerCase() }, select: { verified: true } })).verified).toBe(false);
+  const fresh = await push(key.plaintext, `${prefix}New`, "1.0.0");
+  expect([fresh.status, fresh.reason]).toEqual([409, RESERVED]);
 });
 
 test("for anyone but a site administrator the page is a 404 and the menu has no Admin item; signed out, it asks to sign in", async ({ page }) => {
