@@ -114,6 +114,34 @@ describeEachDb("reserved namespaces, site administrators", (getDb) => {
     expect((await listReservations(getDb(), admin.id))!.find((r) => r.value === `${shared}Inner.`)?.isShared).toBe(true);
   });
 
+  it("verified ticks follow the reservations: adding an owner ticks its ids inside; removing it or deleting the namespace unticks those no other held reservation covers", async () => {
+    const db = getDb();
+    const stem = fresh("Tick");
+    const registration = async (packageId: string, ownerIds: string[]) =>
+      (await db.packageRegistration.create({ data: { packageId, idKey: packageId.toLowerCase(), owners: { create: ownerIds.map((userId) => ({ userId })) } }, select: { id: true } })).id;
+    const tick = async (id: string) => (await db.packageRegistration.findUniqueOrThrow({ where: { id }, select: { verified: true } })).verified;
+    const orgs = await registration(`${stem}.Org.Lib`, [org.id]);
+    const shared = await registration(`${stem}.Both.Lib`, [org.id, outsider.id]);
+    const others = await registration(`${stem}.Other.Lib`, [outsider.id]);
+    const outside = await registration(`${stem}x.Org`, [org.id]);
+    await reserve(`${stem}.`);
+    await addReservationOwner(db, admin.id, `${stem}.`, org.username);
+    expect([await tick(orgs), await tick(shared), await tick(others), await tick(outside)]).toEqual([true, true, false, false]);
+
+    // the outsider holds an exact reservation for their own id: removing the org leaves it ticked
+    await reserve(`${stem}.Both.Lib`, false);
+    await addReservationOwner(db, admin.id, `${stem}.Both.Lib`, outsider.username);
+    await removeReservationOwner(db, admin.id, `${stem}.`, org.username);
+    expect([await tick(orgs), await tick(shared), await tick(others)]).toEqual([false, true, false]);
+
+    await addReservationOwner(db, admin.id, `${stem}.`, org.username);
+    expect(await tick(orgs)).toBe(true);
+    await unreserveNamespace(db, admin.id, `${stem}.`);
+    expect([await tick(orgs), await tick(shared)]).toEqual([false, true]);
+    await unreserveNamespace(db, admin.id, `${stem}.Both.Lib`);
+    expect(await tick(shared)).toBe(false);
+  });
+
   it("crafted inputs: empty, 1000 characters, odd characters and non-strings are refused with nuget.org's texts; nothing is stored", async () => {
     const db = getDb();
     const before = await db.reservedNamespace.count();

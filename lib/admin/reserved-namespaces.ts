@@ -8,10 +8,11 @@
 //
 // Each re-reads the acting person and checks SITE_ADMINS here, whatever the page or action did.
 // A namespace is named by its value, ignoring case (nuget.org's FindReservedNamespaceForPrefix).
-// Owners may be people or organizations.
+// Owners may be people or organizations. As nuget.org, an owner change or a deletion also sets
+// each affected id's verified tick again: verified = one of its owners holds a reservation covering it.
 import "server-only";
 import { writeAudit } from "@/lib/audit";
-import type { Db } from "@/lib/create-db";
+import type { Db, DbTransaction } from "@/lib/create-db";
 import { constraintViolation } from "@/lib/driver-sql";
 import { MAX_PACKAGE_ID_LENGTH } from "@/lib/nuget/package-id";
 import { isSiteAdmin } from "./site-admins";
@@ -123,7 +124,35 @@ export async function reserveNamespace(
 
 async function findNamespace(db: Db, value: string) {
   if (value.trim() === "" || value.length > MAX_PACKAGE_ID_LENGTH) return null;
-  return db.reservedNamespace.findFirst({ where: { valueKey: value.toLowerCase() }, select: { id: true, value: true } });
+  return db.reservedNamespace.findFirst({ where: { valueKey: value.toLowerCase() }, select: { id: true, value: true, valueKey: true, isPrefix: true } });
+}
+
+const prefixesOf = (key: string) => Array.from({ length: key.length }, (_, i) => key.slice(0, i + 1));
+
+/** The ids a namespace covers whose tick may change: those `ownerId` owns (when given), ticked or not as `verified` says. */
+async function coveredIds(tx: DbTransaction, ns: { valueKey: string; isPrefix: boolean }, verified: boolean, ownerId?: string): Promise<string[]> {
+  const rows = await tx.packageRegistration.findMany({
+    where: { idKey: ns.isPrefix ? { startsWith: ns.valueKey } : ns.valueKey, verified, ...(ownerId ? { owners: { some: { userId: ownerId } } } : {}) },
+    select: { id: true, idKey: true },
+  });
+  // startsWith may read '_' as a LIKE wildcard: the exact test runs again here
+  return rows.filter((r) => (ns.isPrefix ? r.idKey.startsWith(ns.valueKey) : r.idKey === ns.valueKey)).map((r) => r.id);
+}
+
+/** nuget.org's verified tick, set again for each id: one of its owners holds a reservation covering it. */
+async function refreshVerified(tx: DbTransaction, registrationIds: string[]): Promise<void> {
+  for (const id of registrationIds) {
+    const reg = await tx.packageRegistration.findUnique({ where: { id }, select: { idKey: true, owners: { select: { userId: true } } } });
+    if (!reg) continue;
+    const held = await tx.reservedNamespace.count({
+      where: {
+        valueKey: { in: prefixesOf(reg.idKey) },
+        OR: [{ isPrefix: true }, { valueKey: reg.idKey }],
+        owners: { some: { userId: { in: reg.owners.map((o) => o.userId) } } },
+      },
+    });
+    await tx.packageRegistration.update({ where: { id }, data: { verified: held > 0 } });
+  }
 }
 
 export async function unreserveNamespace(db: Db, actorId: string, value: unknown, ip: string | null = null): Promise<AdminResult> {
@@ -134,8 +163,11 @@ export async function unreserveNamespace(db: Db, actorId: string, value: unknown
   const ns = await findNamespace(db, v);
   if (!ns) return refuse(NAMESPACE_MESSAGES.notFound(v));
   const deleted = await db.$transaction(async (tx) => {
+    const covered = await coveredIds(tx, ns, true);
     const { count } = await tx.reservedNamespace.deleteMany({ where: { id: ns.id } });
-    if (count) await writeAudit(tx, { actorId: admin.id, action: "UnreserveNamespace", target: ns.value, ip });
+    if (!count) return 0;
+    await refreshVerified(tx, covered);
+    await writeAudit(tx, { actorId: admin.id, action: "UnreserveNamespace", target: ns.value, ip });
     return count;
   });
   return deleted ? { ok: true, message: NAMESPACE_MESSAGES.prefixRemoved(ns.value) } : refuse(NAMESPACE_MESSAGES.notFound(v));
@@ -160,6 +192,7 @@ export async function addReservationOwner(db: Db, actorId: string, value: unknow
   try {
     await db.$transaction(async (tx) => {
       await tx.reservedNamespaceOwner.create({ data: { namespaceId: ns.id, userId: account.id } });
+      await refreshVerified(tx, await coveredIds(tx, ns, false, account.id));
       await writeAudit(tx, { actorId: admin.id, action: "AddReservedNamespaceOwner", target: ns.value, details: { owner: account.username }, ip });
     });
   } catch (e) {
@@ -183,6 +216,7 @@ export async function removeReservationOwner(db: Db, actorId: string, value: unk
   if (!account) return refuse(NAMESPACE_MESSAGES.userNotFound(name));
   const removed = await db.$transaction(async (tx) => {
     const { count } = await tx.reservedNamespaceOwner.deleteMany({ where: { namespaceId: ns.id, userId: account.id } });
+    if (count) await refreshVerified(tx, await coveredIds(tx, ns, true, account.id));
     if (count) await writeAudit(tx, { actorId: admin.id, action: "RemoveReservedNamespaceOwner", target: ns.value, details: { owner: account.username }, ip });
     return count;
   });
