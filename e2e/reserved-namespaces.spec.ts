@@ -5,7 +5,7 @@
 // everyone who is not a site administrator.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { createUser, e2eDb, signIn } from "./fixtures";
+import { createUser, e2eDb, signIn, tamperNextAction } from "./fixtures";
 import { buildNupkg, multipartNuGet58 } from "./nupkg";
 import { rawRequest } from "./raw-http";
 import { joinOrganization, makeKey, makeOrganization } from "./nuget/data";
@@ -117,4 +117,50 @@ test("for anyone but a site administrator the page is a 404 and the menu has no 
   const anonymous = await (await page.context().browser()!.newContext()).newPage();
   await anonymous.goto(PAGE);
   await expect(anonymous).toHaveURL(/\/users\/account\/LogOn\?returnUrl=%2Fadmin%2FReservedNamespaces$/);
+});
+
+test("crafted posts: an administrator's over-long or odd value is refused with nuget.org's text; the same action replayed with another user's session is refused and changes nothing", async ({ page, browser }) => {
+  const admin = await siteAdmin(PAGE_ADMIN);
+  const [intruder, orgAdmin] = [await createUser(), await createUser()];
+  const org = await makeOrganization(e2eDb(), orgAdmin.id);
+  const victim = `Vic${randomBytes(4).toString("hex")}.`;
+  await reserve(victim, [org.username]);
+  await signIn(page, admin, PAGE);
+  const form = page.getByRole("form", { name: "Reserve namespace" });
+  for (const [crafted, message] of [
+    ["x".repeat(1000), "Namespace must not exceed 100 characters."],
+    ["<img src=x onerror=alert(1)>", "The namespace '<img src=x onerror=alert(1)>' contains invalid characters."],
+  ]) {
+    await form.getByLabel("Namespace", { exact: true }).fill("Placeholder.");
+    const status = await tamperNextAction(page, PAGE, (b) => b.replace("Placeholder.", crafted));
+    await form.getByRole("button", { name: "Reserve" }).click();
+    expect(await status()).toBe(200);
+    await expect(page.getByRole("alert").filter({ hasText: message })).toBeVisible();
+  }
+  expect(await e2eDb().reservedNamespace.count({ where: { OR: [{ valueKey: "x".repeat(1000) }, { valueKey: { contains: "<img" } }] } })).toBe(0);
+
+  // the administrator's delete of the victim namespace, caught before it leaves the browser ...
+  const caught = new Promise<{ headers: Record<string, string>; body: Buffer }>((resolve) =>
+    page.route(`**${PAGE}`, async (route) => {
+      const req = route.request();
+      if (req.method() !== "POST" || !req.headers()["next-action"]) return route.continue();
+      resolve({ headers: req.headers(), body: req.postDataBuffer() ?? Buffer.alloc(0) });
+      await route.abort();
+    }),
+  );
+  await page.getByRole("row", { name: victim }).getByRole("button", { name: `Delete ${victim}` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
+  const { headers, body } = await caught;
+  // ... sent by a signed-in user who is no site administrator: refused, nothing deleted
+  const other = await (await browser.newContext()).newPage();
+  await signIn(other, intruder, "/account");
+  const keep = ["next-action", "content-type", "accept", "origin", "next-router-state-tree"];
+  const res = await other.request.post(`${BASE}${PAGE}`, { headers: Object.fromEntries(keep.filter((h) => headers[h]).map((h) => [h, headers[h]])), data: body });
+  expect(res.status()).toBe(200);
+  expect(await res.text()).toContain("User is not authorized");
+  expect(await e2eDb().reservedNamespace.findFirst({ where: { valueKey: victim.toLowerCase() }, select: { owners: { select: { userId: true } } } })).toEqual({ owners: [{ userId: org.id }] });
+  // the control: the very same request with the administrator's session does delete it
+  const control = await page.request.post(`${BASE}${PAGE}`, { headers: Object.fromEntries(keep.filter((h) => headers[h]).map((h) => [h, headers[h]])), data: body });
+  expect(await control.text()).toContain(`The prefix '${victim}' has been deleted.`);
+  expect(await e2eDb().reservedNamespace.count({ where: { valueKey: victim.toLowerCase() } })).toBe(0);
 });

@@ -1,6 +1,6 @@
 // Site administrators for e2e (SITE_ADMINS in playwright.config.ts names them), and reserved
 // namespaces made through the admin data layer, as the admin page makes them.
-import { randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { hashPassword } from "@/lib/accounts/passwords";
 import { e2eDb, type TestUser } from "./fixtures";
 import "./nuget/data"; // registers the server-only hook before the data layer loads
@@ -10,15 +10,17 @@ const admin = await import("@/lib/admin/reserved-namespaces");
 export const PAGE_ADMIN = "E2E_PageAdmin";
 export const CLIENTS_ADMIN = "E2E_ClientsAdmin";
 
-/** The named administrator, made on first use (tests in parallel may race to make it), with a new password. */
+/** The named administrator, made on first use (tests in parallel may race to make it). */
 export async function siteAdmin(username: string): Promise<TestUser> {
-  const password = `pw-${randomBytes(8).toString("hex")}`;
+  // the same in every worker, and never rewritten once made: tests in parallel may sign in as
+  // the same administrator (shaped as fixtures.ts's, which global-teardown looks for in the log)
+  const password = `pw-${createHash("sha256").update(`e2e site admin ${username.toLowerCase()}`).digest("hex").slice(0, 16)}`;
   const passwordHash = await hashPassword(password);
   const email = `${username.toLowerCase()}@example.test`;
   const upsert = () =>
     e2eDb().user.upsert({
       where: { usernameKey: username.toLowerCase() },
-      update: { passwordHash },
+      update: {},
       create: { username, usernameKey: username.toLowerCase(), email, passwordHash, emailConfirmedAt: new Date() },
       select: { id: true },
     });
