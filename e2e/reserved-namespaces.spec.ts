@@ -79,6 +79,8 @@ test("a site administrator reserves a prefix for an organization on the page: an
   await row.getByRole("button", { name: `Remove owner ${org.username} from ${prefix}` }).click();
   await status(page, `The user '${org.username}' was removed from owners list of prefix '${prefix}'.`);
   await expect(row).toContainText("No owners");
+  // no owner of the id holds a reservation covering it any more: the tick goes (nuget.org's RemoveOwner)
+  expect((await db.packageRegistration.findFirstOrThrow({ where: { idKey: id.toLowerCase() }, select: { verified: true } })).verified).toBe(false);
   const ownerless = await push(strangerKey.plaintext, `${prefix}Other`, "1.0.0");
   expect([ownerless.status, ownerless.reason]).toEqual([409, "The package ID is reserved. You can upload your package with a different package ID. Reach out to support@nuget.org if you have questions."]);
   await row.getByRole("button", { name: `Delete ${prefix}` }).click();
