@@ -18,6 +18,8 @@ export const e2eEnv = {
   PUSH_IDLE_TIMEOUT_SECONDS: "5",
   NEXT_TELEMETRY_DISABLED: "1",
   SEED_DEMO: "0",
+  // the site administrators e2e/site-admin.ts makes (reserved prefixes)
+  SITE_ADMINS: "E2E_PageAdmin,E2E_ClientsAdmin",
 };
 Object.assign(process.env, { ...e2eEnv, E2E_BASE_URL: `http://127.0.0.1:${port}` });
 

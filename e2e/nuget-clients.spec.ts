@@ -7,8 +7,11 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { createUser, e2eDb, type TestUser } from "./fixtures";
 import { checkClients, del, NUGET_CLIENTS, pack, push, sandbox, setApiKey, type NugetClient, type RunResult } from "./nuget/clients";
-import { findVersion, makeKey, regenerateKey, revokeKey } from "./nuget/data";
+import { findVersion, joinOrganization, makeKey, makeOrganization, regenerateKey, revokeKey } from "./nuget/data";
 import { setListed } from "./nuget/http";
+import { reserve } from "./site-admin";
+
+const { removeMember } = await import("@/lib/organizations/store");
 
 const BASE = process.env.E2E_BASE_URL!;
 const V2 = `${BASE}/api/v2/package`;
@@ -17,6 +20,9 @@ const V3 = `${BASE}/v3/index.json`;
 // nuget.org's texts (spec §3.3)
 const INVALID = "The specified API key is invalid, has expired, or does not have permission to access the specified package.";
 const exists = (id: string, v: string) => `A package with ID '${id}' and version '${v}' already exists and cannot be modified.`;
+// spec organizations.md §11 (sic: "learn")
+const RESERVED =
+  "This package ID has been reserved. Please request access to upload to this reserved namespace from the owner of the reserved prefix, or re-upload the package with a different ID. Go to https://docs.microsoft.com/nuget/reference/id-prefix-reservation learn more about Package ID prefix reservation.";
 
 // retries: Debian's Mono 6.8 aborts now and then under load. A command cut short before it
 // reached the server runs again (runNuget); one that already took effect cannot (a second push
@@ -198,6 +204,53 @@ for (const client of NUGET_CLIENTS) {
       expect((await setListed(BASE, id, "1.0.0", true, unlistKey.plaintext)).status).toBe(200);
       expect(await findVersion(id, "1.0.0")).toMatchObject({ listed: true });
       expect((await setListed(BASE, id, "1.0.0", true, pushKey.plaintext)).status).toBe(403);
+    });
+
+    test(`${client}: an organization key pushes a new id the organization owns; once the member leaves the same key gets 403; rejoined, it pushes again`, async () => {
+      const db = e2eDb();
+      const [admin, member] = [await createUser(), await createUser()];
+      const org = await makeOrganization(db, admin.id);
+      await joinOrganization(db, admin.id, org.username, member, false);
+      const key = await makeKey(member, { name: "org key", actions: ["package:push"], subjects: ["*"], ownerId: org.id });
+      const id = newId(`Org${short(client)}`);
+      expectOk(await push(client, await pack(id, "1.0.0"), { source: V2, apiKey: key.plaintext }), "Your package was pushed.");
+      const row = await findVersion(id, "1.0.0");
+      expect(row!.registration.owners.map((o) => o.userId)).toEqual([org.id]);
+      expect(row).toMatchObject({ pushedById: member.id, pushedByKeyId: key.id });
+
+      const left = await removeMember(db, member.id, org.username, member.username);
+      expect(left.ok).toBe(true);
+      expectRejected(client, await push(client, await pack(id, "1.1.0"), { source: V2, apiKey: key.plaintext }), 403, INVALID);
+      expect(await findVersion(id, "1.1.0")).toBeNull();
+
+      await joinOrganization(db, admin.id, org.username, member, false);
+      expectOk(await push(client, await pack(id, "1.1.0"), { source: V2, apiKey: key.plaintext }), "Your package was pushed.");
+      expect(await findVersion(id, "1.1.0")).toMatchObject({ pushedByKeyId: key.id });
+    });
+
+    test(`${client}: a new id in another account's reserved prefix is refused with 409 and the reserved text; a shared prefix lets it through`, async () => {
+      const db = e2eDb();
+      const { user, key } = await pushKeyUser();
+      const owner = await createUser();
+      const org = await makeOrganization(db, owner.id);
+      const closed = `Rsv${short(client)}${randomBytes(4).toString("hex")}.`;
+      await reserve(closed, [org.username]);
+      const inside = `${closed}Core`;
+      const refused = await push(client, await pack(inside, "1.0.0"), { source: V2, apiKey: key.plaintext });
+      expectRejected(client, refused, 409, RESERVED);
+      expect(await db.packageRegistration.count({ where: { idKey: inside.toLowerCase() } })).toBe(0);
+      // the organization's own key pushes it, verified
+      const orgKey = await makeKey(owner, { name: "org key", actions: ["package:push"], subjects: ["*"], ownerId: org.id });
+      expectOk(await push(client, await pack(inside, "1.0.0"), { source: V2, apiKey: orgKey.plaintext }), "Your package was pushed.");
+      expect(await db.packageRegistration.findFirst({ where: { idKey: inside.toLowerCase() }, select: { verified: true } })).toEqual({ verified: true });
+
+      const shared = `Shr${short(client)}${randomBytes(4).toString("hex")}.`;
+      await reserve(shared, [org.username], { isShared: true });
+      const open = `${shared}Community`;
+      expectOk(await push(client, await pack(open, "1.0.0"), { source: V2, apiKey: key.plaintext }), "Your package was pushed.");
+      const stored = await findVersion(open, "1.0.0");
+      expect(stored!.registration.owners.map((o) => o.userId)).toEqual([user.id]);
+      expect(stored!.registration.verified).toBe(false);
     });
 
     test(`${client}: without a key the server answers 401`, async () => {

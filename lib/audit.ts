@@ -25,7 +25,12 @@ export type AuditAction =
   | "UpdateOrganizationMember"
   | "RemoveOrganizationMember"
   | "TransformOrganization"
-  | "DeleteAccount";
+  | "DeleteAccount"
+  // nuget.org's ReservedNamespaceAuditRecord actions (its AddOwner/RemoveOwner, named apart from a package's)
+  | "ReserveNamespace"
+  | "UnreserveNamespace"
+  | "AddReservedNamespaceOwner"
+  | "RemoveReservedNamespaceOwner";
 
 export interface AuditEntry {
   actorId: string | null;

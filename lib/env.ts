@@ -70,6 +70,12 @@ const schema = z
       .optional(),
     ORG_INVITATION_EXPIRY_DAYS: wholeNumber("days an organization invitation can be accepted", 1, 3650).default(30),
     JOBS_INTERVAL_MINUTES: wholeNumber("minutes between the server's background job runs (0 = never)", 0, 7 * 24 * 60).default(60),
+    // site administrators (nuget.org's Admins role): they reserve ID prefixes at /admin/ReservedNamespaces
+    SITE_ADMINS: z
+      .string()
+      .regex(/^\s*[\w.-]+\s*(,\s*[\w.-]+\s*)*$/, "must be a comma-separated list of usernames, e.g. alice,bob")
+      .transform((v) => [...new Set(v.split(",").map((name) => name.trim().toLowerCase()))])
+      .optional(),
     LOGIN_MAX_FAILURES: wholeNumber("failed sign-ins per account", 1).default(10),
     LOGIN_MAX_FAILURES_PER_IP: wholeNumber("failed sign-ins per address", 1).default(100),
     LOGIN_WINDOW_MINUTES: wholeNumber("the throttling window in minutes", 1).default(15),

@@ -1,6 +1,7 @@
 // The dark blue top bar of nuget.org: logo, the main nav, Sign in or the user menu.
 import Link from "next/link";
 import { getOptionalUser } from "@/lib/session";
+import { isSiteAdmin } from "@/lib/admin/site-admins";
 import { NugetLogo } from "./nuget-logo";
 import { NAV } from "./nav";
 import { UserMenu } from "./user-menu";
@@ -26,7 +27,7 @@ export async function SiteHeader() {
         </ul>
         <div className="ml-auto">
           {user ? (
-            <UserMenu username={user.username} />
+            <UserMenu username={user.username} siteAdmin={isSiteAdmin(user.username)} />
           ) : (
             <Link href="/users/account/LogOn" className="text-white hover:text-white">
               Sign in

@@ -14,7 +14,10 @@ export const MENU_ITEMS: { label: string; href: string | null }[] = [
   { label: "Upload Package", href: null },
 ];
 
-export function UserMenu({ username }: { username: string }) {
+/** Only for site administrators (SITE_ADMINS), last before Sign Out. */
+export const ADMIN_ITEM = { label: "Admin", href: "/admin/ReservedNamespaces" };
+
+export function UserMenu({ username, siteAdmin = false }: { username: string; siteAdmin?: boolean }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
 
@@ -44,7 +47,7 @@ export function UserMenu({ username }: { username: string }) {
       </button>
       {open && (
         <ul role="menu" aria-label="User menu" className="absolute right-0 z-20 mt-2 w-56 rounded border border-gray-200 bg-white py-1 text-[15px] text-gray-900 shadow-lg">
-          {MENU_ITEMS.map((item) => (
+          {(siteAdmin ? [...MENU_ITEMS, ADMIN_ITEM] : MENU_ITEMS).map((item) => (
             <li key={item.label} role="none">
               {item.href ? (
                 <Link role="menuitem" href={item.href} onClick={() => setOpen(false)} className="block px-4 py-1.5 text-gray-900 hover:bg-gray-100 hover:no-underline">

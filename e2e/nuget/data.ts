@@ -35,6 +35,8 @@ export interface KeyOptions {
   expiresInDays?: number;
   /** when the key was made: in the past to get an expired or soon-expiring key */
   createdDaysAgo?: number;
+  /** the package owner it acts for: an organization the user belongs to; the user by default */
+  ownerId?: string;
 }
 
 export async function makeKey(user: TestUser, opts: KeyOptions): Promise<TestKey> {
@@ -42,7 +44,7 @@ export async function makeKey(user: TestUser, opts: KeyOptions): Promise<TestKey
   const r = await store.createApiKey(
     e2eDb(),
     user.id,
-    { name: opts.name ?? `key ${opts.actions.join("+")}`, expiresInDays: opts.expiresInDays ?? 365, ownerId: user.id, actions: opts.actions, subjects: opts.subjects },
+    { name: opts.name ?? `key ${opts.actions.join("+")}`, expiresInDays: opts.expiresInDays ?? 365, ownerId: opts.ownerId ?? user.id, actions: opts.actions, subjects: opts.subjects },
     now,
   );
   if (!r.ok) throw new Error(`createApiKey: ${r.error}`);

@@ -13,6 +13,7 @@ import { readNupkg } from "@/lib/nuget/nupkg";
 import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
 import { drainBody, maxPackageBytes, readBody, UploadTooSlow } from "@/lib/nuget/read-body";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
+import { checkNewId } from "@/lib/packages/reserved-namespaces";
 import { addPackageVersion, findPackage } from "@/lib/packages/store";
 import { keyFailure, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./key-check";
 
@@ -106,6 +107,9 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
     if (refusal) return refusal;
     const exists = () => nugetAnswer(409, { reason: MESSAGES.versionExists(id, version.normalized) });
     if (found?.version) return exists();
+    // A new id inside a reserved prefix (spec organizations.md §11): existing ids are not checked
+    const reservation = found ? null : await checkNewId(db, id, key.ownerId);
+    if (reservation && !reservation.allowed) return nugetAnswer(409, { reason: reservation.reason });
 
     const result = await addPackageVersion(db, {
       registrationId: found?.registrationId ?? null,
@@ -116,6 +120,7 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
       pushedById: key.userId,
       pushedByKeyId: key.id,
       pushedByKeyName: key.name,
+      verified: reservation?.verified ?? false,
     });
     if (result.status === "exists") return exists();
     if (result.status === "key-gone") return keyFailure(request, "gone-during-upload", { keyName: key.name });

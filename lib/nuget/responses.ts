@@ -9,6 +9,10 @@ export const MESSAGES = {
   ownerLocked: "The specified API key is scoped to an owner that is locked. Please contact support@nuget.org.",
   versionExists: (id: string, version: string) =>
     `A package with ID '${id}' and version '${version}' already exists and cannot be modified.`,
+  // spec organizations.md §11 (sic: "learn"): a new id inside another account's reserved prefix
+  idReserved:
+    "This package ID has been reserved. Please request access to upload to this reserved namespace from the owner of the reserved prefix, or re-upload the package with a different ID. Go to https://docs.microsoft.com/nuget/reference/id-prefix-reservation learn more about Package ID prefix reservation.",
+  idReservedNoOwner: "The package ID is reserved. You can upload your package with a different package ID. Reach out to support@nuget.org if you have questions.",
   versionMissing: (id: string, version: string) => `A package with ID '${id}' and version '${version}' does not exist.`,
   tooLarge: (limitBytes: number) => `The package is larger than the limit of ${formatBytes(limitBytes)}.`,
   expiryWarning: (days: number, origin: string) =>

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { isConnectionLost, type Db } from "@/lib/create-db";
 import { constraintViolation, driverReader, driverWriter, FIND_PACKAGE, INSERT_OWNER, INSERT_REGISTRATION, INSERT_VERSION, PUSHING_KEY_STATE, type DriverStatement } from "@/lib/driver-sql";
 import { packageIdKey } from "@/lib/nuget/package-id";
+import { MARK_VERIFIED } from "./reserved-namespaces";
 import { packageFilePath, packagesDir, removePackageFile, settlePackageFile, writePackageFile } from "./files";
 import type { NuGetVersion } from "@/lib/nuget/version";
 
@@ -91,6 +92,8 @@ export interface NewVersion {
   pushedById: string;
   pushedByKeyId: string | null;
   pushedByKeyName: string | null;
+  /** a new id whose owner holds a matching reserved prefix (reserved-namespaces.ts) */
+  verified?: boolean;
 }
 
 export type AddVersionResult =
@@ -129,6 +132,7 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
         { sql: INSERT_REGISTRATION, params: [registrationId, input.packageId, idKey, now] },
         { sql: INSERT_OWNER, params: [registrationId, input.ownerId] },
       );
+      if (input.verified) statements.push({ sql: MARK_VERIFIED, params: [registrationId] });
     }
     statements.push({
       sql: INSERT_VERSION,
