@@ -23,7 +23,9 @@ export type AuditAction =
   | "AddOrganization"
   | "AddOrganizationMember"
   | "UpdateOrganizationMember"
-  | "RemoveOrganizationMember";
+  | "RemoveOrganizationMember"
+  | "AddOwner"
+  | "RemoveOwner";
 
 export interface AuditEntry {
   actorId: string | null;
