@@ -40,6 +40,13 @@ export function removeConfirmation(owner: { isYou: boolean; isYourOrganization: 
   return question && (owner.onlyAccess ? `${question} ${REMOVE_CONFIRMATIONS.lastAccess}` : question);
 }
 
+/** What the ownership-request pages say once answered (ours: nuget.org's ConfirmOwner view is not in the spec). */
+export const ANSWERED = {
+  confirm: (id: string, owner: string) => `'${owner}' is now an owner of the '${id}' package.`,
+  reject: (id: string, owner: string) => `The request to add '${owner}' as an owner of the '${id}' package has been declined.`,
+  cancel: (id: string, owner: string) => `The request to add '${owner}' as an owner of the '${id}' package has been cancelled.`,
+} as const;
+
 /** nuget.org compares usernames to its email pattern; a username can never hold an "@". */
 export const looksLikeEmail = (name: string) => name.includes("@");
 
