@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
 import { describeEachDb } from "@/tests/databases";
+import { mailsIn } from "@/tests/mail-files";
 import { joinOrganization as join, makeOrganization as makeOrg, TEST_ORIGIN as ORIGIN } from "@/tests/organizations";
 import type { Db } from "@/lib/create-db";
 import { hashToken } from "@/lib/accounts/email-tokens";
@@ -22,12 +23,7 @@ const mailDir = mkdtempSync(path.join(tmpdir(), "owners-mail-"));
 process.env.MAIL_DIR = mailDir;
 delete process.env.SMTP_URL;
 
-function mailsTo(email: string): string[] {
-  return readdirSync(mailDir)
-    .map((f) => readFileSync(path.join(mailDir, f), "utf8"))
-    .map((m) => m.replace(/\r?\n /g, " ").replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))))
-    .filter((m) => m.includes(`To: ${email}`));
-}
+const mailsTo = (email: string) => mailsIn(mailDir, email);
 const subjects = (email: string) => mailsTo(email).map((m) => /Subject: (.*)/.exec(m)![1]);
 
 const name = (prefix: string) => `${prefix}_${randomBytes(5).toString("hex")}`;

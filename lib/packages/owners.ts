@@ -265,12 +265,12 @@ export async function addPackageOwner(
   const parties = await checkParties(db, actorId, packageId, name);
   if (!parties.ok) return parties;
   const { reg, actor, target } = parties;
-  // CurrentUserCanAcceptOnBehalfOfUser: yourself, or an organization you administer
-  const immediate = target.id === actor.id || (target.isOrganization && (await isAdminOf(db, target.id, actor.id)));
   const note = text(message, 4000) || null;
-  const token = immediate ? null : randomBytes(16).toString("base64url");
+  const requestToken = randomBytes(16).toString("base64url");
   const { maxOwners, maxRequests } = limits();
   const result = await withRegistrationLocked(db, reg, async (tx) => {
+    // CurrentUserCanAcceptOnBehalfOfUser: yourself, or an organization you administer (read under the lock)
+    const immediate = target.id === actor.id || (target.isOrganization && (await isAdminOf(tx, target.id, actor.id)));
     const access = await accessOf(tx, actor.id, reg.id);
     if (!access.canManage) throw new Refused(refuse(M.notPackageOwner));
     const pending = await tx.packageOwnerRequest.count({ where: { registrationId: reg.id, newOwnerId: target.id } });
@@ -280,11 +280,13 @@ export async function addPackageOwner(
       await addOwnerRow(tx, reg, target.id, actor.id, target.username, ip);
     } else {
       if ((await tx.packageOwnerRequest.count({ where: { registrationId: reg.id } })) >= maxRequests) throw new Refused(refuse(M.maxRequests(maxRequests)));
-      await tx.packageOwnerRequest.create({ data: { registrationId: reg.id, newOwnerId: target.id, requestingOwnerId: actor.id, message: note, tokenHash: hashToken(token!) } });
+      await tx.packageOwnerRequest.create({ data: { registrationId: reg.id, newOwnerId: target.id, requestingOwnerId: actor.id, message: note, tokenHash: hashToken(requestToken) } });
     }
-    return { ok: true as const, others: access.ownerIds };
+    return { ok: true as const, others: access.ownerIds, immediate };
   });
   if (!result.ok) return result;
+  const { immediate } = result;
+  const token = immediate ? null : requestToken;
   const to = await recipients(db, [target.id, ...result.others]);
   const each = (ids: string[]) => ids.flatMap((id) => to.get(id) ?? []);
   if (immediate) {
