@@ -195,4 +195,21 @@ test("received requests on Manage Packages are accepted there; crafted posts aga
   });
   expect(await ownersOf(victimPackage)).toEqual([victim.username]);
   expect(await requestsOf(victimPackage)).toEqual([]);
+
+  await test.step("removing yourself, your only access, asks first and leaves for Manage Packages", async () => {
+    await page.goto(`/packages/${packageId}/Manage`);
+    await owners(page).getByRole("button", { name: `Remove ${invitee.username} as owner of ${packageId}` }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toContainText("Are you sure you want to remove yourself as an owner of this package? You will no longer be able to manage the package if you do.");
+    await dialog.getByRole("button", { name: "OK" }).click();
+    await expect(page).toHaveURL(/\/account\/Packages$/);
+    expect(await ownersOf(packageId)).toEqual([owner.username]);
+    expect((await page.goto(`/packages/${packageId}/Manage`))?.status()).toBe(404);
+  });
+});
+
+test("the Manage page sends anonymous visitors to sign in with its returnUrl", async ({ page }) => {
+  const packageId = await makePackage([(await createUser()).id]);
+  await page.goto(`/packages/${packageId}/Manage`);
+  await expect(page).toHaveURL(new RegExp(`/users/account/LogOn\\?returnUrl=%2Fpackages%2F${packageId.replace(".", "\\.")}%2FManage$`));
 });

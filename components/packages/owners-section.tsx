@@ -49,9 +49,8 @@ export function OwnersSection({ packageId, owners }: { packageId: string; owners
                 {o.username.slice(0, 1).toUpperCase()}
               </span>
               <span className="flex-1">
-                <a href={`/profiles/${encodeURIComponent(o.username)}`} title={o.username}>
-                  {o.username}
-                </a>{" "}
+                {/* nuget.org links the name to /profiles/{name}, a page this site does not have */}
+                <span className="text-nuget-link">{o.username}</span>{" "}
                 <span className="italic">
                   {o.isYou && !o.isYourOrganization && "(that's you)"}
                   {o.isYourOrganization && "(your organization)"}
