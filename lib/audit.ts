@@ -30,7 +30,9 @@ export type AuditAction =
   | "ReserveNamespace"
   | "UnreserveNamespace"
   | "AddReservedNamespaceOwner"
-  | "RemoveReservedNamespaceOwner";
+  | "RemoveReservedNamespaceOwner"
+  | "AddOwner"
+  | "RemoveOwner";
 
 export interface AuditEntry {
   actorId: string | null;

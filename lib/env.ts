@@ -76,6 +76,9 @@ const schema = z
       .regex(/^\s*[\w.-]+\s*(,\s*[\w.-]+\s*)*$/, "must be a comma-separated list of usernames, e.g. alice,bob")
       .transform((v) => [...new Set(v.split(",").map((name) => name.trim().toLowerCase()))])
       .optional(),
+    // nuget.org's Gallery.MaxOwnerPerPackageRegistration and …MaxOwnerRequestsPerPackageRegistration (Web.config defaults)
+    MAX_PACKAGE_OWNERS: wholeNumber("the most owners a package may have", 1, 1000).default(15),
+    MAX_PACKAGE_OWNER_REQUESTS: wholeNumber("the most pending ownership requests a package may have", 1, 1000).default(3),
     LOGIN_MAX_FAILURES: wholeNumber("failed sign-ins per account", 1).default(10),
     LOGIN_MAX_FAILURES_PER_IP: wholeNumber("failed sign-ins per address", 1).default(100),
     LOGIN_WINDOW_MINUTES: wholeNumber("the throttling window in minutes", 1).default(15),

@@ -40,10 +40,10 @@ describe("compareVersions", () => {
 
 describe("readListingQuery", () => {
   it("reads page, filter and search, and falls back to the defaults on anything else", () => {
-    expect(readListingQuery({ page: "3", filter: "unlisted", q: " Contoso " })).toEqual({ page: 3, filter: "unlisted", q: "Contoso" });
-    expect(readListingQuery({})).toEqual({ page: 1, filter: "all", q: "" });
-    expect(readListingQuery({ page: "-1", filter: "nope", q: "x".repeat(500) })).toEqual({ page: 1, filter: "all", q: "" });
-    expect(readListingQuery({ page: ["2", "5"], filter: ["listed"], q: "1e3" })).toEqual({ page: 2, filter: "listed", q: "1e3" });
+    expect(readListingQuery({ page: "3", filter: "unlisted", q: " Contoso ", owner: " Org.A " })).toEqual({ page: 3, filter: "unlisted", q: "Contoso", owner: "Org.A" });
+    expect(readListingQuery({})).toEqual({ page: 1, filter: "all", q: "", owner: "" });
+    expect(readListingQuery({ page: "-1", filter: "nope", q: "x".repeat(500), owner: "y".repeat(65) })).toEqual({ page: 1, filter: "all", q: "", owner: "" });
+    expect(readListingQuery({ page: ["2", "5"], filter: ["listed"], q: "1e3" })).toEqual({ page: 2, filter: "listed", q: "1e3", owner: "" });
     expect(readListingQuery({ page: "2.5" }).page).toBe(1);
   });
 });
@@ -136,6 +136,21 @@ describeEachDb("listOwnedPackages", (getDb) => {
     expect(byId[ids.beta]).toEqual(["beta only:package:pushversion", "contoso glob:package:push"]);
     expect(byId[ids.hidden]).toEqual(["contoso glob:package:push"]);
     expect(byId[ids.shared]).toEqual([]);
+  });
+
+  it("the account filter lists an organization's packages, with the user's keys that act for it", async () => {
+    const db = getDb();
+    const u = await insertTestUser(db);
+    const org = await insertTestUser(db);
+    await db.user.update({ where: { id: org.id }, data: { isOrganization: true } });
+    await insertTestKey(db, { userId: u.id, name: "org key", scopes: [["package:push", "*"]], ownerId: org.id });
+    await insertTestKey(db, { userId: u.id, name: "own key", scopes: [["package:push", "*"]] });
+    await registration(db, `OrgOwned.${tag}`, [org.id], [{ version: "1.0.0" }]);
+    await registration(db, `UserOwned.${tag}`, [u.id], [{ version: "1.0.0" }]);
+    const asOrg = await listOwnedPackages(db, u.id, {}, new Date(), org.id);
+    expect(asOrg.packages.map((p) => [p.packageId, p.pushKeys.map((k) => k.name)])).toEqual([[`OrgOwned.${tag}`, ["org key"]]]);
+    const own = await listOwnedPackages(db, u.id);
+    expect(own.packages.map((p) => [p.packageId, p.pushKeys.map((k) => k.name)])).toEqual([[`UserOwned.${tag}`, ["own key"]]]);
   });
 
   it("drops keys whose owner is locked or unconfirmed", async () => {

@@ -19,6 +19,8 @@ export interface ListingQuery {
   filter?: PackageFilter;
   /** part of a package id, any case */
   q?: string;
+  /** the account filter: the user's own name or one of their organizations' ("" = the user) */
+  owner?: string;
 }
 
 export interface VersionRow {
@@ -73,6 +75,7 @@ const querySchema = z.object({
   page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
   filter: z.preprocess(first, z.enum(PACKAGE_FILTERS)).catch("all"),
   q: z.preprocess(first, z.string().trim().max(128)).catch(""),
+  owner: z.preprocess(first, z.string().trim().max(64)).catch(""),
 });
 
 /** The page's URL search params, forgiving: anything unusable falls back to the default view. */
@@ -82,9 +85,10 @@ export function readListingQuery(params: Record<string, string | string[] | unde
 
 const PUSH_ACTIONS = [ACTIONS.push, ACTIONS.pushVersion];
 
-export async function listOwnedPackages(db: Db, userId: string, query: ListingQuery = {}, now = new Date()): Promise<PackageListing> {
+/** `ownerId`: the account whose packages are listed, the user or an organization the caller has checked they belong to. */
+export async function listOwnedPackages(db: Db, userId: string, query: ListingQuery = {}, now = new Date(), ownerId = userId): Promise<PackageListing> {
   const search = query.q?.trim().toLowerCase();
-  const mine = { owners: { some: { userId } }, ...(search ? { idKey: { contains: search } } : {}) };
+  const mine = { owners: { some: { userId: ownerId } }, ...(search ? { idKey: { contains: search } } : {}) };
   const listedWhere = { ...mine, versions: { some: { listed: true } } };
   // versions, none of them listed: an id nobody has pushed to yet (the demo's sample ids) is in neither tab
   const unlistedWhere = { ...mine, AND: [{ versions: { some: {} } }, { versions: { none: { listed: true } } }] };
@@ -126,7 +130,7 @@ export async function listOwnedPackages(db: Db, userId: string, query: ListingQu
         },
       },
     }),
-    usablePushKeys(db, userId, now),
+    usablePushKeys(db, userId, ownerId, now),
   ]);
 
   // A package with more versions than are shown: its listed state and latest version come from
@@ -179,15 +183,15 @@ interface UsableKey {
 
 /**
  * The user's keys that would pass the push check today (spec §3.2, lib/api-keys/key-checks):
- * active (not expired or revoked), a push or pushversion scope, acting for the user (no
- * organizations yet, so a key's owner must be its user), who is confirmed and not locked. The
+ * active (not expired or revoked), a push or pushversion scope, acting for the listed account
+ * (the user, or an organization they belong to), which is confirmed and not locked. The
  * per-package part (subject match, the owner owns the id) is done by the caller.
  */
-async function usablePushKeys(db: Db, userId: string, now: Date): Promise<UsableKey[]> {
+async function usablePushKeys(db: Db, userId: string, ownerId: string, now: Date): Promise<UsableKey[]> {
   const keys = await db.apiKey.findMany({
     where: {
       userId,
-      ownerId: userId,
+      ownerId,
       type: "apikey.v4",
       revokedAt: null,
       expiresAt: { gt: now },

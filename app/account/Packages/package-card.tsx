@@ -43,6 +43,11 @@ export function PackageCard({ pkg, now }: { pkg: PackageRow; now: Date }) {
           <p>
             <span className="font-semibold">Latest version:</span> {pkg.latestVersion ?? "none"}
           </p>
+          <p>
+            <Link href={`/packages/${encodeURIComponent(pkg.packageId)}/Manage`} aria-label={`Manage owners of ${pkg.packageId}`}>
+              Manage owners
+            </Link>
+          </p>
           <div>
             <span className="font-semibold">Your API keys that can push it:</span>{" "}
             {pkg.pushKeys.length === 0 ? (

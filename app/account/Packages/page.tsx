@@ -9,7 +9,10 @@ import { headers } from "next/headers";
 import { db } from "@/lib/db";
 import { requireUser } from "@/lib/session";
 import { listOwnedPackages, readListingQuery, PAGE_SIZE, type ListingQuery } from "@/lib/packages/listing";
+import { listReceivedOwnershipRequests } from "@/lib/packages/owners";
+import { listMemberOrganizations } from "@/lib/organizations/store";
 import { PackageCard } from "./package-card";
+import { AccountFilter, Answered, ReceivedRequests } from "./owner-requests";
 
 export const metadata: Metadata = { title: "Manage Packages" };
 
@@ -17,9 +20,20 @@ type Params = Record<string, string | string[] | undefined>;
 
 export default async function ManagePackagesPage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireUser("/account/Packages");
-  const query = readListingQuery(await searchParams);
+  const params = await searchParams;
+  const query = readListingQuery(params);
   const now = new Date();
-  const listing = await listOwnedPackages(db, user.id, query, now);
+  // nuget.org's account filter: you, or one of your organizations (either role). Without one
+  // asked for, the three reads run at once; an organization's id is known only after the first.
+  const [organizations, received, own] = await Promise.all([
+    listMemberOrganizations(db, user.id),
+    listReceivedOwnershipRequests(db, user.id),
+    query.owner ? null : listOwnedPackages(db, user.id, query, now),
+  ]);
+  const accounts = [{ id: user.id, username: user.username }, ...organizations];
+  const account = accounts.find((a) => a.username.toLowerCase() === query.owner.toLowerCase()) ?? accounts[0];
+  const listing = own ?? (await listOwnedPackages(db, user.id, query, now, account.id));
+  if (account.id === user.id) query.owner = "";
   const owned = listing.allCount;
   const first = (listing.page - 1) * PAGE_SIZE + 1;
   const href = (change: Partial<ListingQuery>) => pageHref({ ...query, page: listing.page, ...change });
@@ -29,6 +43,10 @@ export default async function ManagePackagesPage({ searchParams }: { searchParam
       <AccountBreadcrumb username={user.username} title="Manage Packages">
         <AddNewLink href="/packages/manage/upload" />
       </AccountBreadcrumb>
+
+      <Answered params={params} />
+      {accounts.length > 1 && <AccountFilter accounts={accounts.map((a) => a.username)} selected={account.username} />}
+      <ReceivedRequests requests={received} />
 
       {owned === 0 && !query.q ? (
         <NoPackages />
@@ -56,6 +74,7 @@ export default async function ManagePackagesPage({ searchParams }: { searchParam
             </ul>
             <form role="search" method="get" action="/account/Packages" className="flex items-end gap-2">
               <input type="hidden" name="filter" value={query.filter} />
+              {query.owner && <input type="hidden" name="owner" value={query.owner} />}
               <label className="text-sm">
                 <span className="block font-semibold">Search your packages</span>
                 <input name="q" defaultValue={query.q} maxLength={128} placeholder="Part of a package ID" className="w-64 rounded border border-gray-400 px-2 py-1" />
@@ -95,8 +114,9 @@ export default async function ManagePackagesPage({ searchParams }: { searchParam
   );
 }
 
-function pageHref({ page, filter, q }: ListingQuery): string {
+function pageHref({ page, filter, q, owner }: ListingQuery): string {
   const params = new URLSearchParams();
+  if (owner) params.set("owner", owner);
   if (filter && filter !== "all") params.set("filter", filter);
   if (q) params.set("q", q);
   if (page && page > 1) params.set("page", String(page));
