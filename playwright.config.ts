@@ -20,6 +20,8 @@ export const e2eEnv = {
   SEED_DEMO: "0",
   // the site administrators e2e/site-admin.ts makes (reserved prefixes)
   SITE_ADMINS: "E2E_PageAdmin,E2E_ClientsAdmin",
+  // the background jobs (expiry notices) stay off: a mail arriving mid-test must not depend on timing
+  JOBS_INTERVAL_MINUTES: "0",
 };
 Object.assign(process.env, { ...e2eEnv, E2E_BASE_URL: `http://127.0.0.1:${port}` });
 
