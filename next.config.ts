@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   skipTrailingSlashRedirect: true,
   turbopack: { root: import.meta.dirname },
   experimental: {
+    // forbidden() answers nuget.org's 403 "User is not authorized" (app/forbidden.tsx) with the status
+    authInterrupts: true,
     // The default 1 MB is enough for our forms; keys and packages never travel through actions.
     serverActions: { bodySizeLimit: "1mb" },
   },

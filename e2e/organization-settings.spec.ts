@@ -133,7 +133,7 @@ test("organizations 3, 4, 5, 17: confirm by the mailed link; change the email an
     await expect(bobPage.getByRole("heading", { name: "Delete", exact: true })).toHaveCount(0);
     const deletePage = await bobPage.goto(`/organization/${org.name}/DeleteRequest`);
     expect(deletePage?.status()).toBe(404);
-    await bobPage.goto(`/organization/${org.name}/ConfirmationRequired`);
+    expect((await bobPage.goto(`/organization/${org.name}/ConfirmationRequired`))?.status()).toBe(403);
     await expect(bobPage.getByRole("heading", { name: "User is not authorized" })).toBeVisible();
   });
 

@@ -1,6 +1,7 @@
 // GET /organization/{name}: nuget.org's Manage Organization page, for its members (either role):
 // confirmation notices, Email Address, Email Notifications, Profile Picture, Members, Delete.
 import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { AccountBreadcrumb } from "@/components/layout/account-breadcrumb";
 import { Members } from "@/components/organizations/members";
@@ -27,11 +28,7 @@ export default async function ManageOrganizationPage({ params, searchParams }: {
   const [org, settings] = await Promise.all([viewOrganization(db, user.id, decoded), organizationSettings(db, user.id, decoded)]);
   // nuget.org answers 403 "User is not authorized": the same for no such organization
   if (!org || !settings) {
-    return (
-      <div className="max-w-5xl">
-        <h1 className="text-3xl font-light">User is not authorized</h1>
-      </div>
-    );
+    forbidden();
   }
   const joined = (await searchParams).joined === "1";
   return (

@@ -2,6 +2,7 @@
 // page (Views/Shared/ConfirmationRequired.cshtml); its button POSTs the mail again. Administrators
 // only: anyone else gets 403 "User is not authorized".
 import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { ResendOrganizationConfirmation } from "@/components/organizations/resend-confirmation";
 import { db } from "@/lib/db";
@@ -22,11 +23,7 @@ export default async function OrganizationConfirmationRequiredPage({ params }: {
   })();
   const state = await confirmationState(db, user.id, decoded);
   if (state.status === "not-authorized") {
-    return (
-      <div className="max-w-5xl">
-        <h1 className="text-3xl font-light">User is not authorized</h1>
-      </div>
-    );
+    forbidden();
   }
   const orgPath = `/organization/${encodeURIComponent(state.org)}`;
   if (state.status === "already-confirmed") {
