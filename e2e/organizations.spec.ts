@@ -211,7 +211,13 @@ test("organizations 1, 2, 4, 10, 12: the add form's rules, an unconfirmed organi
     ]) {
       await page.getByLabel("Organization Name").fill(name);
       await page.getByLabel("Organization Email Address").fill(email);
-      await page.getByRole("button", { name: "Add", exact: true }).click();
+      // the answer awaited, then its render (the button enabled again): the message may still be
+      // the previous round's, and the form's reset after it would undo the next round's typing
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/organization/add")),
+        page.getByRole("button", { name: "Add", exact: true }).click(),
+      ]);
+      await expect(page.getByRole("button", { name: "Add", exact: true })).toBeEnabled();
       await expect(page.getByText(message, { exact: true })).toBeVisible();
     }
     expect(await e2eDb().membership.count({ where: { memberId: user.id } })).toBe(0);

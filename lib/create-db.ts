@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { env } from "./env";
 import { attachPostgresDriver, attachSqliteDriver } from "./driver-sql";
+import { serializedSqliteAdapter } from "./sqlite-adapter";
 import { PrismaClient, type Prisma } from "./generated/sqlite/client";
 import { PrismaClient as PgPrismaClient } from "./generated/postgres/client";
 
@@ -97,7 +98,8 @@ export function createDb(url = databaseUrl()): Db {
     attachPostgresDriver(db, pool);
     return db;
   }
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  // one connection for all of Prisma's queries: those outside a transaction wait while one is open (see sqlite-adapter.ts)
+  const db = new PrismaClient({ adapter: serializedSqliteAdapter(new PrismaBetterSQLite3({ url })) });
   attachSqliteDriver(db, url);
   return db;
 }

@@ -220,6 +220,48 @@ describeEachDb("organizations store", (getDb) => {
     expect(await db.membershipRequest.count({ where: { organizationId: org.id } })).toBe(0);
   });
 
+  it("decline or cancel racing an accept: exactly one wins, and the request and membership agree with it", async () => {
+    const db = getDb();
+    const { admin, org } = await team(db);
+    for (let round = 0; round < 4; round++) {
+      const invitee = await makeUser(db);
+      const invited = await inviteMember(db, admin.id, org.username, invitee.username, false, ORIGIN);
+      if (!invited.ok) throw new Error(invited.error);
+      const other =
+        round % 2 === 0 ? declineInvitation(db, invitee.id, org.username, invited.token) : cancelInvitation(db, admin.id, org.username, invitee.username);
+      const [accepted, withdrawn] = await Promise.all([acceptInvitation(db, invitee.id, org.username, invited.token), other]);
+      expect([accepted.ok, withdrawn.ok].filter(Boolean)).toHaveLength(1);
+      expect(await db.membershipRequest.count({ where: { organizationId: org.id, newMemberId: invitee.id } })).toBe(0);
+      expect(await db.membership.count({ where: { organizationId: org.id, memberId: invitee.id } })).toBe(accepted.ok ? 1 : 0);
+    }
+  });
+
+  it("accept re-checks in its transaction that the invitee is still a person: one turned into an organization meanwhile is refused", async () => {
+    const db = getDb();
+    const { admin, org } = await team(db);
+    const invitee = await makeUser(db);
+    const invited = await inviteMember(db, admin.id, org.username, invitee.username, false, ORIGIN);
+    if (!invited.ok) throw new Error(invited.error);
+    // the account transform commits while the accept is under way (PostgreSQL: after the
+    // accept's first read; SQLite runs them one after the other)
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let started!: () => void;
+    const transformed = new Promise<void>((resolve) => (started = resolve));
+    const transform = db.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: invitee.id }, data: { isOrganization: true } });
+      started();
+      await committing;
+    });
+    await transformed;
+    const accepting = acceptInvitation(db, invitee.id, org.username, invited.token);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    commit();
+    await transform;
+    expect(await accepting).toEqual({ ok: false, status: 403, error: "User is not authorized" });
+    expect(await db.membership.count({ where: { organizationId: org.id, memberId: invitee.id } })).toBe(0);
+  });
+
   it("change role: administrators only; the last administrator cannot be demoted; a no-op changes nothing", async () => {
     const db = getDb();
     const { admin, collaborator, outsider, org } = await team(db);

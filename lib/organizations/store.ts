@@ -243,6 +243,10 @@ export async function acceptInvitation(
   if (!user.emailConfirmedAt) return refuse(ORG_MESSAGES.userUnconfirmed(user.username));
   if (!org.confirmed) return refuse(ORG_MESSAGES.orgUnconfirmed);
   const result = await withOrganizationLocked(db, org, async (tx) => {
+    // the invitee's row held and re-checked: still a person, not an account transformed into an
+    // organization since it was read (the transform locks the row, then counts memberships)
+    const person = await tx.user.updateMany({ where: { id: user.id, isOrganization: false }, data: { isOrganization: false } });
+    if (person.count !== 1) throw new Refused(NOT_AUTHORIZED);
     const taken = await tx.membershipRequest.deleteMany({ where: { organizationId: org.id, newMemberId: user.id, tokenHash: request.tokenHash } });
     if (taken.count !== 1) throw new Refused(refuse(ORG_MESSAGES.noRequestWithToken(user.username)));
     const existing = await membershipOf(tx, org.id, user.id);

@@ -255,8 +255,8 @@ export async function rejectTransform(db: Db, adminId: string, accountName: stri
   const answer = cleanToken(token);
   const where =
     answer === FROM_ACCOUNT_PAGE ? { accountId: account.id, adminUserId: admin.id } : { accountId: account.id, adminUserId: admin.id, tokenHash: hashToken(answer ?? "") };
-  // in a transaction: see cancelTransform
-  const gone = answer === null ? { count: 0 } : await db.$transaction((tx) => tx.organizationMigrationRequest.deleteMany({ where }));
+  // one conditional delete: an accept racing it takes the request first, or finds nothing
+  const gone = answer === null ? { count: 0 } : await db.organizationMigrationRequest.deleteMany({ where });
   if (gone.count !== 1) return refuse(M.noRequest(account.username));
   await send([mails.transformCancelledMail(account.email, { account: account.username, by: admin.username })]);
   return { ok: true, account: account.username };
@@ -268,8 +268,8 @@ export async function cancelTransform(db: Db, accountId: string, token: Answer):
   if (!account || account.isOrganization) return NOT_AUTHORIZED;
   const answer = cleanToken(token);
   if (answer === null) return refuse(M.noRequestToCancel);
-  // in a transaction even on its own: on SQLite a bare write shares the one connection with an
-  // open transaction (an accept racing it), whose rollback would undo this delete too
+  // the request found and taken together: an accept racing it either took it first (nothing
+  // here to delete) or finds nothing to take
   const request = await db.$transaction(async (tx) => {
     const found = await tx.organizationMigrationRequest.findFirst({
       where: answer === FROM_ACCOUNT_PAGE ? { accountId } : { accountId, tokenHash: hashToken(answer) },
