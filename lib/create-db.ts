@@ -89,17 +89,25 @@ function resilientPool(url: string): pg.Pool {
   return pool;
 }
 
+/**
+ * Prisma gives a transaction 2 s to get its connection (PostgreSQL's pool, SQLite's lock) and then
+ * fails the request. A burst of writes (100 key creations at once, a loaded machine) can queue
+ * longer than that without anything being wrong, so they may wait up to 10 s; the 5 s a
+ * transaction may then run stays Prisma's.
+ */
+const transactionOptions = { maxWait: 10_000 };
+
 export function createDb(url = databaseUrl()): Db {
   if (isPostgresUrl(url)) {
     // One pool for Prisma and the driver reads and writes; $disconnect ends it.
     const pool = resilientPool(url);
     // The two generated clients differ only in $transaction isolation-level types.
-    const db = new PgPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;
+    const db = new PgPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }), transactionOptions }) as unknown as Db;
     attachPostgresDriver(db, pool);
     return db;
   }
   // one connection for all of Prisma's queries: those outside a transaction wait while one is open (see sqlite-adapter.ts)
-  const db = new PrismaClient({ adapter: serializedSqliteAdapter(new PrismaBetterSQLite3({ url })) });
+  const db = new PrismaClient({ adapter: serializedSqliteAdapter(new PrismaBetterSQLite3({ url })), transactionOptions });
   attachSqliteDriver(db, url);
   return db;
 }
