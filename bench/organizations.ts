@@ -2,7 +2,10 @@
 //   1. requests/s of an authenticated no-op API call with an organization-scoped key (its user a
 //      member) relative to the same call without a key (target >= 0.9). The org key's check is
 //      the personal key's plus the Membership row joined by its primary key (KEY_BY_LOOKUP_ID in
-//      lib/driver-sql.ts); a personal key is measured beside it, in the same rounds.
+//      lib/driver-sql.ts); a personal key is measured beside it, in the same rounds. Two ways:
+//      the server's CPU per request (its requests/s at saturation is cores / CPU per request;
+//      CPU time hardly moves with a neighbour's load) and autocannon's req/s in alternating rounds
+//      (wall time: on a busy shared machine a round's ratio swings by ±30%).
 //   2. the server render of /account/apikeys for a member of 50 organizations that own 10,000
 //      packages between them, relative to an empty account's (target <= 2x).
 //   3. in Chromium, choosing an owner in the Create wizard's "Package Owner" list until its
@@ -10,8 +13,9 @@
 // Interleaved rounds and medians throughout: the machines are shared and noisy.
 // It builds nothing: run `npm run build` first. It starts the production server
 // (dist/server.mjs) on a fresh SQLite database under .data/bench-orgs.
-//   npm run bench:orgs
+//   npm run bench:orgs [-- api|render|browser ...]   (all three when none is named)
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire, register } from "node:module";
 import path from "node:path";
@@ -39,7 +43,11 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (opts: object
 const dir = path.join(root, ".data/bench-orgs");
 const ORGS = 50;
 const PACKAGES = 10_000;
-const ROUNDS = { api: 7, render: 30, browser: 12 };
+const ROUNDS = { api: 7, cpu: 10, render: 30, browser: 12 };
+
+const named = process.argv.slice(2);
+const parts = { api: true, render: true, browser: true };
+if (named.length) for (const p of Object.keys(parts) as (keyof typeof parts)[]) parts[p] = named.includes(p);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -147,41 +155,6 @@ async function apiRatios(base: string, keys: { org: string; personal: string }) 
   return { rps, perRound };
 }
 
-/**
- * The same call one request at a time over one kept-alive connection, the three sides taking
- * turns request by request: a neighbour's burst on the shared cores then slows each side alike.
- * Medians of each side's latencies; with the server otherwise idle, a request's latency is its cost.
- */
-async function alternatingLatency(base: string, keys: { org: string; personal: string }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const url = `${base}/api/v2/verifykey/No.Such.Package.${randomBytes(3).toString("hex")}/1.0.0`;
-  const get = (key: string | undefined) =>
-    new Promise<number>((resolve, reject) => {
-      const t0 = performance.now();
-      const req = http.get(url, { agent, headers: key ? { "X-NuGet-ApiKey": key } : {} }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(performance.now() - t0));
-      });
-      req.on("error", reject);
-    });
-  const sides = [
-    ["none", undefined],
-    ["org", keys.org],
-    ["personal", keys.personal],
-  ] as const;
-  const ms = { none: [] as number[], org: [] as number[], personal: [] as number[] };
-  try {
-    for (let i = 0; i < 3300; i++) {
-      const [side, key] = sides[i % 3];
-      const t = await get(key);
-      if (i >= 300) ms[side].push(t);
-    }
-  } finally {
-    agent.destroy();
-  }
-  return { none: median(ms.none), org: median(ms.org), personal: median(ms.personal), n: ms.none.length };
-}
-
 /** The key check alone, in-process: authenticate() with each key, alternating batches; µs per call. */
 async function keyCheckMicros(db: Db, keys: { org: string; personal: string }) {
   const batch = async (key: string) => {
@@ -199,6 +172,64 @@ async function keyCheckMicros(db: Db, keys: { org: string; personal: string }) {
     us.personal.push(await batch(keys.personal));
   }
   return { org: median(us.org), personal: median(us.personal) };
+}
+
+/** CPU seconds used so far by every process in the server's process group (Linux /proc). */
+function groupCpuSeconds(pgrp: number): number {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      // the fields after the command name, which may hold spaces, start at field 3 (state)
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").pop()!.split(" ");
+      if (Number(f[2]) === pgrp) total += (Number(f[11]) + Number(f[12])) / tick;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+/**
+ * The server's CPU per request for each side, in alternating blocks of requests (4 at a time).
+ * The server is one CPU-bound process, so its requests/s at saturation is the cores it gets over
+ * its CPU per request: the ratio of CPU per request estimates the requests/s ratio, and CPU time,
+ * unlike wall time, is barely moved by a busy neighbour on the shared cores.
+ */
+async function cpuPerRequest(base: string, pgrp: number, keys: { org: string; personal: string }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  const url = `${base}/api/v2/verifykey/No.Such.Package.${randomBytes(3).toString("hex")}/1.0.0`;
+  const get = (key: string | undefined) =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.get(url, { agent, headers: key ? { "X-NuGet-ApiKey": key } : {} }, (res) => {
+        res.resume();
+        res.on("end", resolve);
+      });
+      req.on("error", reject);
+    });
+  const sides = { none: undefined, org: keys.org, personal: keys.personal } as const;
+  const BLOCK = 400;
+  const block = async (key: string | undefined) => {
+    const before = groupCpuSeconds(pgrp);
+    let next = 0;
+    const worker = async () => {
+      while (next++ < BLOCK) await get(key);
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    return groupCpuSeconds(pgrp) - before;
+  };
+  const cpu = { none: 0, org: 0, personal: 0 };
+  try {
+    for (const key of Object.values(sides)) await block(key); // warm-up
+    for (let round = 0; round < ROUNDS.cpu; round++) {
+      const order = (["none", "org", "personal"] as const).map((_, i, a) => a[(i + round) % a.length]);
+      for (const side of order) cpu[side] += await block(sides[side]);
+    }
+  } finally {
+    agent.destroy();
+  }
+  const perRequestUs = (side: keyof typeof cpu) => (cpu[side] / (BLOCK * ROUNDS.cpu)) * 1e6;
+  return { none: perRequestUs("none"), org: perRequestUs("org"), personal: perRequestUs("personal"), n: BLOCK * ROUNDS.cpu };
 }
 
 async function timeGet(url: string, cookie: string) {
@@ -230,6 +261,13 @@ async function renderRatio(base: string, cookies: { member: string; empty: strin
  * Measured in the page (no CDP round trips in the figure); owners alternate, each choice from
  * a freshly loaded page, so neither side profits from the other's warm caches more.
  */
+interface Shown {
+  total: number;
+  /** the server action's request, start to last byte */
+  fetch: number;
+  bytes: number;
+}
+
 async function browserRatio(base: string, cookie: { name: string; value: string }) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: ["--disable-gpu", "--disable-quic"] });
   try {
@@ -245,9 +283,9 @@ async function browserRatio(base: string, cookie: { name: string; value: string 
       await select.waitFor();
       await page.evaluate(
         ({ expected, first }) => {
-          const w = window as unknown as { __shown: Promise<number> };
+          const w = window as unknown as { __shown: Promise<Shown> };
           const select = document.getElementById("create-owner")!;
-          w.__shown = new Promise<number>((resolve) => {
+          w.__shown = new Promise<Shown>((resolve) => {
             let t0 = 0;
             select.addEventListener("change", () => (t0 = performance.now()), { capture: true, once: true });
             // no named functions in here: tsx's __name helper does not exist in the page
@@ -256,7 +294,19 @@ async function browserRatio(base: string, cookie: { name: string; value: string 
               if (![...document.querySelectorAll("form label")].some((l) => l.textContent === first)) return;
               observer.disconnect();
               // the frame that shows them: rAF runs before its paint, the task after it
-              requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0)));
+              requestAnimationFrame(() =>
+                setTimeout(async () => {
+                  const total = performance.now() - t0;
+                  // the owner's packages arrive by one fetch (the server action): its share of the
+                  // time (its timing entry may be queued a little after the body is read)
+                  let entry: PerformanceResourceTiming | undefined;
+                  for (let i = 0; i < 50 && !entry; i++) {
+                    entry = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((e) => e.startTime >= t0 && e.initiatorType === "fetch");
+                    if (!entry) await new Promise((r) => setTimeout(r, 20));
+                  }
+                  resolve({ total, fetch: entry ? entry.responseEnd - entry.startTime : NaN, bytes: entry?.encodedBodySize ?? 0 });
+                }),
+              );
             });
             observer.observe(document.body, { childList: true, subtree: true, characterData: true });
           });
@@ -264,13 +314,13 @@ async function browserRatio(base: string, cookie: { name: string; value: string 
         { expected: `0 of ${o.total.toLocaleString("en-US")} packages selected`, first: o.first },
       );
       await select.selectOption(o.name);
-      return page.evaluate(() => (window as unknown as { __shown: Promise<number> }).__shown);
+      return page.evaluate(() => (window as unknown as { __shown: Promise<Shown> }).__shown);
     };
     for (let i = 0; i < 2; i++) {
       await choose("small");
       await choose("big");
     }
-    const ms = { big: [] as number[], small: [] as number[] };
+    const ms = { big: [] as Shown[], small: [] as Shown[] };
     for (let i = 0; i < ROUNDS.browser; i++) {
       const order = i % 2 ? (["big", "small"] as const) : (["small", "big"] as const);
       for (const which of order) ms[which].push(await choose(which));
@@ -290,7 +340,7 @@ async function main() {
   const db = createDb(env.DATABASE_URL);
   const t = performance.now();
   const { keys, cookies } = await seed(db, env.AUTH_SECRET);
-  const inProcess = await keyCheckMicros(db, keys);
+  const inProcess = parts.api ? await keyCheckMicros(db, keys) : { org: NaN, personal: NaN };
   await db.$disconnect();
   console.log(`seeded in ${((performance.now() - t) / 1000).toFixed(1)} s: ${ORGS} organizations with ${fmt(PACKAGES)} packages between them, one with ${fmt(PACKAGES)}, one with 10`);
 
@@ -302,36 +352,47 @@ async function main() {
     console.log(`production server on ${base}, database ${path.relative(root, env.DATABASE_URL.slice(5))}\n`);
     const header = (c: { name: string; value: string }) => `${c.name}=${c.value}`;
 
-    const api = await apiRatios(base, keys);
-    const orgRatio = median(api.perRound.org);
-    const lat = await alternatingLatency(base, keys);
-    const latRatio = lat.none / lat.org;
-    console.log(`1. authenticated no-op, GET /api/v2/verifykey/{missing id}/1.0.0 (10 connections, ${ROUNDS.api} alternating rounds of 3 s)`);
-    console.log(`   without a key (401):           median ${fmt(Math.round(median(api.rps.none)))} req/s`);
-    console.log(`   with an organization key (404): median ${fmt(Math.round(median(api.rps.org)))} req/s`);
-    console.log(`   with a personal key (404):      median ${fmt(Math.round(median(api.rps.personal)))} req/s`);
-    console.log(`   per-round ratios, org key / no key: ${api.perRound.org.map((r) => r.toFixed(2)).join(" ")}`);
-    console.log(`   the key check alone, in-process (authenticate(), medians): organization key ${inProcess.org.toFixed(0)} µs, personal key ${inProcess.personal.toFixed(0)} µs`);
-    console.log(`   => org key / no key ${orgRatio.toFixed(2)} (target >= 0.9) ${verdict(orgRatio >= 0.9)}; personal key / no key ${median(api.perRound.personal).toFixed(2)}`);
-    console.log(`   one request at a time, the three sides alternating request by request (${fmt(lat.n)} each, medians):`);
-    console.log(`     no key ${lat.none.toFixed(2)} ms, organization key ${lat.org.toFixed(2)} ms, personal key ${lat.personal.toFixed(2)} ms`);
-    console.log(`   => sequential requests/s, org key / no key ${latRatio.toFixed(2)} (target >= 0.9) ${verdict(latRatio >= 0.9)}; personal key / no key ${(lat.none / lat.personal).toFixed(2)}\n`);
-
-    const render = await renderRatio(base, { member: header(cookies.member), empty: header(cookies.empty) });
-    const renderRatioValue = median(render.ms.member) / median(render.ms.empty);
-    console.log(`2. server render of /account/apikeys (${ROUNDS.render} requests each, alternating)`);
-    console.log(`   empty account:                                  median ${median(render.ms.empty).toFixed(1)} ms`);
-    console.log(`   member of ${ORGS} organizations, ${fmt(PACKAGES)} packages: median ${median(render.ms.member).toFixed(1)} ms  (HTML ${render.htmlKb.toFixed(0)} kB)`);
-    console.log(`   => ratio ${renderRatioValue.toFixed(2)} (target <= 2) ${verdict(renderRatioValue <= 2)}\n`);
-
-    const browser = await browserRatio(base, cookies.picker);
-    const browserRatioValue = median(browser.big) / median(browser.small);
-    console.log(`3. in Chromium, "Package Owner" chosen until its packages are listed (${ROUNDS.browser} choices each, alternating)`);
-    console.log(`   owner of 10 packages:     median ${median(browser.small).toFixed(0)} ms  (${browser.small.map((x) => x.toFixed(0)).join(" ")})`);
-    console.log(`   owner of ${fmt(PACKAGES)} packages: median ${median(browser.big).toFixed(0)} ms  (${browser.big.map((x) => x.toFixed(0)).join(" ")})`);
-    console.log(`   => ratio ${browserRatioValue.toFixed(2)} (target <= 2) ${verdict(browserRatioValue <= 2)}\n`);
-
-    console.log(`ratios: org-key no-op ${orgRatio.toFixed(2)} (alternating requests ${latRatio.toFixed(2)}) | render ${renderRatioValue.toFixed(2)}x | owner switch ${browserRatioValue.toFixed(2)}x`);
+    const ratios: string[] = [];
+    if (parts.api) {
+      const api = await apiRatios(base, keys);
+      const orgRatio = median(api.perRound.org);
+      const cpu = await cpuPerRequest(base, app.child.pid!, keys);
+      const cpuRatio = cpu.none / cpu.org;
+      console.log(`1. authenticated no-op, GET /api/v2/verifykey/{missing id}/1.0.0`);
+      console.log(`   the server's CPU per request (${fmt(cpu.n)} requests each, in alternating blocks of 400):`);
+      console.log(`     no key (401) ${cpu.none.toFixed(0)} µs, organization key (404) ${cpu.org.toFixed(0)} µs, personal key (404) ${cpu.personal.toFixed(0)} µs`);
+      console.log(`   => requests/s, org key / no key ${cpuRatio.toFixed(2)} (target >= 0.9) ${verdict(cpuRatio >= 0.9)}; personal key / no key ${(cpu.none / cpu.personal).toFixed(2)}`);
+      console.log(`   requests/s under load (10 connections, ${ROUNDS.api} alternating rounds of 3 s; wall time, so a busy neighbour shows):`);
+      console.log(`     medians: no key ${fmt(Math.round(median(api.rps.none)))}, organization key ${fmt(Math.round(median(api.rps.org)))}, personal key ${fmt(Math.round(median(api.rps.personal)))} req/s`);
+      console.log(`     per-round ratios, org key / no key: ${api.perRound.org.map((r) => r.toFixed(2)).join(" ")}`);
+      console.log(`   => median ratio org key / no key ${orgRatio.toFixed(2)} (target >= 0.9) ${verdict(orgRatio >= 0.9)}; personal key / no key ${median(api.perRound.personal).toFixed(2)}`);
+      console.log(`   the key check alone, in-process (authenticate(), medians): organization key ${inProcess.org.toFixed(0)} µs, personal key ${inProcess.personal.toFixed(0)} µs\n`);
+      ratios.push(`org-key no-op ${orgRatio.toFixed(2)} (by CPU ${cpuRatio.toFixed(2)})`);
+    }
+    if (parts.render) {
+      const render = await renderRatio(base, { member: header(cookies.member), empty: header(cookies.empty) });
+      const renderRatioValue = median(render.ms.member) / median(render.ms.empty);
+      console.log(`2. server render of /account/apikeys (${ROUNDS.render} requests each, alternating)`);
+      console.log(`   empty account:                                  median ${median(render.ms.empty).toFixed(1)} ms`);
+      console.log(`   member of ${ORGS} organizations, ${fmt(PACKAGES)} packages: median ${median(render.ms.member).toFixed(1)} ms  (HTML ${render.htmlKb.toFixed(0)} kB)`);
+      console.log(`   => ratio ${renderRatioValue.toFixed(2)} (target <= 2) ${verdict(renderRatioValue <= 2)}\n`);
+      ratios.push(`render ${renderRatioValue.toFixed(2)}x`);
+    }
+    if (parts.browser) {
+      const browser = await browserRatio(base, cookies.picker);
+      const total = (xs: Shown[]) => median(xs.map((x) => x.total));
+      const fetched = (xs: Shown[]) => median(xs.map((x) => x.fetch));
+      const browserRatioValue = total(browser.big) / total(browser.small);
+      console.log(`3. in Chromium, "Package Owner" chosen until its packages are listed (${ROUNDS.browser} choices each, alternating)`);
+      for (const [label, xs] of [["owner of 10 packages:    ", browser.small], [`owner of ${fmt(PACKAGES)} packages:`, browser.big]] as const) {
+        console.log(
+          `   ${label} median ${total(xs).toFixed(0)} ms, of which the server action's fetch ${fetched(xs).toFixed(0)} ms (${(xs[0].bytes / 1024).toFixed(1)} kB)  (${xs.map((x) => x.total.toFixed(0)).join(" ")})`,
+        );
+      }
+      console.log(`   => ratio ${browserRatioValue.toFixed(2)} (target <= 2) ${verdict(browserRatioValue <= 2)}\n`);
+      ratios.push(`owner switch ${browserRatioValue.toFixed(2)}x`);
+    }
+    console.log(`ratios: ${ratios.join(" | ")}`);
   } finally {
     app.stop();
   }
