@@ -38,8 +38,12 @@ async function seed() {
     stdio: "pipe",
   });
   const db = createDb(dbUrl);
-  const mk = (username: string) =>
-    db.user.create({ data: { username, usernameKey: username, email: `${username}@bench.test`, emailConfirmedAt: new Date() } });
+  // each with a Session row, as a password sign-in makes one (auth.ts checks it on every read)
+  const mk = async (username: string) => {
+    const user = await db.user.create({ data: { username, usernameKey: username, email: `${username}@bench.test`, emailConfirmedAt: new Date() } });
+    const session = await db.session.create({ data: { id: randomBytes(32).toString("base64url"), userId: user.id } });
+    return { ...user, sid: session.id };
+  };
   const empty = await mk("empty");
   const big = await mk("big");
   const ids = Array.from({ length: PACKAGES }, (_, i) => `${["Contoso", "Fabrikam", "Northwind", "Tailspin"][i % 4]}.Lib${i}`);
@@ -62,9 +66,9 @@ async function seed() {
   return { empty, big, ids };
 }
 
-async function sessionCookie(user: { id: string; username: string; email: string }) {
+async function sessionCookie(user: { id: string; sid: string; username: string; email: string }) {
   const name = "authjs.session-token";
-  const value = await encode({ token: { uid: user.id, sub: user.id, name: user.username, email: user.email }, secret: SECRET, salt: name });
+  const value = await encode({ token: { uid: user.id, sid: user.sid, sub: user.id, name: user.username, email: user.email }, secret: SECRET, salt: name });
   return `${name}=${value}`;
 }
 

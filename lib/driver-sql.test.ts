@@ -10,6 +10,7 @@ import {
   INSERT_REGISTRATION,
   INSERT_VERSION,
   KEY_BY_LOOKUP_ID,
+  OWNED_PACKAGE_IDS,
   PUSHING_KEY_STATE,
   SESSION_WITH_USER,
   TOUCH_KEY,
@@ -111,6 +112,15 @@ describeEachDb("driver statements", (getDb) => {
       userId: bob.id, lastSeenAt: USED, username: bob.username, email: bob.email, emailConfirmed: false, isOrganization: false, locked: true,
     });
     expect(await one(SESSION_WITH_USER, ["no-such-session"])).toBeUndefined();
+
+    // A–Z by the lower-cased id, only the owner's
+    await db.packageRegistration.createMany({
+      data: [`zeta-${suffix}`, `Alpha-${suffix}`, `beta-${suffix}`].map((packageId) => ({ id: `r-${packageId}`, packageId, idKey: packageId.toLowerCase() })),
+    });
+    await db.packageOwner.createMany({ data: [`zeta-${suffix}`, `Alpha-${suffix}`, `beta-${suffix}`].map((id) => ({ registrationId: `r-${id}`, userId: bob.id })) });
+    seen.add(OWNED_PACKAGE_IDS.name);
+    expect(await read.column(OWNED_PACKAGE_IDS, [bob.id])).toEqual([`Alpha-${suffix}`, `beta-${suffix}`, `zeta-${suffix}`]);
+    expect(await read.column(OWNED_PACKAGE_IDS, ["no-such-owner"])).toEqual([]);
 
     expect([...seen].sort()).toEqual(DRIVER_STATEMENTS.map((s) => s.name).sort());
   });

@@ -182,7 +182,8 @@ export function PackagePicker({ prepared, failed, glob, onGlobChange, ticked, on
 
 export async function loadIds(owner: string): Promise<string[] | null> {
   const r = await loadOwnerPackagesAction(owner);
-  return r.status === "ok" ? r.data.ids : null;
+  if (r.status !== "ok") return null;
+  return r.data.ids ? r.data.ids.split("\n") : [];
 }
 
 /** Loads the owner's package ids through the server action (lower-cased once, here). */
