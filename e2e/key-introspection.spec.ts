@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { ACTIONS } from "@/lib/api-keys/scopes";
 import { insertTestKey, insertTestUser, type TestKeyOptions } from "@/tests/api-keys";
-import { makeOrganization } from "@/tests/organizations";
+import { joinOrganization, makeOrganization } from "./nuget/data";
 import { e2eDb, mailsTo } from "./fixtures";
 import { buildNupkg, multipartNuGet58 } from "./nupkg";
 import { rawRequest, type RawRequest } from "./raw-http";
@@ -167,8 +167,12 @@ test.describe("key introspection API", () => {
   test("an organization key whose user left the organization: 403 like the push; a verification key: 403, not consumed", async ({ request }) => {
     const admin = await insertTestUser(e2eDb());
     const org = await makeOrganization(e2eDb(), admin.id);
-    // never (or no longer) a member: the key's user does not act for its owner
-    const leaver = await keyFor({ ownerId: org.id });
+    const member = await insertTestUser(e2eDb());
+    await joinOrganization(e2eDb(), admin.id, org.username, member, false);
+    const leaver = await keyFor({ user: member, ownerId: org.id });
+    expect((await keyApi("GET", leaver.plaintext)).status).toBe(200);
+    // the membership row gone, as leaving or removal leaves it: the key's user no longer acts for its owner
+    await e2eDb().membership.delete({ where: { organizationId_memberId: { organizationId: org.id, memberId: member.id } } });
     for (const method of ["GET", "DELETE"] as const) {
       const r = await keyApi(method, leaver.plaintext);
       expect(r.statusLine, method).toBe(`HTTP/1.1 403 ${INVALID}`);
