@@ -34,6 +34,9 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   timeout: 60_000,
+  // a page waiting on a password hash and a fresh server's first render can pass 5 s on a loaded
+  // 2-core machine; 10 s still fails a page that never gets there
+  expect: { timeout: 10_000 },
   reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [["list"], ["json"]] : [["list"]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
