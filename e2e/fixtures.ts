@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, type Page, type Route } from "@playwright/test";
+import { expect, type Browser, type Page, type Route } from "@playwright/test";
 import { createDb, type Db } from "@/lib/create-db";
 import { hashPassword } from "@/lib/accounts/passwords";
 
@@ -46,6 +46,23 @@ export async function signIn(page: Page, user: TestUser, returnUrl = "/account")
   await page.getByLabel("Password", { exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`${returnUrl.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+}
+
+/** A second signed-in browser (its own cookies), for stories with two users. */
+export async function signedInPage(browser: Browser, user: TestUser, returnUrl: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, user, returnUrl);
+  return page;
+}
+
+/** A message the page shows in a role=alert element (there may be other alerts, such as Next's route announcer). */
+export async function expectAlert(page: Page, text: string) {
+  await expect(page.getByRole("alert").filter({ hasText: text })).toBeVisible();
+}
+
+/** A message the page shows in a role=status element (the green banners). */
+export async function expectStatus(page: Page, text: string) {
+  await expect(page.getByRole("status").filter({ hasText: text })).toBeVisible();
 }
 
 /** Signs out through the user menu's "Sign Out", and waits for the signed-out header. */

@@ -5,11 +5,11 @@
 // on their API Keys page, without Edit and Regenerate.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser } from "./fixtures";
+import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser, signedInPage } from "./fixtures";
 import { PAGE as KEYS_PAGE, keyRow } from "./apikeys-states";
 import { buildNupkg, multipartNuGet58 } from "./nupkg";
-import { rawRequest } from "./raw-http";
 import { joinOrganization, makeOrganization } from "./nuget/data";
+import { pushPackage } from "./nuget/http";
 
 // loaded after ./nuget/data, whose module hook lets `server-only` modules load here
 const { createApiKey } = await import("@/lib/api-keys/store");
@@ -17,22 +17,7 @@ const { createApiKey } = await import("@/lib/api-keys/store");
 const BASE = process.env.E2E_BASE_URL!;
 const INVALID = "The specified API key is invalid, has expired, or does not have permission to access the specified package.";
 
-function push(apiKey: string, id: string, version: string) {
-  const form = multipartNuGet58(buildNupkg({ id, version }));
-  return rawRequest(BASE, {
-    method: "PUT",
-    path: "/api/v2/package/",
-    mode: "chunked",
-    headers: { "Content-Type": form.contentType, "X-NuGet-ApiKey": apiKey },
-    body: form.body,
-  });
-}
-
-async function signedInPage(browser: Browser, user: TestUser, returnUrl: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, user, returnUrl);
-  return page;
-}
+const push = (apiKey: string, id: string, version: string) => pushPackage(BASE, apiKey, id, version);
 
 /** A key for the organization, made by the store exactly as the API Keys wizard makes it. */
 async function orgKey(user: TestUser, ownerId: string, name: string) {

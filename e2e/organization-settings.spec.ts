@@ -4,23 +4,9 @@
 // flash, and an expired invitation sent again.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser } from "./fixtures";
+import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser, signedInPage, expectAlert, expectStatus } from "./fixtures";
 import { PAGE as KEYS_PAGE, createForm, keyRow, sectionToggle } from "./apikeys-states";
 import { joinOrganization, makeOrganization } from "./nuget/data";
-
-async function signedInPage(browser: Browser, user: TestUser, returnUrl: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, user, returnUrl);
-  return page;
-}
-
-async function expectAlert(page: Page, text: string) {
-  await expect(page.getByRole("alert").filter({ hasText: text })).toBeVisible();
-}
-
-async function expectStatus(page: Page, text: string) {
-  await expect(page.getByRole("status").filter({ hasText: text })).toBeVisible();
-}
 
 async function confirmDialog(page: Page, text: string) {
   const dialog = page.getByRole("dialog");

@@ -3,36 +3,16 @@
 // HTTP, leave and rejoin; and what crafted posts with another account's ids get.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser } from "./fixtures";
+import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser, signedInPage, expectAlert } from "./fixtures";
 import { PAGE as KEYS_PAGE, createForm, keyRow, sectionToggle } from "./apikeys-states";
 import { buildNupkg, multipartNuGet58 } from "./nupkg";
-import { rawRequest } from "./raw-http";
 import { joinOrganization, makeOrganization } from "./nuget/data";
+import { pushPackage } from "./nuget/http";
 
 const BASE = process.env.E2E_BASE_URL!;
 const INVALID = "The specified API key is invalid, has expired, or does not have permission to access the specified package.";
 
-function push(apiKey: string, id: string, version: string) {
-  const form = multipartNuGet58(buildNupkg({ id, version }));
-  return rawRequest(BASE, {
-    method: "PUT",
-    path: "/api/v2/package/",
-    mode: "chunked",
-    headers: { "Content-Type": form.contentType, "X-NuGet-ApiKey": apiKey },
-    body: form.body,
-  });
-}
-
-async function signedInPage(browser: Browser, user: TestUser, returnUrl: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, user, returnUrl);
-  return page;
-}
-
-/** A message the page shows in a role=alert element (there may be other alerts, such as Next's route announcer). */
-async function expectAlert(page: Page, text: string) {
-  await expect(page.getByRole("alert").filter({ hasText: text })).toBeVisible();
-}
+const push = (apiKey: string, id: string, version: string) => pushPackage(BASE, apiKey, id, version);
 
 async function confirmDialog(page: Page, text: string) {
   const dialog = page.getByRole("dialog");

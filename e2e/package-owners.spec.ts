@@ -4,7 +4,7 @@
 // limits, received requests on Manage Packages, and crafted posts against another account's ids.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser } from "./fixtures";
+import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser, signedInPage, expectAlert } from "./fixtures";
 import { joinOrganization, makeOrganization } from "./nuget/data";
 
 async function makePackage(ownerIds: string[]): Promise<string> {
@@ -18,22 +18,12 @@ const ownersOf = async (packageId: string) =>
 const requestsOf = async (packageId: string) =>
   (await e2eDb().packageOwnerRequest.findMany({ where: { registration: { idKey: packageId.toLowerCase() } }, select: { newOwner: { select: { username: true } } } })).map((r) => r.newOwner.username).sort();
 
-async function signedInPage(browser: Browser, user: TestUser, returnUrl: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, user, returnUrl);
-  return page;
-}
-
 const owners = (page: Page) => page.getByRole("list", { name: "Current owners" });
 
 async function addOwner(page: Page, packageId: string, username: string, message = "") {
   await page.getByLabel("Username").fill(username);
   if (message) await page.getByLabel("Message").fill(message);
   await page.getByRole("button", { name: `Add the user as an owner to ${packageId}` }).click();
-}
-
-async function expectAlert(page: Page, text: string) {
-  await expect(page.getByRole("alert").filter({ hasText: text })).toBeVisible();
 }
 
 test("organizations 24, 25: a collaborator sees the warning; an administrator adds an organization they administer at once, and another organization by a request its administrators accept from the mail", async ({ page, browser }) => {

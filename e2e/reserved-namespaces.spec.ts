@@ -5,10 +5,10 @@
 // everyone who is not a site administrator.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { createUser, e2eDb, signIn, tamperNextAction } from "./fixtures";
+import { createUser, e2eDb, signIn, tamperNextAction, expectStatus } from "./fixtures";
 import { buildNupkg, multipartNuGet58 } from "./nupkg";
-import { rawRequest } from "./raw-http";
 import { joinOrganization, makeKey, makeOrganization } from "./nuget/data";
+import { pushPackage } from "./nuget/http";
 import { PAGE_ADMIN, reserve, siteAdmin } from "./site-admin";
 
 const BASE = process.env.E2E_BASE_URL!;
@@ -16,14 +16,7 @@ const PAGE = "/admin/ReservedNamespaces";
 const RESERVED =
   "This package ID has been reserved. Please request access to upload to this reserved namespace from the owner of the reserved prefix, or re-upload the package with a different ID. Go to https://docs.microsoft.com/nuget/reference/id-prefix-reservation learn more about Package ID prefix reservation.";
 
-function push(apiKey: string, id: string, version: string) {
-  const form = multipartNuGet58(buildNupkg({ id, version }));
-  return rawRequest(BASE, { method: "PUT", path: "/api/v2/package/", mode: "chunked", headers: { "Content-Type": form.contentType, "X-NuGet-ApiKey": apiKey }, body: form.body });
-}
-
-async function status(page: Page, text: string) {
-  await expect(page.getByRole("status").filter({ hasText: text })).toBeVisible();
-}
+const push = (apiKey: string, id: string, version: string) => pushPackage(BASE, apiKey, id, version);
 
 test("a site administrator reserves a prefix for an organization on the page: another user's new id in it gets 409, the organization's key pushes it verified", async ({ page }) => {
   const db = e2eDb();
@@ -48,13 +41,13 @@ test("a site administrator reserves a prefix for an organization on the page: an
 
   await form.getByLabel("Namespace", { exact: true }).fill(prefix);
   await form.getByRole("button", { name: "Reserve" }).click();
-  await status(page, `The prefix '${prefix}' has been reserved.`);
+  await expectStatus(page, `The prefix '${prefix}' has been reserved.`);
   const row = page.getByRole("row", { name: prefix });
   await expect(row.getByRole("cell").nth(1)).toHaveText("Prefix");
   await expect(row.getByRole("cell").nth(2)).toHaveText("No");
   await row.getByLabel(`New owner of ${prefix}`).fill(org.username.toLowerCase());
   await row.getByRole("button", { name: "Add owner" }).click();
-  await status(page, `The user '${org.username}' is now an owner of the prefix '${prefix}'.`);
+  await expectStatus(page, `The user '${org.username}' is now an owner of the prefix '${prefix}'.`);
   await expect(row).toContainText(`${org.username} (organization)`);
 
   // another account's key: 409 with nuget.org's text in the reason phrase and the body
@@ -77,7 +70,7 @@ test("a site administrator reserves a prefix for an organization on the page: an
 
   // removing the owner on the page, then deleting the reservation, opens the prefix again
   await row.getByRole("button", { name: `Remove owner ${org.username} from ${prefix}` }).click();
-  await status(page, `The user '${org.username}' was removed from owners list of prefix '${prefix}'.`);
+  await expectStatus(page, `The user '${org.username}' was removed from owners list of prefix '${prefix}'.`);
   await expect(row).toContainText("No owners");
   // no owner of the id holds a reservation covering it any more: the tick goes (nuget.org's RemoveOwner)
   expect((await db.packageRegistration.findFirstOrThrow({ where: { idKey: id.toLowerCase() }, select: { verified: true } })).verified).toBe(false);
@@ -87,7 +80,7 @@ test("a site administrator reserves a prefix for an organization on the page: an
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText(`Are you sure you want to delete the namespace '${prefix}'?`);
   await dialog.getByRole("button", { name: "OK" }).click();
-  await status(page, `The prefix '${prefix}' has been deleted.`);
+  await expectStatus(page, `The prefix '${prefix}' has been deleted.`);
   await expect(page.getByRole("row", { name: prefix })).toHaveCount(0);
   expect((await push(strangerKey.plaintext, `${prefix}Other`, "1.0.0")).status).toBe(201);
 });

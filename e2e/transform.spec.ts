@@ -4,11 +4,11 @@
 // and crafted posts with another account's name or token.
 import { randomBytes } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser } from "./fixtures";
+import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser, signedInPage, expectAlert } from "./fixtures";
 import { PAGE as KEYS_PAGE, keyRow } from "./apikeys-states";
 import { buildNupkg, multipartNuGet58 } from "./nupkg";
-import { rawRequest } from "./raw-http";
 import { joinOrganization, makeKey, makeOrganization } from "./nuget/data";
+import { pushPackage } from "./nuget/http";
 
 // loaded after ./nuget/data, which lets server-only modules load in the test process
 const { requestTransform } = await import("@/lib/organizations/transform");
@@ -16,26 +16,7 @@ const { requestTransform } = await import("@/lib/organizations/transform");
 const BASE = process.env.E2E_BASE_URL!;
 const MEMBER_REFUSAL = "You are a member of one or more organizations. You must leave all organizations before transforming your account.";
 
-function push(apiKey: string, id: string, version: string) {
-  const form = multipartNuGet58(buildNupkg({ id, version }));
-  return rawRequest(BASE, {
-    method: "PUT",
-    path: "/api/v2/package/",
-    mode: "chunked",
-    headers: { "Content-Type": form.contentType, "X-NuGet-ApiKey": apiKey },
-    body: form.body,
-  });
-}
-
-async function signedInPage(browser: Browser, user: TestUser, returnUrl: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, user, returnUrl);
-  return page;
-}
-
-async function expectAlert(page: Page, text: string) {
-  await expect(page.getByRole("alert").filter({ hasText: text })).toBeVisible();
-}
+const push = (apiKey: string, id: string, version: string) => pushPackage(BASE, apiKey, id, version);
 
 /** Sends the Transform form naming `admin`, answering its confirmation with OK. */
 async function transformTo(page: Page, admin: string, me: string) {
