@@ -57,6 +57,7 @@ interface ApiKeyView {
   createdAt: Date;
   revokedAt: Date | null;
   revocationSource: string | null;
+  revocationUrl: string | null;
   lastUsedAt: Date | null;
 }
 
@@ -88,6 +89,7 @@ const viewSelect = {
   createdAt: true,
   revokedAt: true,
   revocationSource: true,
+  revocationUrl: true,
   lastUsedAt: true,
   scopes: { select: { action: true, subject: true } },
 } as const;
@@ -118,6 +120,7 @@ function toView(row: KeyRow): ApiKeyView {
     createdAt: row.createdAt,
     revokedAt: row.revokedAt,
     revocationSource: row.revocationSource,
+    revocationUrl: row.revocationUrl,
     lastUsedAt: row.lastUsedAt,
   };
 }
