@@ -87,7 +87,8 @@ export async function findKeysInPackage(nupkg: Uint8Array): Promise<FoundKey[]> 
   const worker = async () => {
     while (next < entries.length) {
       const i = next++;
-      const read = await readEntry(nupkg, entries[i], MAX_SCANNED_ENTRY_BYTES);
+      // no CRC-32: a damaged entry's text is searched all the same, and the check costs a tenth of the scan
+      const read = await readEntry(nupkg, entries[i], MAX_SCANNED_ENTRY_BYTES, { checkCrc: false });
       // a damaged entry is not this check's business (the push stores the package as given)
       perEntry[i] = read.ok ? keysIn(read.data) : [];
     }

@@ -210,10 +210,16 @@ function inflate(data: Buffer, maxOutputLength: number): Promise<Buffer> {
 
 /**
  * One entry's bytes, at most `maxBytes` of them: stored or deflated, not encrypted, its local
- * header and data inside the file, its inflated size and CRC-32 as its central record says.
+ * header and data inside the file, its inflated size and CRC-32 as its central record says
+ * (the CRC-32 unchecked with checkCrc: false, for a reader that only searches the text).
  * Deflate runs on zlib's thread pool and stops at the declared size.
  */
-export async function readEntry(zip: Uint8Array, entry: ZipEntry, maxBytes: number): Promise<{ ok: true; data: Buffer } | ZipFailure> {
+export async function readEntry(
+  zip: Uint8Array,
+  entry: ZipEntry,
+  maxBytes: number,
+  { checkCrc = true }: { checkCrc?: boolean } = {},
+): Promise<{ ok: true; data: Buffer } | ZipFailure> {
   try {
     const buf = bufferOf(zip);
     const { localHeaderOffset: local, compressedSize, uncompressedSize, dataLimit } = entry;
@@ -242,7 +248,7 @@ export async function readEntry(zip: Uint8Array, entry: ZipEntry, maxBytes: numb
       }
     }
     if (data.length !== uncompressedSize) throw new Broken("corrupt", "the entry's size is not as declared");
-    if (crc32(data) !== entry.crc32) throw new Broken("corrupt", "the entry's CRC-32 does not match");
+    if (checkCrc && crc32(data) !== entry.crc32) throw new Broken("corrupt", "the entry's CRC-32 does not match");
     return { ok: true, data };
   } catch (e) {
     return failure(e);
