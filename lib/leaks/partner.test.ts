@@ -1,15 +1,13 @@
 // The secret-scanning partner endpoint against a loopback "GitHub": the test's own P-256 key
 // pair, served as a key list it can rotate and count requests to, on SQLite and PostgreSQL.
 import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { generateKey } from "@/lib/api-keys/key-material";
 import type { Db } from "@/lib/create-db";
 import { describeEachDb } from "@/tests/databases";
+import { testMailDir } from "@/tests/mails";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { joinOrganization, makeOrganization, TEST_ORIGIN } from "@/tests/organizations";
 import { readCapped } from "./body";
@@ -17,16 +15,7 @@ import { KeyList } from "./key-list";
 import { settleLeakMails } from "./mails";
 import { MAX_DISCLOSURE_BYTES, MAX_MATCHES, receiveDisclosure, type Partner } from "./partner";
 
-const mailDir = mkdtempSync(path.join(tmpdir(), "leaks-mail-"));
-process.env.MAIL_DIR = mailDir;
-delete process.env.SMTP_URL;
-
-function mailsTo(email: string): string[] {
-  return readdirSync(mailDir)
-    .map((f) => readFileSync(path.join(mailDir, f), "utf8"))
-    .map((m) => m.replace(/=\r?\n/g, "").replace(/\r?\n /g, " ").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))))
-    .filter((m) => m.includes(`To: ${email}`));
-}
+const mailsTo = testMailDir("leaks-mail");
 
 const pair = () => generateKeyPairSync("ec", { namedCurve: "prime256v1" });
 const pem = (k: KeyObject) => k.export({ type: "spki", format: "pem" }).toString();

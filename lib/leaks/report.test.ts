@@ -1,27 +1,16 @@
 // The public leak report: the same answer for any key, live ones revoked afterwards, and a
 // per-address limit that holds across two database clients (two instances) on both engines.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { expect, it } from "vitest";
 import { generateKey } from "@/lib/api-keys/key-material";
 import { createDb } from "@/lib/create-db";
 import { describeEachDb } from "@/tests/databases";
+import { testMailDir } from "@/tests/mails";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { TEST_ORIGIN } from "@/tests/organizations";
 import { settleLeakMails } from "./mails";
 import { MAX_REPORTED_KEYS, receiveLeakReport, REPORT_ACCEPTED } from "./report";
 
-const mailDir = mkdtempSync(path.join(tmpdir(), "leak-report-mail-"));
-process.env.MAIL_DIR = mailDir;
-delete process.env.SMTP_URL;
-
-function mailsTo(email: string): string[] {
-  return readdirSync(mailDir)
-    .map((f) => readFileSync(path.join(mailDir, f), "utf8"))
-    .map((m) => m.replace(/=\r?\n/g, "").replace(/\r?\n /g, " "))
-    .filter((m) => m.includes(`To: ${email}`));
-}
+const mailsTo = testMailDir("leak-report-mail");
 
 const LIMITS = { maxPerIp: 1000, windowMs: 60_000 };
 let ipCounter = 0;

@@ -1,24 +1,15 @@
 // The push scan: which entries are read, what counts as a key, and what a push then answers.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { strToU8, zipSync, type Zippable } from "fflate";
 import { describe, expect, it } from "vitest";
 import { generateKey } from "@/lib/api-keys/key-material";
 import type { Db } from "@/lib/create-db";
 import { describeEachDb } from "@/tests/databases";
+import { testMailDir } from "@/tests/mails";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { settleLeakMails } from "./mails";
 import { findKeysInPackage, isTextEntry, keysIn, scanPush } from "./scan";
 
-const mailDir = mkdtempSync(path.join(tmpdir(), "leak-scan-mail-"));
-process.env.MAIL_DIR = mailDir;
-delete process.env.SMTP_URL;
-
-const mailsTo = (email: string) =>
-  readdirSync(mailDir)
-    .map((f) => readFileSync(path.join(mailDir, f), "utf8").replace(/=\r?\n/g, "").replace(/\r?\n /g, " "))
-    .filter((m) => m.includes(`To: ${email}`));
+const mailsTo = testMailDir("leak-scan-mail");
 
 const nuspec = `<?xml version="1.0"?><package><metadata><id>Leaky</id><version>1.0.0</version><authors>a</authors><description>d</description></metadata></package>`;
 
