@@ -7,6 +7,8 @@ import { freePort } from "./tests/free-port";
 // Chosen once; workers re-read this file but inherit process.env.
 process.env.E2E_PORT ??= String(await freePort());
 const port = Number(process.env.E2E_PORT);
+// e2e/leaks.spec.ts plays GitHub's and deps.dev's key lists on this port
+process.env.E2E_LEAKS_PORT ??= String(await freePort());
 export const e2eEnv = {
   DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./.data/e2e/e2e.db",
   AUTH_SECRET: "e2e-only-secret-not-for-production-000000000",
@@ -22,6 +24,8 @@ export const e2eEnv = {
   SITE_ADMINS: "E2E_PageAdmin,E2E_ClientsAdmin",
   // the background jobs (expiry notices) stay off: a mail arriving mid-test must not depend on timing
   JOBS_INTERVAL_MINUTES: "0",
+  SECRET_SCANNING_GITHUB_KEYS_URL: `http://127.0.0.1:${process.env.E2E_LEAKS_PORT}/github`,
+  SECRET_SCANNING_DEPSDEV_KEYS_URL: `http://127.0.0.1:${process.env.E2E_LEAKS_PORT}/depsdev`,
 };
 Object.assign(process.env, { ...e2eEnv, E2E_BASE_URL: `http://127.0.0.1:${port}` });
 

@@ -82,6 +82,17 @@ const schema = z
     LOGIN_MAX_FAILURES: wholeNumber("failed sign-ins per account", 1).default(10),
     LOGIN_MAX_FAILURES_PER_IP: wholeNumber("failed sign-ins per address", 1).default(100),
     LOGIN_WINDOW_MINUTES: wholeNumber("the throttling window in minutes", 1).default(15),
+    // leaked keys (lib/leaks): GitHub's and deps.dev's secret-scanning key lists, the public report, the push scan
+    SECRET_SCANNING_GITHUB_KEYS_URL: httpUrl("GitHub's secret-scanning key list").default("https://api.github.com/meta/public_keys/secret_scanning"),
+    SECRET_SCANNING_GITHUB_TOKEN: z.string().optional(),
+    SECRET_SCANNING_DEPSDEV_KEYS_URL: httpUrl("deps.dev's secret-scanning key list").default("https://storage.googleapis.com/depsdev-gcp-public-keys/secret_scanning"),
+    SECRET_SCANNING_KEYS_CACHE_MINUTES: wholeNumber("how long a key list is kept, in minutes", 1, 1440).default(60),
+    SECRET_SCANNING_REFETCH_SECONDS: wholeNumber("the least time between refetches for an unknown key id, in seconds", 1, 86400).default(60),
+    LEAK_REPORT_MAX_PER_IP: wholeNumber("leak reports per address within the window", 1).default(15),
+    LEAK_REPORT_WINDOW_MINUTES: wholeNumber("the leak report window in minutes", 1).default(15),
+    LEAK_SCAN_PUSHES: flag(["0", "1"], "scan pushed packages for API keys; on unless 0")
+      .optional()
+      .transform((v) => v !== "0"),
     AUTH_GITHUB_ID: z.string().optional(),
     AUTH_GITHUB_SECRET: z.string().optional(),
     AUTH_MICROSOFT_ENTRA_ID_ID: z.string().optional(),

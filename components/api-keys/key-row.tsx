@@ -116,6 +116,27 @@ export function KeyRow({
             <dt>Last used:</dt>
             <dd>{row.lastUsedText}</dd>
           </div>
+          {/* beyond nuget.org: a key revoked for a leak says who reported it, when, and where it was found */}
+          {row.leak ? (
+            <div data-testid="key-leak">
+              <dt>Revoked due to a potential leak:</dt>
+              <dd>
+                reported by {row.leak.reportedBy} on <time dateTime={row.leak.dateIso}>{row.leak.dateText}</time>
+                {row.leak.where ? (
+                  <>
+                    {"; found at "}
+                    {row.leak.whereIsUrl ? (
+                      <a href={row.leak.where} rel="nofollow noopener noreferrer" target="_blank" className="break-all text-[#0078d4] underline">
+                        {row.leak.where}
+                      </a>
+                    ) : (
+                      <span className="break-all">{row.leak.where}</span>
+                    )}
+                  </>
+                ) : null}
+              </dd>
+            </div>
+          ) : null}
         </dl>
         {row.ownerLost ? (
           <p data-testid="key-owner-lost" className="mt-2 text-[#a80000]">

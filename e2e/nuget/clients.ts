@@ -199,7 +199,7 @@ function xml(text: string): string {
  * on ([Content_Types].xml, _rels/.rels, the psmdcp). `padding` adds a content file of that
  * many random-ish bytes, for size tests.
  */
-export async function pack(id: string, version: string, opts: { padding?: number } = {}): Promise<Nupkg> {
+export async function pack(id: string, version: string, opts: { padding?: number; files?: Record<string, string> } = {}): Promise<Nupkg> {
   const box = await sandbox();
   try {
     const nuspec = `<?xml version="1.0" encoding="utf-8"?>
@@ -210,10 +210,14 @@ export async function pack(id: string, version: string, opts: { padding?: number
     <authors>e2e</authors>
     <description>A package pushed by the real-client tests.</description>
   </metadata>
-  <files><file src="readme.txt" target="content" /></files>
+  <files><file src="readme.txt" target="content" />${Object.keys(opts.files ?? {})
+    .map((name) => `<file src="${xml(path.basename(name))}" target="${xml(path.dirname(name))}" />`)
+    .join("")}</files>
 </package>
 `;
     await writeFile(path.join(box.cwd, `${id}.nuspec`), nuspec);
+    // extra files by their path in the package ("tools/nuget.config"): written by their base name, packed to their folder
+    for (const [name, text] of Object.entries(opts.files ?? {})) await writeFile(path.join(box.cwd, path.basename(name)), text);
     let readme = `${id} ${version}\n`;
     if (opts.padding) readme += Buffer.from(Array.from({ length: opts.padding }, (_, i) => (i * 7919) % 251)).toString("base64");
     await writeFile(path.join(box.cwd, "readme.txt"), readme);

@@ -34,6 +34,25 @@ describe("key rows", () => {
     expect(presentKey({ ...key, expiresAt: now, revokedAt: now }, now).statusText).toBe("Revoked");
   });
 
+  it("a key revoked for a leak says who reported it, when and where; a user's own revoke says nothing more", () => {
+    const revokedAt = new Date("2026-05-30T10:00:00Z");
+    expect(presentKey({ ...key, revokedAt, revocationSource: "GitHub", revocationUrl: "https://github.com/o/r/blob/main/nuget.config" }, now).leak).toEqual({
+      reportedBy: "GitHub",
+      dateText: "May 30, 2026",
+      dateIso: revokedAt.toISOString(),
+      where: "https://github.com/o/r/blob/main/nuget.config",
+      whereIsUrl: true,
+    });
+    expect(presentKey({ ...key, revokedAt, revocationSource: "Push", revocationUrl: "Leaky 1.0.0: tools/nuget.config" }, now).leak).toMatchObject({
+      reportedBy: "a package push",
+      where: "Leaky 1.0.0: tools/nuget.config",
+      whereIsUrl: false,
+    });
+    expect(presentKey({ ...key, revokedAt, revocationSource: "Report", revocationUrl: null }, now).leak).toMatchObject({ reportedBy: "a leak report", where: null });
+    expect(presentKey({ ...key, revokedAt, revocationSource: "User" }, now).leak).toBeNull();
+    expect(presentKey(key, now).leak).toBeNull();
+  });
+
   it("banners pluralise with an Oxford comma", () => {
     expect(expiredBanner([])).toBeNull();
     expect(expiredBanner(["x"])).toBe("Your API key 'x' has expired.");

@@ -27,6 +27,18 @@ export interface KeyRowData {
   lastUsedText: string;
   /** beyond nuget.org (#5872): the user no longer acts for the owner (left its organization) */
   ownerLost?: boolean;
+  /** set for a key revoked because it leaked (lib/leaks): who reported it, when, where it was found */
+  leak: LeakNote | null;
+}
+
+export interface LeakNote {
+  /** "GitHub" | "deps.dev" | "a leak report" | "a package push" */
+  reportedBy: string;
+  dateText: string;
+  dateIso: string;
+  /** where it was found: an http(s) URL shown as a link, else text (a pushed file); null when not given */
+  where: string | null;
+  whereIsUrl: boolean;
 }
 
 interface PresentableKey {
@@ -38,7 +50,24 @@ interface PresentableKey {
   expiresAt: Date;
   createdAt: Date;
   revokedAt: Date | null;
+  revocationSource?: string | null;
+  revocationUrl?: string | null;
   lastUsedAt: Date | null;
+}
+
+const LEAK_SOURCES: Record<string, string> = { GitHub: "GitHub", "deps.dev": "deps.dev", Report: "a leak report", Push: "a package push" };
+
+function leakNote(key: PresentableKey): LeakNote | null {
+  const reportedBy = key.revokedAt && key.revocationSource ? LEAK_SOURCES[key.revocationSource] : undefined;
+  if (!reportedBy || !key.revokedAt) return null;
+  const where = key.revocationUrl || null;
+  return {
+    reportedBy,
+    dateText: dayjs(key.revokedAt).format("MMM D, YYYY"),
+    dateIso: key.revokedAt.toISOString(),
+    where,
+    whereIsUrl: !!where && /^https?:\/\//i.test(where),
+  };
 }
 
 /** nuget.org: HasExpired = now ≥ expires; a revoked key is shown as revoked, not expired. */
@@ -65,6 +94,7 @@ export function presentKey(key: PresentableKey, now: Date): KeyRowData {
     createdText: dayjs(key.createdAt).format("MMM D, YYYY"),
     createdIso: key.createdAt.toISOString(),
     lastUsedText: key.lastUsedAt ? dayjs(key.lastUsedAt).from(n) : "Never used",
+    leak: leakNote(key),
   };
 }
 

@@ -60,6 +60,7 @@ interface ApiKeyView {
   createdAt: Date;
   revokedAt: Date | null;
   revocationSource: string | null;
+  revocationUrl: string | null;
   lastUsedAt: Date | null;
 }
 
@@ -91,6 +92,7 @@ const viewSelect = {
   createdAt: true,
   revokedAt: true,
   revocationSource: true,
+  revocationUrl: true,
   lastUsedAt: true,
   scopes: { select: { action: true, subject: true } },
 } as const;
@@ -116,6 +118,7 @@ function toView(row: KeyRow): ApiKeyView {
     createdAt: row.createdAt,
     revokedAt: row.revokedAt,
     revocationSource: row.revocationSource,
+    revocationUrl: row.revocationUrl,
     lastUsedAt: row.lastUsedAt,
   };
 }

@@ -7,6 +7,7 @@ import { writeAudit } from "@/lib/audit";
 import { clientIp } from "@/lib/request-context";
 import { isConnectionLost } from "@/lib/create-db";
 import { db } from "@/lib/db";
+import { scanPush } from "@/lib/leaks/scan";
 import { logError } from "@/lib/log";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
 import { readNupkg } from "@/lib/nuget/nupkg";
@@ -91,6 +92,9 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
   const pkg = await readNupkg(nupkg);
   if (!pkg.ok) return nugetAnswer(400, { reason: pkg.reason });
   const { id, version } = pkg;
+  // API keys packed by mistake: a live one refuses the push (lib/leaks/scan.ts)
+  const scan = await scanPush(db, nupkg, { id, version: version.normalized }, request.headers);
+  if (scan.refusal) return scan.refusal;
 
   // A first push of a new id can lose the race for the id to another push: then look again.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -126,7 +130,7 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
     if (result.status === "key-gone") return keyFailure(request, "gone-during-upload", { keyName: key.name });
     if (result.status === "created") {
       await recordUse(key);
-      return nugetAnswer(201, { reason: "Created", warnings: successWarnings(request, key) });
+      return nugetAnswer(201, { reason: "Created", warnings: [...scan.warnings, ...successWarnings(request, key)] });
     }
   }
   throw new Error(`push of ${id} ${version.normalized}: the id kept changing hands`);

@@ -1,7 +1,7 @@
 // A zip reader for untrusted uploads (APPNOTE.TXT 6.3): finds entries by walking the central
 // directory and reads one of them, trusting no count, offset or size the archive claims beyond
 // what its bytes hold. Nothing is inflated but the entry asked for, on zlib's thread pool, capped.
-import { crc32, inflateRaw } from "node:zlib";
+import { crc32, inflateRaw, inflateRawSync } from "node:zlib";
 
 const EOCD_SIGNATURE = Buffer.from("PK\x05\x06", "latin1");
 const EOCD_SIZE = 22;
@@ -210,10 +210,17 @@ function inflate(data: Buffer, maxOutputLength: number): Promise<Buffer> {
 
 /**
  * One entry's bytes, at most `maxBytes` of them: stored or deflated, not encrypted, its local
- * header and data inside the file, its inflated size and CRC-32 as its central record says.
+ * header and data inside the file, its inflated size and CRC-32 as its central record says
+ * (the CRC-32 unchecked with checkCrc: false, for a reader that only searches the text).
+ * inflateHere: on this thread, for small entries, where the hop to the pool costs more than the work.
  * Deflate runs on zlib's thread pool and stops at the declared size.
  */
-export async function readEntry(zip: Uint8Array, entry: ZipEntry, maxBytes: number): Promise<{ ok: true; data: Buffer } | ZipFailure> {
+export async function readEntry(
+  zip: Uint8Array,
+  entry: ZipEntry,
+  maxBytes: number,
+  { checkCrc = true, inflateHere = false }: { checkCrc?: boolean; inflateHere?: boolean } = {},
+): Promise<{ ok: true; data: Buffer } | ZipFailure> {
   try {
     const buf = bufferOf(zip);
     const { localHeaderOffset: local, compressedSize, uncompressedSize, dataLimit } = entry;
@@ -236,13 +243,14 @@ export async function readEntry(zip: Uint8Array, entry: ZipEntry, maxBytes: numb
     else {
       try {
         // maxOutputLength must be at least 1: an entry declared empty that inflates to a byte fails the size check below
-        data = await inflate(stored, Math.max(1, uncompressedSize));
+        const maxOutputLength = Math.max(1, uncompressedSize);
+        data = inflateHere ? inflateRawSync(stored, { maxOutputLength }) : await inflate(stored, maxOutputLength);
       } catch {
         throw new Broken("corrupt", "the entry's deflate data is damaged or longer than declared");
       }
     }
     if (data.length !== uncompressedSize) throw new Broken("corrupt", "the entry's size is not as declared");
-    if (crc32(data) !== entry.crc32) throw new Broken("corrupt", "the entry's CRC-32 does not match");
+    if (checkCrc && crc32(data) !== entry.crc32) throw new Broken("corrupt", "the entry's CRC-32 does not match");
     return { ok: true, data };
   } catch (e) {
     return failure(e);

@@ -1,0 +1,183 @@
+// Revoking keys reported as leaked (GitHub, deps.dev, the public report, a pushed package), a
+// whole batch at a time: look-alikes are refused by the checksum before any database access,
+// then one lookup for every key of the batch, one revoking write, one write of the URLs, one of
+// the audit rows, whatever the batch's size (bench/leaks.ts counts them). Only the
+// authentication path sets lastUsedAt: a report never touches it.
+import "server-only";
+import type { Db } from "@/lib/create-db";
+import { Prisma } from "@/lib/generated/sqlite/client";
+import { parseKey, secretMatches } from "@/lib/api-keys/key-material";
+import type { Mail } from "@/lib/mail/mailer";
+import { leakMail, queueMails, type LeakSource } from "./mails";
+
+export type { LeakSource } from "./mails";
+
+const KEY_TYPE = "apikey.v4";
+
+/** Longer than any key: not parsed at all. */
+const MAX_TOKEN_CHARS = 200;
+
+/** Keys per lookup and per write: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 1000;
+
+export interface LeakedToken {
+  token: string;
+  /** where it was found: a URL, a package file, or null */
+  url: string | null;
+  /** GitHub's `source` (commit, content…), for the mail */
+  sourceDetail?: string | null;
+}
+
+/**
+ * revoked: a live key, revoked now by this call. dead: one of our keys, already revoked or
+ * expired (or revoked by a concurrent report). unknown: well-formed, checksum right, but no such
+ * key (deleted, or made up). malformed: not one of our keys: no lookup was made.
+ */
+export type LeakVerdict = "revoked" | "dead" | "unknown" | "malformed";
+
+export interface RevokedKey {
+  id: string;
+  name: string;
+  userId: string;
+}
+
+export interface LeakOutcome {
+  verdicts: LeakVerdict[];
+  revoked: RevokedKey[];
+}
+
+interface Row {
+  id: string;
+  type: string;
+  name: string;
+  lookupId: string;
+  secretHash: string;
+  userId: string;
+  ownerId: string;
+  revokedAt: Date | null;
+  expiresAt: Date;
+  user: { username: string; email: string };
+  owner: { username: string; isOrganization: boolean };
+}
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Every token gets a verdict, in order. A key named twice is revoked once, with the first URL
+ * given for it. The mails go out in the background (settleLeakMails waits for them).
+ */
+export async function revokeLeakedKeys(
+  db: Db,
+  tokens: readonly LeakedToken[],
+  source: LeakSource,
+  { origin, now = new Date(), ip = null }: { origin: string; now?: Date; ip?: string | null },
+): Promise<LeakOutcome> {
+  const parsed = tokens.map((t) => (typeof t.token === "string" && t.token.length <= MAX_TOKEN_CHARS ? parseKey(t.token) : null));
+  const lookupIds = [...new Set(parsed.flatMap((p) => (p ? [p.lookupId] : [])))];
+  const rows = new Map<string, Row>();
+  for (const ids of chunks(lookupIds)) {
+    const found = await db.apiKey.findMany({
+      where: { lookupId: { in: ids } },
+      select: {
+        id: true,
+        type: true,
+        name: true,
+        lookupId: true,
+        secretHash: true,
+        userId: true,
+        ownerId: true,
+        revokedAt: true,
+        expiresAt: true,
+        user: { select: { username: true, email: true } },
+        owner: { select: { username: true, isOrganization: true } },
+      },
+    });
+    for (const row of found) rows.set(row.lookupId, row);
+  }
+
+  // which row each token names, if any; the live ones, each once, with its first report
+  const matched = parsed.map((p) => {
+    if (!p) return null;
+    const row = rows.get(p.lookupId);
+    return row && row.type === KEY_TYPE && secretMatches(p, row.secretHash) ? row : null;
+  });
+  const live = new Map<string, { row: Row; leak: LeakedToken }>();
+  matched.forEach((row, i) => {
+    if (row && !row.revokedAt && row.expiresAt.getTime() > now.getTime() && !live.has(row.id)) live.set(row.id, { row, leak: tokens[i] });
+  });
+
+  const revokedIds = new Set<string>();
+  if (live.size > 0) {
+    await db.$transaction(async (tx) => {
+      for (const batch of chunks([...live.values()])) {
+        const ids = batch.map((b) => b.row.id);
+        // guarded as a user's revoke is: of two concurrent reports of one key, one revokes it
+        const done = await tx.apiKey.updateManyAndReturn({
+          where: { id: { in: ids }, revokedAt: null, expiresAt: { gt: now } },
+          data: { revokedAt: now, expiresAt: now, revocationSource: source },
+          select: { id: true },
+        });
+        for (const { id } of done) revokedIds.add(id);
+        const withUrl = batch.filter((b) => revokedIds.has(b.row.id) && b.leak.url);
+        if (withUrl.length > 0) {
+          // each key its own URL, in one statement
+          const cases = Prisma.join(
+            withUrl.map((b) => Prisma.sql`WHEN ${b.row.id} THEN ${b.leak.url}`),
+            " ",
+          );
+          await tx.$executeRaw`UPDATE "ApiKey" SET "revocationUrl" = CASE "id" ${cases} END WHERE "id" IN (${Prisma.join(withUrl.map((b) => b.row.id))})`;
+        }
+      }
+      const audited = [...live.values()].filter((b) => revokedIds.has(b.row.id));
+      await tx.auditRecord.createMany({
+        data: audited.map(({ row, leak }) => ({
+          actorId: null,
+          action: "RevokeCredential",
+          target: row.id,
+          details: JSON.stringify({ type: row.type, name: row.name, userId: row.userId, owner: row.owner.username, source, url: leak.url }),
+          ip,
+        })),
+      });
+    });
+  }
+
+  const revoked = [...live.values()].filter((b) => revokedIds.has(b.row.id));
+  if (revoked.length > 0) queueMails(await mailsFor(db, revoked, source, origin));
+
+  const verdicts = parsed.map((p, i): LeakVerdict => {
+    if (!p) return "malformed";
+    const row = matched[i];
+    if (!row) return "unknown";
+    return revokedIds.has(row.id) && live.get(row.id)?.leak === tokens[i] ? "revoked" : "dead";
+  });
+  return { verdicts, revoked: revoked.map(({ row }) => ({ id: row.id, name: row.name, userId: row.userId })) };
+}
+
+/** To the holder; for an organization's key, also to each administrator (once per address). */
+async function mailsFor(db: Db, revoked: { row: Row; leak: LeakedToken }[], source: LeakSource, origin: string): Promise<Mail[]> {
+  const orgIds = [...new Set(revoked.filter((r) => r.row.owner.isOrganization).map((r) => r.row.ownerId))];
+  const admins = new Map<string, { email: string; username: string }[]>();
+  for (const ids of chunks(orgIds)) {
+    const rows = await db.membership.findMany({
+      where: { organizationId: { in: ids }, isAdmin: true },
+      select: { organizationId: true, member: { select: { email: true, username: true } } },
+    });
+    for (const r of rows) admins.set(r.organizationId, [...(admins.get(r.organizationId) ?? []), r.member]);
+  }
+  const mails: Mail[] = [];
+  for (const { row, leak } of revoked) {
+    const common = { keyName: row.name, source, sourceDetail: leak.sourceDetail ?? null, url: leak.url, origin };
+    mails.push(leakMail({ ...common, to: row.user.email, greet: row.user.username }));
+    const sent = new Set([row.user.email.toLowerCase()]);
+    for (const admin of admins.get(row.ownerId) ?? []) {
+      if (sent.has(admin.email.toLowerCase())) continue;
+      sent.add(admin.email.toLowerCase());
+      mails.push(leakMail({ ...common, to: admin.email, greet: admin.username, organization: { name: row.owner.username, holder: row.user.username } }));
+    }
+  }
+  return mails;
+}
