@@ -42,6 +42,15 @@ async function addOrganization(page: Page): Promise<{ name: string; id: string; 
   return { name, id: org.id, email };
 }
 
+/** An invitation of `userId` to a fresh organization of someone else's, made in the database: a row on their Manage Organizations to answer. */
+async function pendingInvitation(userId: string): Promise<string> {
+  const db = e2eDb();
+  const admin = await createUser();
+  const org = await makeOrganization(db, admin.id);
+  await db.membershipRequest.create({ data: { organizationId: org.id, newMemberId: userId, tokenHash: randomBytes(32).toString("hex") } });
+  return org.username;
+}
+
 async function invite(page: Page, org: string, member: string, role: "Administrator" | "Collaborator") {
   await page.goto(`/organization/${org}`);
   await page.getByLabel("Enter username to add member").fill(member);
@@ -91,8 +100,15 @@ test("organizations 1–3, 5, 7, 9, 13, 16, 18–20; keys 11, 48, 49: create, an
   await invite(page, org.name, bob.username, "Administrator");
   const [invitation] = mailsTo(bob.email).filter((m) => m.includes(`Membership request for organization '${org.name}'`));
   const acceptPath = invitation.match(/\/organization\/\S+\/members\/confirm\/\S+/)![0];
-  const bobPage = await signedInPage(browser, bob, acceptPath);
-  await bobPage.getByRole("button", { name: "Accept Organization Membership Request" }).click();
+  const bobPage = await signedInPage(browser, bob, "/account/Organizations");
+  // 9: the mailed link changes nothing and only leads to Manage Organizations, where the pending row has ✓ and ✗
+  await bobPage.goto(acceptPath);
+  await expect(bobPage).toHaveURL(/\/account\/Organizations$/);
+  const pending = bobPage.getByRole("row", { name: org.name });
+  await expect(pending).toContainText("(pending approval)");
+  await expect(pending.getByRole("button", { name: "Reject Organization Membership Request" })).toBeVisible();
+  expect(await e2eDb().membership.count({ where: { organizationId: org.id, memberId: bob.id } })).toBe(0);
+  await pending.getByRole("button", { name: "Accept Organization Membership Request" }).click();
   await expect(bobPage.getByText(`You are now a member of organization '${org.name}'.`)).toBeVisible();
 
   // Alice leaves: her organization key stops working, with the generic reason
@@ -165,9 +181,12 @@ test("organizations 11, 14, 17 and crafted posts: another account's organization
     expect(await status()).toBe(200);
     await expect(createForm(page).getByText("The current user does not have permission to create an ApiKey with the specified owner or scopes.")).toBeVisible();
   });
-  await test.step("11: accepting with a wrong token", async () => {
-    await page.goto(`/organization/${victim.name}/members/confirm/not-the-token`);
-    await page.getByRole("button", { name: "Accept Organization Membership Request" }).click();
+  await test.step("11: accepting with a wrong token (a crafted POST: the mailed link only leads to Manage Organizations)", async () => {
+    expect((await page.goto(`/organization/${victim.name}/members/confirm/not-the-token`))?.url()).toMatch(/\/account\/Organizations$/);
+    const elsewhere = await pendingInvitation(intruder.id);
+    const status = await tamperNextAction(page, "/account/Organizations", (b) => b.split(`"${elsewhere}",null`).join(`"${victim.name}","not-the-token"`));
+    await page.getByRole("row", { name: elsewhere }).getByRole("button", { name: "Accept Organization Membership Request" }).click();
+    expect(await status()).toBe(200);
     await expectAlert(page, "Membership Confirmation Failed");
     await expectAlert(page, `There is no request for user '${intruder.username}' for join this organization with that token.`);
   });
@@ -241,8 +260,11 @@ test("organizations 1, 2, 4, 10, 12: the add form's rules, an unconfirmed organi
     await expectAlert(page, "User is not authorized");
   });
   await test.step("crafted: declining someone else's invitation with a made-up token", async () => {
-    await page.goto(`/organization/${victim.username}/members/reject/made-up-token`);
-    await page.getByRole("button", { name: "Reject Organization Membership Request" }).click();
+    const elsewhere = await pendingInvitation(user.id);
+    await page.goto("/account/Organizations");
+    const status = await tamperNextAction(page, "/account/Organizations", (b) => b.split(`"${elsewhere}",null`).join(`"${victim.username}","made-up-token"`));
+    await page.getByRole("row", { name: elsewhere }).getByRole("button", { name: "Reject Organization Membership Request" }).click();
+    expect(await status()).toBe(200);
     await expectAlert(page, "Membership Declination Failed");
     await expectAlert(page, `There is no request for user '${user.username}' for join this organization with that token.`);
   });

@@ -1,6 +1,6 @@
 "use client";
-// Accept / decline an invitation: on the invitee's Manage Organizations row (token null) or on
-// the page the mailed link opens (with its token). Accepting goes to the organization's page,
+// Accept / decline an invitation on the invitee's Manage Organizations row (where the mailed links
+// lead): its POST carries no token, the session proves the invitee. Accepting goes to the organization's page,
 // declining to Manage Organizations; a failure shows here with nuget.org's headings.
 import { useActionState } from "react";
 import { acceptInvitationAction, declineInvitationAction } from "@/app/organization/actions";

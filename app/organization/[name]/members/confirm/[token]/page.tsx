@@ -1,9 +1,7 @@
-// GET /organization/{name}/members/confirm/{token}: the invitation mail's link (see InvitationLinkPage).
-import type { Metadata } from "next";
+// GET /organization/{name}/members/confirm/{token}: the invitation mail's link; it only leads to
+// Manage Organizations (see InvitationLinkPage).
 import { InvitationLinkPage } from "@/components/organizations/invitation-link-page";
 
-export const metadata: Metadata = { title: "Organization Membership Request" };
-
 export default function Page({ params }: { params: Promise<{ name: string; token: string }> }) {
-  return <InvitationLinkPage params={params} answer="confirm" />;
+  return InvitationLinkPage({ params });
 }
