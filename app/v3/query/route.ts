@@ -11,14 +11,15 @@ export async function GET(request: Request): Promise<Response> {
   if (!read.ok) return Response.json({ error: read.reason }, { status: 400 });
   const origin = appOrigin(request.headers);
   const { totalHits, hits } = await searchPackages(db, read.query);
-  const flat = `${origin}/v3-flatcontainer`;
+  const registrations = `${origin}/v3/registration`;
   return Response.json({
     totalHits,
     data: hits.map((h) => {
       const idKey = h.packageId.toLowerCase();
       return {
-        "@id": `${flat}/${idKey}/index.json`,
+        "@id": `${registrations}/${idKey}/index.json`,
         "@type": "Package",
+        registration: `${registrations}/${idKey}/index.json`,
         id: h.packageId,
         version: h.version,
         description: "",
@@ -30,7 +31,7 @@ export async function GET(request: Request): Promise<Response> {
         totalDownloads: 0,
         verified: h.verified,
         packageTypes: [{ name: "Dependency" }],
-        versions: h.versions.map((v) => ({ version: v, downloads: 0, "@id": `${flat}/${idKey}/${v.toLowerCase()}/${idKey}.${v.toLowerCase()}.nupkg` })),
+        versions: h.versions.map((v) => ({ version: v, downloads: 0, "@id": `${registrations}/${idKey}/${v.toLowerCase()}.json` })),
       };
     }),
   });

@@ -19,7 +19,7 @@ export async function GET(_request: Request, { params }: Params): Promise<Respon
   if (found.kind === "nuspec") {
     const nuspec = await readStoredNuspec(found.filePath);
     if (!nuspec) return notFound();
-    return new Response(new Uint8Array(nuspec), { headers: { "Content-Type": "text/xml", "Content-Length": String(nuspec.length) } });
+    return new Response(new Uint8Array(nuspec), { headers: { "Content-Type": "text/xml" } });
   }
   // opened before the answer is sent, so a file removed by hand is a 404, not a broken stream
   const stream = await new Promise<ReturnType<typeof createReadStream> | null>((resolve) => {
@@ -28,7 +28,7 @@ export async function GET(_request: Request, { params }: Params): Promise<Respon
     s.once("error", () => resolve(null));
   });
   if (!stream) return notFound();
-  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
-    headers: { "Content-Type": "application/octet-stream", "Content-Length": String(found.size) },
-  });
+  // no Content-Length: Next 16 drops it from every route handler's answer (send-response.js's
+  // FORBIDDEN_HEADERS), so the file goes out chunked, streamed from disk, never buffered
+  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { headers: { "Content-Type": "application/octet-stream" } });
 }
