@@ -75,6 +75,8 @@ async function dependencyGroupsOf(versionId: string, filePath: string): Promise<
   return groups;
 }
 
+const READ_AT_ONCE = 4;
+
 export interface RegistrationVersion {
   version: string;
   listed: boolean;
@@ -98,15 +100,13 @@ export async function readRegistration(db: Db, id: string, dir = packagesDir()):
     select: { packageId: true, verified: true, versions: { select: { id: true, version: true, versionKey: true, listed: true, pushedAt: true } } },
   });
   if (!row) return null;
-  const versions = await Promise.all(
-    row.versions
-      .sort((a, b) => compareVersions(a.version, b.version))
-      .map(async (v) => ({
-        version: v.version,
-        listed: v.listed,
-        pushedAt: v.pushedAt,
-        dependencyGroups: await dependencyGroupsOf(v.id, packageFilePath(dir, idKey, v.versionKey, v.id)),
-      })),
-  );
+  const sorted = row.versions.sort((a, b) => compareVersions(a.version, b.version));
+  const versions: RegistrationVersion[] = [];
+  // a few at a time: an uncached version reads its whole package file to find its nuspec
+  for (let at = 0; at < sorted.length; at += READ_AT_ONCE) {
+    const slice = sorted.slice(at, at + READ_AT_ONCE);
+    const groups = await Promise.all(slice.map((v) => dependencyGroupsOf(v.id, packageFilePath(dir, idKey, v.versionKey, v.id))));
+    slice.forEach((v, i) => versions.push({ version: v.version, listed: v.listed, pushedAt: v.pushedAt, dependencyGroups: groups[i] }));
+  }
   return { packageId: row.packageId, verified: row.verified, versions };
 }
