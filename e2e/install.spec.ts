@@ -130,6 +130,39 @@ test.describe("V3 read routes over HTTP", () => {
     expect(await nuspec.text()).toBe(nuspecXml(id, "1.0.0-Beta"));
   });
 
+  test("registration: every version with its listed state and package URL; leaves; unknown and crafted ids 404", async () => {
+    const id = newId("Reg");
+    const idKey = id.toLowerCase();
+    const key = await pushAs(id, ["1.0.0", "2.0.0-beta"]);
+    expect((await setListed(BASE, id, "1.0.0", false, key.plaintext)).status).toBe(200);
+    type Leaf = { catalogEntry: { id: string; version: string; listed: boolean; published: string; packageContent: string; dependencyGroups: unknown[] } };
+    const r = await fetch(`${BASE}/v3/registration/${id.toUpperCase()}/index.json`);
+    expect(r.status).toBe(200);
+    const index = (await r.json()) as { count: number; items: { count: number; lower: string; upper: string; items: Leaf[] }[] };
+    expect(index.count).toBe(1);
+    expect(index.items[0]).toMatchObject({ count: 2, lower: "1.0.0", upper: "2.0.0-beta" });
+    expect(index.items[0].items.map((l) => l.catalogEntry)).toEqual([
+      expect.objectContaining({ id, version: "1.0.0", listed: false, published: "1900-01-01T00:00:00+00:00", packageContent: `${BASE}/v3-flatcontainer/${idKey}/1.0.0/${idKey}.1.0.0.nupkg`, dependencyGroups: [] }),
+      expect.objectContaining({ id, version: "2.0.0-beta", listed: true, packageContent: `${BASE}/v3-flatcontainer/${idKey}/2.0.0-beta/${idKey}.2.0.0-beta.nupkg` }),
+    ]);
+    const leaf = await fetch(`${BASE}/v3/registration/${idKey}/2.0.0-beta.json`);
+    expect(await leaf.json()).toMatchObject({ listed: true, packageContent: `${BASE}/v3-flatcontainer/${idKey}/2.0.0-beta/${idKey}.2.0.0-beta.nupkg` });
+    for (const p of [
+      `/v3/registration/${idKey}x/index.json`,
+      `/v3/registration/${idKey}/3.0.0.json`,
+      `/v3/registration/${idKey}/2.0.0-beta`,
+      `/v3/registration/${idKey}/..%2f..%2findex.json`,
+      `/v3/registration/${"a".repeat(5000)}/index.json`,
+      `/v3/registration/.pushing/index.json`,
+    ]) {
+      const res = await rawRequest(BASE, { method: "GET", path: p });
+      expect([400, 404], p).toContain(res.status);
+    }
+    // %2e%2e is a dot segment to URL parsers, the server's included: this is /v3/index.json
+    const dots = await rawRequest(BASE, { method: "GET", path: "/v3/registration/%2e%2e/index.json" });
+    expect(JSON.parse(dots.body.toString("utf8"))).toMatchObject({ version: "3.0.0" });
+  });
+
   test("flat container: unknown and crafted paths are 404 and reveal nothing", async () => {
     const id = newId("Crafted");
     const idKey = id.toLowerCase();
