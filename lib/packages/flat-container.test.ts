@@ -114,6 +114,18 @@ describeEachDb("flat container and search", (getDb) => {
     for (const [id, version, file] of cases) expect(await findFlatFile(db, id, version, file, dir), `${id} ${version} ${file}`).toBeNull();
   });
 
+  it("reads many nuspecs at once, a few files at a time, each answer its own; a second read is the kept answer", async () => {
+    const db = getDb();
+    const versions = ["1.0.0", "1.10.0", "1.2.0-Beta", "1.9.0"];
+    const files = await Promise.all(versions.map((v) => findFlatFile(db, ids.app, v, `${ids.app}.nuspec`, dir)));
+    const asked = Array.from({ length: 12 }, (_, i) => i % versions.length);
+    const answers = await Promise.all(asked.map((i) => readStoredNuspec(files[i]!.filePath)));
+    answers.forEach((a, n) => expect(a!.toString("utf8")).toBe(nuspecXml(ids.app, versions[asked[n]])));
+    // the same bytes again, without opening the file (a stored file never changes)
+    const kept = await readStoredNuspec(files[0]!.filePath);
+    expect(await readStoredNuspec(files[0]!.filePath)).toBe(kept);
+  });
+
   it("reads no nuspec from a file that is gone or not a zip", async () => {
     expect(await readStoredNuspec(path.join(dir, "missing.nupkg"))).toBeNull();
     expect(await readStoredNuspec(dir)).toBeNull();

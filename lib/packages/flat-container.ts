@@ -54,25 +54,67 @@ export async function findFlatFile(db: Db, id: string, versionText: string, file
 }
 
 /**
+ * Whole-file reads at once (each up to MAX_PACKAGE_BYTES in memory): anyone may ask for any
+ * version's .nuspec, so the memory it may cost is capped here, not by how many ask at once.
+ */
+const READS_AT_ONCE = 2;
+let reading = 0;
+const waiting: (() => void)[] = [];
+
+async function readSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (reading >= READS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  else reading++;
+  try {
+    return await work();
+  } finally {
+    // hand the slot straight to the next waiter, or free it
+    const next = waiting.shift();
+    if (next) next();
+    else reading--;
+  }
+}
+
+/** Nuspecs already read, by file (a stored file never changes: its name is its version row's): at most CACHE_BYTES. */
+const CACHE_BYTES = 16 * 1024 * 1024;
+const cache = new Map<string, Buffer>();
+let cachedBytes = 0;
+
+function remember(filePath: string, nuspec: Buffer) {
+  while (cachedBytes + nuspec.length > CACHE_BYTES && cache.size > 0) {
+    const [oldest, bytes] = cache.entries().next().value!;
+    cache.delete(oldest);
+    cachedBytes -= bytes.length;
+  }
+  cache.set(filePath, nuspec);
+  cachedBytes += nuspec.length;
+}
+
+/**
  * The root .nuspec of a stored package, read with the push's own zip reader and caps. The
  * package was checked on push, so a failure here means the file changed on disk: null (404).
- * The file is read whole: the zip reader works on bytes, and pushes are capped by
- * MAX_PACKAGE_BYTES.
+ * The file is read whole (the zip reader works on bytes; pushes are capped by
+ * MAX_PACKAGE_BYTES), at most READS_AT_ONCE at a time, and the answer is kept.
  */
 export async function readStoredNuspec(filePath: string): Promise<Buffer | null> {
-  let bytes: Buffer;
-  try {
-    const handle = await open(filePath, "r");
+  const cached = cache.get(filePath);
+  if (cached) return cached;
+  const nuspec = await readSlot(async () => {
+    let bytes: Buffer;
     try {
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
+      const handle = await open(filePath, "r");
+      try {
+        bytes = await handle.readFile();
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return null;
     }
-  } catch {
-    return null;
-  }
-  const found = await findEntries(bytes, isRootNuspec, 1);
-  if (!found.ok || found.entries.length !== 1) return null;
-  const nuspec = await readEntry(bytes, found.entries[0], MAX_NUSPEC_BYTES);
-  return nuspec.ok ? nuspec.data : null;
+    const found = await findEntries(bytes, isRootNuspec, 1);
+    if (!found.ok || found.entries.length !== 1) return null;
+    const entry = await readEntry(bytes, found.entries[0], MAX_NUSPEC_BYTES);
+    return entry.ok ? entry.data : null;
+  });
+  if (nuspec) remember(filePath, nuspec);
+  return nuspec;
 }
