@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { ACTIONS } from "@/lib/api-keys/scopes";
 import type { Mail } from "@/lib/mail/mailer";
-import { createUser, e2eDb, type TestUser } from "./fixtures";
+import { createUser, e2eDb, signIn, tamperNextAction, type TestUser } from "./fixtures";
 import { joinOrganization, makeKey, makeOrganization } from "./nuget/data";
 import { buildNupkg, multipartNuGet58 } from "./nupkg";
 import { rawRequest } from "./raw-http";
@@ -83,6 +83,9 @@ test("the mailed renew link: sign in, confirm, renew for 90 days; the new value 
 
   expect((await push(plaintext, `${prefix}.Lib`, "1.0.1")).status).toBe(201);
   expect((await push(old.plaintext, `${prefix}.Lib`, "1.0.2")).statusLine).toBe(`HTTP/1.1 403 ${INVALID}`);
+  // the page kept the new value's Copy button: nothing re-rendered it into the spent link's 404
+  await expect(page.getByTestId("regenerated-banner")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Copy" })).toBeVisible();
 
   // the link is spent: the page answers 404 now, as for any unknown id
   expect((await page.goto(link!))?.status()).toBe(404);
@@ -100,6 +103,7 @@ test("another account opening the link gets 404; an organization's administrator
   const strangerPage = await (await browser.newContext()).newPage();
   await strangerPage.goto(link);
   await signInHere(strangerPage, stranger);
+  await expect(strangerPage).toHaveURL(link);
   await expect(strangerPage.getByRole("heading", { name: "Page not found" })).toBeVisible();
   expect((await strangerPage.goto(link))?.status()).toBe(404);
   await expect(strangerPage.getByText(key.id)).toHaveCount(0);
@@ -107,9 +111,38 @@ test("another account opening the link gets 404; an organization's administrator
   const adminPage = await (await browser.newContext()).newPage();
   await adminPage.goto(link);
   await signInHere(adminPage, admin);
+  await expect(adminPage).toHaveURL(link);
   await expect(adminPage.getByTestId("renew-refused")).toHaveText(
     `Only ${holder.username}, who created this API key, can renew it. As an administrator of ${org.username} you can revoke it from the organization's API keys page.`,
   );
   await expect(adminPage.getByRole("button", { name: "Renew" })).toHaveCount(0);
   expect(await e2eDb().apiKey.count({ where: { id: key.id } })).toBe(1);
+});
+
+/** Replaces the value of a single-valued multipart field whose name ends with `field`. */
+const setField = (field: string, value: string) => (body: string) =>
+  body.replace(new RegExp(`(name="[^"]*${field}"\\r\\n\\r\\n)[^\\r]*`), (_m, head: string) => head + value);
+
+test("crafted renew requests: a duration not offered, another account's key id; refused, nothing changed", async ({ page }) => {
+  const user = await createUser();
+  const stranger = await createUser();
+  const mine = await makeKey(user, { name: `mine ${uid()}`, actions: [ACTIONS.push], subjects: ["*"] });
+  const theirs = await makeKey(stranger, { name: `theirs ${uid()}`, actions: [ACTIONS.push], subjects: ["*"] });
+  const path = `/account/apikeys/renew/${mine.id}`;
+  await signIn(page, user, path);
+  const cases: [string, (body: string) => string, string][] = [
+    ["366 days", setField("expiresInDays", "366"), "Choose how long the renewed key is valid: 1, 90, 180, 270, 365 days."],
+    ["0 days", setField("expiresInDays", "0"), "Choose how long the renewed key is valid: 1, 90, 180, 270, 365 days."],
+    ["another account's key", (b) => b.split(mine.id).join(theirs.id), "Credential not found."],
+  ];
+  for (const [what, rewrite, message] of cases) {
+    await test.step(what, async () => {
+      const status = await tamperNextAction(page, path, rewrite);
+      await page.getByRole("button", { name: "Renew" }).click();
+      expect(await status()).toBe(200);
+      await expect(page.locator("#renew-expires-error")).toHaveText(message);
+    });
+  }
+  const keys = await e2eDb().apiKey.findMany({ where: { id: { in: [mine.id, theirs.id] } }, select: { id: true, expiresInDays: true } });
+  expect(keys.sort((a, b) => a.id.localeCompare(b.id))).toEqual([mine.id, theirs.id].sort().map((id) => ({ id, expiresInDays: 365 })));
 });

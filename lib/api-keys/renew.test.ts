@@ -64,7 +64,7 @@ describeEachDb("renew link", (getDb) => {
     }
   });
 
-  it("an expired key is renewed (the 'has expired' notice's point); a revoked one is refused", async () => {
+  it("an expired key is renewed (the 'has expired' notice's point); a revoked one is refused, and a locked account", async () => {
     const db = getDb();
     const user = await makeUser(db);
     const expired = await insertTestKey(db, { userId: user.id, createdAt: new Date(Date.now() - 100 * DAY), expiresInDays: 90, expiresAt: new Date(Date.now() - 10 * DAY) });
@@ -78,6 +78,11 @@ describeEachDb("renew link", (getDb) => {
     expect(await findRenewableKey(db, user.id, live.id)).toEqual({ ok: false, reason: "revoked" });
     expect(await renewApiKey(db, user.id, live.id, 90)).toEqual({ ok: false, error: RENEW_MESSAGES.revoked });
     expect(await db.apiKey.findUniqueOrThrow({ where: { id: live.id }, select: { revokedAt: true } })).not.toEqual({ revokedAt: null });
+    // a locked account gets no new secret
+    const kept = await insertTestKey(db, { userId: user.id });
+    await db.user.update({ where: { id: user.id }, data: { locked: true } });
+    expect(await renewApiKey(db, user.id, kept.id, 90)).toEqual({ ok: false, error: MESSAGES.userLocked });
+    expect(await db.apiKey.count({ where: { id: kept.id } })).toBe(1);
   });
 
   it("only the holder: another account's id is not found, an administrator who is not the holder is refused, a holder who left the organization too", async () => {

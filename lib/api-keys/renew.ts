@@ -121,6 +121,8 @@ export async function renewApiKey(db: Db, userId: string, keyId: string, expires
   if (!durations.includes(days)) return { ok: false, error: RENEW_MESSAGES.duration(durations) };
   const found = await findRenewableKey(db, userId, keyId, now);
   if (!found.ok) return { ok: false, error: refusalText(found) };
+  // nuget.org refuses a locked account a new secret (regenerateApiKey does too, silently)
+  if ((await db.user.findFirst({ where: { id: userId }, select: { locked: true } }))?.locked) return { ok: false, error: MESSAGES.userLocked };
   // revoked or regenerated in between: regenerate re-checks holder, owner and revocation under its lock
   const result = await regenerateApiKey(db, userId, keyId, now, { expiresInDays: days, activeOnly: true });
   if (!result) return { ok: false, error: MESSAGES.keyNotFound };

@@ -1,7 +1,6 @@
 "use server";
 // The renew page's action (issue 14): requireUser() → the bound key id and the chosen duration,
 // both client input → renewApiKey, which re-checks holder, owner, revocation and the duration.
-import { revalidatePath } from "next/cache";
 import { type ActionState, fail } from "@/lib/action-state";
 import { db } from "@/lib/db";
 import { requireUser } from "@/lib/session";
@@ -17,6 +16,7 @@ export async function renewKeyAction(keyId: unknown, form: unknown): Promise<Act
   const days = form instanceof FormData ? form.get("expiresInDays") : null;
   const result = await renewApiKey(db, user.id, id, typeof days === "string" ? days : null);
   if (!result.ok) return fail(result.error);
-  revalidatePath("/account/apikeys");
+  // no revalidatePath: it would re-render this page, whose key id is gone now (a 404), and wipe
+  // the new value before it is copied; /account/apikeys is dynamic and reads afresh anyway
   return { status: "ok", data: { id: result.key.id, plaintext: result.plaintext } };
 }
