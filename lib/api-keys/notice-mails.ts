@@ -18,6 +18,9 @@ export function organizationRevokedMail(to: string, a: { keyName: string; org: s
 /** Which notice: 14, 7 or 1 day(s) before expiry, or once expired. The KeyNotice row's kind. */
 export type NoticeKind = "14d" | "7d" | "1d" | "expired";
 
+/** The renew link's path (app/account/apikeys/renew/[keyId]): the key's id only, never a secret. */
+export const renewPath = (keyId: string) => `/account/apikeys/renew/${encodeURIComponent(keyId)}`;
+
 export interface NoticeKey {
   name: string;
   ownerUsername: string;
@@ -27,6 +30,8 @@ export interface NoticeKey {
   subjects: string[];
   expiresAt: Date;
   lastUsedAt: Date | null;
+  /** the versions it pushed lately, newest first, already bounded by the job */
+  recentPushes?: { packageId: string; version: string; pushedAt: Date }[];
 }
 
 export interface NoticeLinks {
@@ -46,17 +51,25 @@ function headline(key: NoticeKey, now: Date): string {
   return `${key.name} - expires in ${days} ${days === 1 ? "day" : "days"}.`;
 }
 
+/** how far back "Recently pushed" looks (the job takes the last few versions within it) */
+export const RECENT_PUSH_DAYS = 30;
+
+const utc = (d: Date) => d.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+
 function details(key: NoticeKey): string[] {
   const glob = key.subjects.find(isGlob);
   const ids = key.subjects.filter((s) => !isGlob(s));
+  const pushes = key.recentPushes ?? [];
   return [
     `Package owner: ${key.ownerUsername}`,
     ...(key.ownerIsOrganization ? [`Created by: ${key.creatorUsername}`] : []),
     `Scopes: ${key.actions.map((a) => ACTION_DESCRIPTIONS[a] ?? a).join(", ")}`,
     ...(ids.length ? [`Packages: ${ids.join(", ")}`] : []),
     ...(glob ? [`Glob pattern: ${glob}`] : []),
-    `Expires: ${key.expiresAt.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC")}`,
-    `Last used: ${key.lastUsedAt ? key.lastUsedAt.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC") : "never"}`,
+    `Expires: ${utc(key.expiresAt)}`,
+    `Last used: ${key.lastUsedAt ? utc(key.lastUsedAt) : "never"}`,
+    pushes.length ? "Recently pushed:" : `Recently pushed: nothing in the last ${RECENT_PUSH_DAYS} days`,
+    ...pushes.map((p) => `  - ${p.packageId} ${p.version} (${utc(p.pushedAt)})`),
   ];
 }
 
@@ -92,7 +105,8 @@ export function expiryNoticeMail(
       `\u2022 ${headline(key, now)}`,
       ...details(key).map((line) => `  ${line}`),
       "",
-      ...(links.renew ? [`Renew it: ${links.renew}`, ""] : []),
+      // beyond nuget.org (issue 14): sign in, choose a duration, get the same key with a new value
+      ...(links.renew ? [`Renew it with the same settings: ${links.renew}`, ""] : []),
       action,
       "",
       "Best regards,",

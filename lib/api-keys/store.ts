@@ -13,8 +13,8 @@
 //   listApiKeys(db, userId) → ApiKeyView[]              newest first, then by name
 //   editApiKey(db, userId, keyId, subjects) → {ok:true, key} | {ok:false, error, field}
 //     Replaces the subjects (owner, actions, value, expiry unchanged); EditCredential audit; no mail.
-//   regenerateApiKey(db, userId, keyId, now?) → {key, plaintext} | null
-//     New key with the same name, owner, actions, subjects and duration from now; the old row is
+//   regenerateApiKey(db, userId, keyId, now?, {expiresInDays?, activeOnly?}?) → {key, plaintext} | null
+//     New key with the same name, owner, actions, subjects and duration (or the one given) from now; the old row is
 //     deleted in the same transaction, and deleting 0 rows aborts it, so of N concurrent
 //     regenerates of one id exactly one succeeds. AddCredential + RemoveCredential audits; no mail.
 //     Works on expired and revoked keys (nuget.org); null for a locked account too, and (beyond
@@ -314,11 +314,20 @@ export async function editApiKey(db: Db, userId: string, keyId: string, subjects
 /** Thrown inside the transaction to roll it back when another request got there first. */
 class AlreadyGone extends Error {}
 
+/** The renew link's regenerate (lib/api-keys/renew.ts): a chosen duration, and never a revoked key. */
+interface RegenerateOptions {
+  /** the new duration, already checked against the offered options; the old one by default */
+  expiresInDays?: number;
+  /** null (not regenerated) for a revoked key, checked under the row lock */
+  activeOnly?: boolean;
+}
+
 export async function regenerateApiKey(
   db: Db,
   userId: string,
   keyId: string,
   now = new Date(),
+  opts: RegenerateOptions = {},
 ): Promise<{ key: ApiKeyView; plaintext: string } | null> {
   // nuget.org refuses a locked account a new secret
   const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { locked: true } });
@@ -333,7 +342,9 @@ export async function regenerateApiKey(
       const { count: found } = await tx.apiKey.updateMany({ where: { id: keyId, userId, type: KEY_TYPE }, data: { type: KEY_TYPE } });
       const old = found === 1 ? await tx.apiKey.findFirst({ where: { id: keyId, userId, type: KEY_TYPE }, select: viewSelect }) : null;
       if (!old || !(await actsFor(tx, userId, old.ownerId))) throw new AlreadyGone();
+      if (opts.activeOnly && old.revokedAt) throw new AlreadyGone();
       const oldView = toView(old);
+      const days = opts.expiresInDays ?? old.expiresInDays;
       const row = await tx.apiKey.create({
         data: {
           userId,
@@ -342,8 +353,8 @@ export async function regenerateApiKey(
           name: old.name,
           lookupId: material.lookupId,
           secretHash: material.secretHash,
-          expiresInDays: old.expiresInDays,
-          expiresAt: new Date(now.getTime() + old.expiresInDays * DAY_MS),
+          expiresInDays: days,
+          expiresAt: new Date(now.getTime() + days * DAY_MS),
           createdAt: now,
           scopes: { create: scopeRows(oldView.actions, oldView.subjects) },
         },

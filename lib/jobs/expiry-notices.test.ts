@@ -127,6 +127,50 @@ describeEachDb("expiry notices", (getDb, provider, getUrl) => {
     for (const anyone of [admin, admin2, creator, collaborator]) expect(about(anyone.email, "revoked org key")).toEqual([]);
   });
 
+  it("each notice carries the renew link (to the key's holder only) and its last pushes: newest first, the last 5 within 30 days", async () => {
+    const db = getDb();
+    const [admin, creator] = [await makeUser(db), await makeUser(db)];
+    const org = await makeOrg(db, admin.id);
+    await join(db, admin.id, org.username, creator, false);
+    const soon = { createdAt: new Date(Date.now() - 85 * DAY), expiresInDays: 90 };
+    const key = await insertTestKey(db, { userId: creator.id, ownerId: org.id, name: "busy", ...soon });
+    const other = await insertTestKey(db, { userId: creator.id, ownerId: org.id, name: "quiet", ...soon });
+    const id = `Renew.${randomBytes(4).toString("hex")}`;
+    const registration = await db.packageRegistration.create({ data: { packageId: id, idKey: id.toLowerCase(), owners: { create: { userId: org.id } } } });
+    const push = (version: string, daysAgo: number, apiKeyId: string) =>
+      db.packageVersion.create({
+        data: { registrationId: registration.id, version, versionKey: version, size: 1, sha512: "x", pushedAt: new Date(Date.now() - daysAgo * DAY), pushedById: creator.id, pushedByKeyId: apiKeyId, pushedByKeyName: "busy" },
+      });
+    // seven in the window, one too old, one by the other key
+    for (const [i, daysAgo] of [10, 1, 3, 2, 20, 5, 29].entries()) await push(`1.0.${i}`, daysAgo, key.id);
+    await push("0.9.0", 31, key.id);
+    await push("2.0.0", 0.5, other.id);
+    const box = outbox();
+    await runExpiryNotices(db, { origin: ORIGIN, send: box.send });
+
+    const [toCreator] = box.to(creator.email).filter((m) => m.text.includes("busy - expires in"));
+    expect(toCreator.text).toContain(`Renew it with the same settings: ${ORIGIN}/account/apikeys/renew/${key.id}`);
+    const listed = toCreator.text.split("\n").filter((l) => l.startsWith("    - "));
+    expect(listed.map((l) => l.trim().split(" ").slice(1, 3).join(" "))).toEqual([`${id} 1.0.1`, `${id} 1.0.3`, `${id} 1.0.2`, `${id} 1.0.5`, `${id} 1.0.0`]);
+    expect(toCreator.text).toContain("  Recently pushed:\n");
+    expect(toCreator.text).not.toContain("0.9.0");
+    expect(toCreator.text).not.toContain("2.0.0");
+    // no secret: the link carries the key's id only
+    expect(toCreator.text).not.toContain(key.plaintext);
+    const [quiet] = box.to(creator.email).filter((m) => m.text.includes("quiet - expires in"));
+    expect(quiet.text).toContain(`  - ${id} 2.0.0 (`);
+    // an administrator may not renew a colleague's key: no renew link for them
+    const [toAdmin] = box.to(admin.email).filter((m) => m.text.includes("busy - expires in"));
+    expect(toAdmin.text).not.toContain("/renew/");
+    expect(toAdmin.text).toContain(`  - ${id} 1.0.1 (`);
+    // a key that pushed nothing lately says so
+    const idle = await insertTestKey(db, { userId: admin.id, name: "idle", ...soon });
+    await runExpiryNotices(db, { origin: ORIGIN, send: box.send });
+    const [toIdle] = box.to(admin.email).filter((m) => m.text.includes("idle - expires in"));
+    expect(toIdle.text).toContain("Recently pushed: nothing in the last 30 days");
+    expect(toIdle.text).toContain(`${ORIGIN}/account/apikeys/renew/${idle.id}`);
+  });
+
   it("three concurrent runs (small pages; on PostgreSQL over two connections) send every notice exactly once", async () => {
     const db = getDb();
     // Two instances are two processes. Two SQLite clients in one process would block each

@@ -12,7 +12,7 @@
 import type { Db } from "@/lib/create-db";
 import { sendMail, type Mail } from "@/lib/mail/mailer";
 import { logError } from "@/lib/log";
-import { expiryNoticeMail, type NoticeKey, type NoticeKind } from "@/lib/api-keys/notice-mails";
+import { expiryNoticeMail, renewPath, RECENT_PUSH_DAYS, type NoticeKey, type NoticeKind } from "@/lib/api-keys/notice-mails";
 import { actionsAndSubjects } from "@/lib/api-keys/scope-rows";
 
 const DAY = 86_400_000;
@@ -56,7 +56,10 @@ export interface ExpiryNoticeResult {
   failed: number;
 }
 
-const noticeSelect = {
+/** "the packages it pushed recently": the last RECENT_PUSHES versions within RECENT_PUSH_DAYS. */
+export const RECENT_PUSHES = 5;
+
+const noticeSelect = (now: Date) => ({
   id: true,
   name: true,
   expiresAt: true,
@@ -71,7 +74,13 @@ const noticeSelect = {
       members: { where: { isAdmin: true, member: { isOrganization: false } }, select: { member: { select: { username: true, email: true } } } },
     },
   },
-} as const;
+  pushes: {
+    where: { pushedAt: { gt: new Date(now.getTime() - RECENT_PUSH_DAYS * DAY) } },
+    orderBy: [{ pushedAt: "desc" as const }, { id: "desc" as const }],
+    take: RECENT_PUSHES,
+    select: { version: true, pushedAt: true, registration: { select: { packageId: true } } },
+  },
+});
 
 interface NoticeRow {
   id: string;
@@ -82,6 +91,7 @@ interface NoticeRow {
   scopes: { action: string; subject: string }[];
   user: { username: string; email: string };
   owner: { username: string; isOrganization: boolean; members: { member: { username: string; email: string } }[] };
+  pushes: { version: string; pushedAt: Date; registration: { packageId: string } }[];
 }
 
 function noticeKey(row: NoticeRow): NoticeKey {
@@ -93,10 +103,14 @@ function noticeKey(row: NoticeRow): NoticeKey {
     ...actionsAndSubjects(row.scopes),
     expiresAt: row.expiresAt,
     lastUsedAt: row.lastUsedAt,
+    recentPushes: row.pushes.map((p) => ({ packageId: p.registration.packageId, version: p.version, pushedAt: p.pushedAt })),
   };
 }
 
-/** The creator always; for an organization's key, each Administrator too (one mail per address). */
+/**
+ * The creator always; for an organization's key, each Administrator too (one mail per address).
+ * Only the creator gets the renew link: only they may renew (lib/api-keys/renew.ts).
+ */
 function mailsFor(row: NoticeRow, kind: NoticeKind, origin: string, now: Date): Mail[] {
   const key = noticeKey(row);
   const people = [row.user, ...(row.owner.isOrganization ? row.owner.members.map((m) => m.member) : [])];
@@ -104,8 +118,11 @@ function mailsFor(row: NoticeRow, kind: NoticeKind, origin: string, now: Date): 
   return people
     .filter((p) => !seen.has(p.email.toLowerCase()) && seen.add(p.email.toLowerCase()))
     .map((p) => {
-      const manage = p.username === row.user.username ? `${origin}/account/apikeys` : `${origin}/organization/${encodeURIComponent(row.owner.username)}/apikeys`;
-      return expiryNoticeMail(p, key, kind, { manage }, now);
+      const holder = p.username === row.user.username;
+      const links = holder
+        ? { manage: `${origin}/account/apikeys`, renew: `${origin}${renewPath(row.id)}` }
+        : { manage: `${origin}/organization/${encodeURIComponent(row.owner.username)}/apikeys` };
+      return expiryNoticeMail(p, key, kind, links, now);
     });
 }
 
@@ -151,7 +168,7 @@ export async function runExpiryNotices(db: Db, options: ExpiryNoticeOptions): Pr
       where: { sentAt: null, claimedAt: { lt: staleBefore } },
       orderBy: [{ claimedAt: "asc" }, { apiKeyId: "asc" }],
       take: pageSize,
-      select: { apiKeyId: true, kind: true, apiKey: { select: noticeSelect } },
+      select: { apiKeyId: true, kind: true, apiKey: { select: noticeSelect(now) } },
     });
     if (stale.length === 0) break;
     for (const s of stale) {
@@ -184,7 +201,7 @@ export async function runExpiryNotices(db: Db, options: ExpiryNoticeOptions): Pr
         },
         orderBy: { id: "asc" },
         take: pageSize,
-        select: noticeSelect,
+        select: noticeSelect(now),
       });
       for (const row of rows) {
         if (await claim(db, row.id, w.kind, now)) count(await deliver(db, row, w.kind, opts, now));
