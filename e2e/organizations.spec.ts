@@ -182,8 +182,8 @@ test("organizations 11, 14, 17 and crafted posts: another account's organization
     await expect(createForm(page).getByText("The current user does not have permission to create an ApiKey with the specified owner or scopes.")).toBeVisible();
   });
   await test.step("11: accepting with a wrong token (a crafted POST: the mailed link only leads to Manage Organizations)", async () => {
-    expect((await page.goto(`/organization/${victim.name}/members/confirm/not-the-token`))?.url()).toMatch(/\/account\/Organizations$/);
     const elsewhere = await pendingInvitation(intruder.id);
+    expect((await page.goto(`/organization/${victim.name}/members/confirm/not-the-token`))?.url()).toMatch(/\/account\/Organizations$/);
     const status = await tamperNextAction(page, "/account/Organizations", (b) => b.split(`"${elsewhere}",null`).join(`"${victim.name}","not-the-token"`));
     await page.getByRole("row", { name: elsewhere }).getByRole("button", { name: "Accept Organization Membership Request" }).click();
     expect(await status()).toBe(200);
