@@ -147,3 +147,19 @@ test("a package page: versions (the unlisted one only for an owner), install com
   await expect(page).toHaveURL(new RegExp(`/packages/${id}/Manage$`));
   await expect(page.getByRole("heading", { name: "Owners", exact: true })).toBeVisible();
 });
+
+test("crafted paths and queries answer 400/404 or the first page, never an error", async ({ page }) => {
+  const user = await createUser();
+  for (const path of [`/profiles/${"x".repeat(300)}`, `/packages/${"x".repeat(300)}`, "/packages/No.Such.Id/1.0.0", `/packages/No.Such.Id/${"9".repeat(300)}`]) {
+    expect((await page.request.get(path)).status(), path).toBe(404);
+  }
+  // a malformed %-escape is refused before any page runs
+  for (const path of ["/profiles/%E0%A4%A", "/packages/%E0%A4%A", "/packages/No.Such.Id/%E0%A4%A"]) {
+    expect([400, 404], path).toContain((await page.request.get(path)).status());
+  }
+  for (const query of ["?page=-5", "?page=abc", "?page=99999999999", "?page=1&page=2", "?page=1e3"]) {
+    const r = await page.request.get(`/profiles/${user.username}${query}`);
+    expect(r.status(), query).toBe(200);
+    expect(await r.text()).toContain("0 Packages");
+  }
+});
