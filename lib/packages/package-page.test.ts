@@ -12,7 +12,7 @@ import { parseVersion } from "@/lib/nuget/version";
 import { readNuspecDetails } from "@/lib/nuget/nuspec-details";
 import type { Db } from "@/lib/create-db";
 import { addPackageVersion, setListed } from "./store";
-import { viewPackagePage } from "./package-page";
+import { MAX_VERSIONS_READ, viewPackagePage } from "./package-page";
 
 function nupkgWithReadme(id: string, version: string, readme: string, description = "A &lt;b&gt;bold&lt;/b&gt; claim &amp; more") {
   const nuspec = `<?xml version="1.0" encoding="utf-8"?>
@@ -98,5 +98,19 @@ describeEachDb("viewPackagePage", (getDb) => {
     await setListed(db, r.versionId, false);
     expect(await viewPackagePage(db, lone, null, stranger.id, dir)).toBeNull();
     expect(await viewPackagePage(db, lone, null, owner.id, dir)).toMatchObject({ version: { version: "1.0.0", listed: false }, canManage: true });
+  });
+
+  it("reads at most MAX_VERSIONS_READ versions, counts them all, and still finds an old one asked for", async () => {
+    const db = getDb();
+    const many = `${id}.Many`;
+    const reg = await db.packageRegistration.create({ data: { packageId: many, idKey: many.toLowerCase(), owners: { create: { userId: owner.id } } } });
+    const t0 = Date.now() - 10 * MAX_VERSIONS_READ * 1000;
+    await db.packageVersion.createMany({
+      data: Array.from({ length: MAX_VERSIONS_READ + 5 }, (_, i) => ({ registrationId: reg.id, version: `1.0.${i}`, versionKey: `1.0.${i}`, size: 1, sha512: "x", pushedAt: new Date(t0 + i * 1000) })),
+    });
+    const view = await viewPackagePage(db, many, null, null, dir);
+    expect(view).toMatchObject({ versionCount: MAX_VERSIONS_READ + 5, version: { version: `1.0.${MAX_VERSIONS_READ + 4}` } });
+    expect(view!.versions).toHaveLength(100);
+    expect(await viewPackagePage(db, many, "1.0.0", null, dir)).toMatchObject({ version: { version: "1.0.0" }, isLatest: false });
   });
 });

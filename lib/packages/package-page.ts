@@ -14,6 +14,11 @@ import { compareVersions } from "./listing";
 /** Rows in the versions table; the rest are counted ("N more versions"). */
 export const VERSIONS_TABLE_SIZE = 100;
 /**
+ * Version rows read per view, the newest pushes first: SemVer order needs them in memory, and an
+ * id with tens of thousands of versions must not cost a page view that many rows.
+ */
+export const MAX_VERSIONS_READ = 5_000;
+/**
  * A package's nuspec is read from its stored .nupkg only up to this size: the zip reader takes
  * the whole file in memory, and a page view must not read hundreds of MB. Bigger packages show
  * no description or readme.
@@ -65,10 +70,16 @@ export async function viewPackagePage(db: Db, packageId: string, versionText: st
   const canManage =
     viewerId !== null &&
     (ownerIds.includes(viewerId) || (await db.membership.count({ where: { memberId: viewerId, isAdmin: true, organizationId: { in: ownerIds } } })) > 0);
-  const rows = await db.packageVersion.findMany({
-    where: { registrationId: reg.id, ...(canManage ? {} : { listed: true }) },
-    select: { id: true, version: true, versionKey: true, listed: true, pushedAt: true, size: true },
-  });
+  const visible = { registrationId: reg.id, ...(canManage ? {} : { listed: true }) };
+  const [rows, versionCount] = await Promise.all([
+    db.packageVersion.findMany({
+      where: visible,
+      orderBy: [{ pushedAt: "desc" }, { id: "asc" }],
+      take: MAX_VERSIONS_READ,
+      select: { id: true, version: true, versionKey: true, listed: true, pushedAt: true, size: true },
+    }),
+    db.packageVersion.count({ where: visible }),
+  ]);
   if (rows.length === 0) return null;
   rows.sort((a, b) => compareVersions(b.version, a.version));
   const versions = rows.map((r) => ({ version: r.version, listed: r.listed, pushedAt: r.pushedAt }));
@@ -77,7 +88,11 @@ export async function viewPackagePage(db: Db, packageId: string, versionText: st
   let shown = rows.find((r) => r.version === latest.version)!;
   if (versionText !== null) {
     const parsed = parseVersion(versionText);
-    const asked = parsed && rows.find((r) => r.versionKey === parsed.key);
+    if (!parsed) return null;
+    // one of an old id's oldest versions may be past the rows read
+    const asked =
+      rows.find((r) => r.versionKey === parsed.key) ??
+      (await db.packageVersion.findFirst({ where: { ...visible, versionKey: parsed.key }, select: { id: true, version: true, versionKey: true, listed: true, pushedAt: true, size: true } }));
     if (!asked) return null;
     shown = asked;
   }
@@ -95,7 +110,7 @@ export async function viewPackagePage(db: Db, packageId: string, versionText: st
     version: { version: shown.version, listed: shown.listed, pushedAt: shown.pushedAt },
     isLatest: shown.version === latest.version,
     versions: versions.slice(0, VERSIONS_TABLE_SIZE),
-    versionCount: versions.length,
+    versionCount,
     owners: reg.owners.map((o) => o.user).sort((a, b) => a.username.localeCompare(b.username)),
     canManage,
     details,
