@@ -53,11 +53,11 @@ test("signed in, the bar shows the user's menu in nuget.org's order; pages that 
     "Upload Package",
     "Sign Out",
   ]);
-  for (const disabled of ["View Profile", "Upload Package"]) {
+  for (const disabled of ["Upload Package"]) {
     await expect(menu.getByRole("menuitem", { name: disabled })).toHaveAttribute("aria-disabled", "true");
   }
   // every enabled entry leads to a page that answers
-  for (const [name, path] of [["Account Settings", "/account"], ["API Keys", "/account/apikeys"], ["Manage Organizations", "/account/Organizations"], ["Manage Packages", "/account/Packages"]]) {
+  for (const [name, path] of [["View Profile", `/profiles/${user.username}`], ["Account Settings", "/account"], ["API Keys", "/account/apikeys"], ["Manage Organizations", "/account/Organizations"], ["Manage Packages", "/account/Packages"]]) {
     await expect(menu.getByRole("menuitem", { name })).toHaveAttribute("href", path);
     expect((await page.request.get(path)).status(), path).toBe(200);
   }

@@ -6,7 +6,8 @@ import { useEffect, useRef, useState } from "react";
 import { signOutAction } from "@/app/users/account/actions";
 
 export const MENU_ITEMS: { label: string; href: string | null }[] = [
-  { label: "View Profile", href: null },
+  /** "{username}" is the signed-in user's name */
+  { label: "View Profile", href: "/profiles/{username}" },
   { label: "Account Settings", href: "/account" },
   { label: "API Keys", href: "/account/apikeys" },
   { label: "Manage Organizations", href: "/account/Organizations" },
@@ -50,7 +51,7 @@ export function UserMenu({ username, siteAdmin = false }: { username: string; si
           {(siteAdmin ? [...MENU_ITEMS, ADMIN_ITEM] : MENU_ITEMS).map((item) => (
             <li key={item.label} role="none">
               {item.href ? (
-                <Link role="menuitem" href={item.href} onClick={() => setOpen(false)} className="block px-4 py-1.5 text-gray-900 hover:bg-gray-100 hover:no-underline">
+                <Link role="menuitem" href={item.href.replace("{username}", encodeURIComponent(username))} onClick={() => setOpen(false)} className="block px-4 py-1.5 text-gray-900 hover:bg-gray-100 hover:no-underline">
                   {item.label}
                 </Link>
               ) : (

@@ -2,6 +2,7 @@
 // The Owners section of a package's Manage page (_ManageOwners.cshtml, page-manage-owners.js):
 // current owners with their markers and Remove links (disabled when nuget.org would not allow
 // the removal), then the Add owner form. Removing yourself or your organization asks first.
+import Link from "next/link";
 import { useActionState, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { addOwnerAction, removeOwnerAction } from "@/app/packages/owner-actions";
@@ -49,8 +50,9 @@ export function OwnersSection({ packageId, owners }: { packageId: string; owners
                 {o.username.slice(0, 1).toUpperCase()}
               </span>
               <span className="flex-1">
-                {/* nuget.org links the name to /profiles/{name}, a page this site does not have */}
-                <span className="text-nuget-link">{o.username}</span>{" "}
+                <Link href={`/profiles/${encodeURIComponent(o.username)}`} className="text-nuget-link underline">
+                  {o.username}
+                </Link>{" "}
                 <span className="italic">
                   {o.isYou && !o.isYourOrganization && "(that's you)"}
                   {o.isYourOrganization && "(your organization)"}

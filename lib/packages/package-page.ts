@@ -1,0 +1,118 @@
+// Read query of the package page /packages/{id}[/{version}] (nuget.org's DisplayPackage): the
+// versions, who owns the id, which version is shown and what its nuspec says. Unlisted versions
+// exist only for the owners (and administrators of an owning organization): to anyone else an
+// unlisted version answers like a missing one, and an id with no listed version like a missing id.
+import "server-only";
+import { readFile } from "node:fs/promises";
+import type { Db } from "@/lib/create-db";
+import { packageIdKey } from "@/lib/nuget/package-id";
+import { readNuspecDetails, type NuspecDetails } from "@/lib/nuget/nuspec-details";
+import { parseVersion } from "@/lib/nuget/version";
+import { packageFilePath, packagesDir } from "./files";
+import { compareVersions } from "./listing";
+
+/** Rows in the versions table; the rest are counted ("N more versions"). */
+export const VERSIONS_TABLE_SIZE = 100;
+/**
+ * Version rows read per view, the newest pushes first: SemVer order needs them in memory, and an
+ * id with tens of thousands of versions must not cost a page view that many rows.
+ */
+export const MAX_VERSIONS_READ = 5_000;
+/**
+ * A package's nuspec is read from its stored .nupkg only up to this size: the zip reader takes
+ * the whole file in memory, and a page view must not read hundreds of MB. Bigger packages show
+ * no description or readme.
+ */
+export const MAX_DETAILS_READ = 16 * 1024 * 1024;
+
+export interface PageVersion {
+  version: string;
+  listed: boolean;
+  pushedAt: Date;
+}
+
+export interface PackagePage {
+  packageId: string;
+  verified: boolean;
+  /** the version shown */
+  version: PageVersion;
+  /** the newest listed stable, else newest listed (what /packages/{id} shows) */
+  isLatest: boolean;
+  /** newest first, at most VERSIONS_TABLE_SIZE */
+  versions: PageVersion[];
+  versionCount: number;
+  owners: { username: string; isOrganization: boolean }[];
+  /** an owner or an administrator of an owning organization: sees unlisted versions and "Manage package" */
+  canManage: boolean;
+  /** null when the package file could not be read (or is over MAX_DETAILS_READ) */
+  details: NuspecDetails | null;
+}
+
+function latestOf(versions: PageVersion[]): PageVersion | undefined {
+  const listed = versions.filter((v) => v.listed);
+  return listed.find((v) => !v.version.includes("-")) ?? listed[0] ?? versions[0];
+}
+
+export async function viewPackagePage(db: Db, packageId: string, versionText: string | null, viewerId: string | null, dir = packagesDir()): Promise<PackagePage | null> {
+  if (!packageId || packageId.length > 200) return null;
+  const reg = await db.packageRegistration.findUnique({
+    where: { idKey: packageIdKey(packageId) },
+    select: {
+      id: true,
+      packageId: true,
+      idKey: true,
+      verified: true,
+      owners: { where: { user: { deletedAt: null } }, select: { userId: true, user: { select: { username: true, isOrganization: true } } } },
+    },
+  });
+  if (!reg) return null;
+  const ownerIds = reg.owners.map((o) => o.userId);
+  const canManage =
+    viewerId !== null &&
+    (ownerIds.includes(viewerId) || (await db.membership.count({ where: { memberId: viewerId, isAdmin: true, organizationId: { in: ownerIds } } })) > 0);
+  const visible = { registrationId: reg.id, ...(canManage ? {} : { listed: true }) };
+  const [rows, versionCount] = await Promise.all([
+    db.packageVersion.findMany({
+      where: visible,
+      orderBy: [{ pushedAt: "desc" }, { id: "asc" }],
+      take: MAX_VERSIONS_READ,
+      select: { id: true, version: true, versionKey: true, listed: true, pushedAt: true, size: true },
+    }),
+    db.packageVersion.count({ where: visible }),
+  ]);
+  if (rows.length === 0) return null;
+  rows.sort((a, b) => compareVersions(b.version, a.version));
+  const versions = rows.map((r) => ({ version: r.version, listed: r.listed, pushedAt: r.pushedAt }));
+  const latest = latestOf(versions)!;
+
+  let shown = rows.find((r) => r.version === latest.version)!;
+  if (versionText !== null) {
+    const parsed = parseVersion(versionText);
+    if (!parsed) return null;
+    // one of an old id's oldest versions may be past the rows read
+    const asked =
+      rows.find((r) => r.versionKey === parsed.key) ??
+      (await db.packageVersion.findFirst({ where: { ...visible, versionKey: parsed.key }, select: { id: true, version: true, versionKey: true, listed: true, pushedAt: true, size: true } }));
+    if (!asked) return null;
+    shown = asked;
+  }
+  let details: NuspecDetails | null = null;
+  if (shown.size <= MAX_DETAILS_READ) {
+    try {
+      details = await readNuspecDetails(await readFile(packageFilePath(dir, reg.idKey, shown.versionKey, shown.id)));
+    } catch {
+      details = null;
+    }
+  }
+  return {
+    packageId: reg.packageId,
+    verified: reg.verified,
+    version: { version: shown.version, listed: shown.listed, pushedAt: shown.pushedAt },
+    isLatest: shown.version === latest.version,
+    versions: versions.slice(0, VERSIONS_TABLE_SIZE),
+    versionCount,
+    owners: reg.owners.map((o) => o.user).sort((a, b) => a.username.localeCompare(b.username)),
+    canManage,
+    details,
+  };
+}
