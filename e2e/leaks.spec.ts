@@ -25,7 +25,8 @@ function signingKey() {
   if (!existsSync(file)) {
     const pair = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
     const saved = { id: `e2e-${randomBytes(4).toString("hex")}`, privatePem: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
-    writeFileSync(file, JSON.stringify(saved), { flag: "wx" });
+    // a private key: its owner's alone, like everything under .data (e2e/edge.spec.ts checks)
+    writeFileSync(file, JSON.stringify(saved), { flag: "wx", mode: 0o600 });
   }
   const saved = JSON.parse(readFileSync(file, "utf8")) as { id: string; privatePem: string };
   const privateKey = createPrivateKey(saved.privatePem);

@@ -32,7 +32,7 @@ function mailsTo(email: string): string[] {
   return readdirSync(mailDir)
     .map((f) => readFileSync(path.join(mailDir, f), "utf8"))
     // folded headers; quoted-printable: soft line breaks and escaped bytes (ASCII here)
-    .map((m) => m.replace(/\r?\n /g, " ").replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))))
+    .map((m) => m.replace(/=\r?\n/g, "").replace(/\r?\n /g, " ").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))))
     .filter((m) => m.includes(`To: ${email}`));
 }
 
@@ -156,6 +156,18 @@ describeEachDb("organizations store", (getDb) => {
     expect(await inviteMember(db, admin.id, org.username, invitee.username, true, ORIGIN)).toMatchObject({ ok: true, member: { isAdmin: true } });
     expect(await inviteMember(db, admin.id, org.username, invitee.username, false, ORIGIN)).toMatchObject({ ok: true, member: { isAdmin: true } });
     expect(await db.membershipRequest.findMany({ where: { organizationId: org.id }, select: { isAdmin: true } })).toEqual([{ isAdmin: true }]);
+  });
+
+  it("20 concurrent invitations of one user leave one request, and every call gets an answer", async () => {
+    const db = getDb();
+    const admin = await makeUser(db);
+    const org = await makeOrg(db, admin.id);
+    const invitee = await makeUser(db);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => inviteMember(db, admin.id, org.username, invitee.username, i % 2 === 0, ORIGIN)));
+    expect(answers.every((a) => a.ok)).toBe(true);
+    const requests = await db.membershipRequest.findMany({ where: { organizationId: org.id, newMemberId: invitee.id }, select: { isAdmin: true } });
+    // one request; an administrator's invitation among them upgrades it, none downgrades it
+    expect(requests).toEqual([{ isAdmin: true }]);
   });
 
   it("accept: only the invitee, only with the live token; joins with the offered role and mails the organization", async () => {
