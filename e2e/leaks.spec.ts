@@ -184,7 +184,7 @@ for (const client of NUGET_CLIENTS) {
       const r = await push(client, await pack(id, "1.0.0", { files: { "tools/nuget.config": config(key.plaintext) } }), { source: V2, apiKey: key.plaintext });
       expectRejected(client, r, 400, "The package contains a live API key in the file 'tools/nuget.config'. The key has been revoked and its owner notified.");
       expect(await findVersion(id, "1.0.0")).toBeNull();
-      // the file, written while the scan ran, is gone with its in-flight marker
+      // nothing left behind: no package file, no in-flight marker
       const packagesDir = path.resolve(process.env.PACKAGES_DIR!);
       expect((await packageFolder(e2eDb(), packagesDir, id)).files).toEqual([]);
       const markers = existsSync(path.join(packagesDir, ".pushing")) ? readdirSync(path.join(packagesDir, ".pushing")) : [];
