@@ -3,12 +3,13 @@
 // at), posts signed alerts and leak reports over HTTP, pushes packages carrying keys with the
 // real NuGet clients, and reads the API Keys page.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { createUser, e2eDb, mailsTo, signIn } from "./fixtures";
 import { checkClients, NUGET_CLIENTS, pack, push, type NugetClient, type RunResult } from "./nuget/clients";
-import { findVersion, makeKey, revokeKey } from "./nuget/data";
+import { findVersion, makeKey, packageFolder, revokeKey } from "./nuget/data";
 
 const BASE = process.env.E2E_BASE_URL!;
 const V2 = `${BASE}/api/v2/package`;
@@ -184,6 +185,11 @@ for (const client of NUGET_CLIENTS) {
       const r = await push(client, await pack(id, "1.0.0", { files: { "tools/nuget.config": config(key.plaintext) } }), { source: V2, apiKey: key.plaintext });
       expectRejected(client, r, 400, "The package contains a live API key in the file 'tools/nuget.config'. The key has been revoked and its owner notified.");
       expect(await findVersion(id, "1.0.0")).toBeNull();
+      // nothing left behind: no package file, no in-flight marker
+      const packagesDir = path.resolve(process.env.PACKAGES_DIR!);
+      expect((await packageFolder(e2eDb(), packagesDir, id)).files).toEqual([]);
+      const markers = existsSync(path.join(packagesDir, ".pushing")) ? readdirSync(path.join(packagesDir, ".pushing")) : [];
+      expect(markers.filter((m) => m.includes(id.toLowerCase()))).toEqual([]);
       expect(await keyRow(key.id)).toMatchObject({ revocationSource: "Push", revocationUrl: `${id} 1.0.0: tools/nuget.config` });
       await expect.poll(() => mailsTo(user.email).filter((m) => m.includes("API key 'packed by mistake' revoked due to a potential leak")).length).toBe(1);
     });
