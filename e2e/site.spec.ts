@@ -1,6 +1,6 @@
-// The site frame: nuget.org's bar and nav, placeholders that answer, the menu for a signed-in user.
+// The site frame: nuget.org's bar and nav (its other sections on nuget.org), the menu for a signed-in user.
 import { expect, test } from "@playwright/test";
-import { NAV } from "@/components/layout/nav";
+import { NAV, isExternal } from "@/components/layout/nav";
 import { createUser, signIn } from "./fixtures";
 
 test("the bar shows the nuget mark, the nav and Sign in; every nav entry answers", async ({ page }) => {
@@ -9,7 +9,12 @@ test("the bar shows the nuget mark, the nav and Sign in; every nav entry answers
   await expect(bar.getByRole("link", { name: "nuget" })).toBeVisible();
   for (const item of NAV) await expect(bar.getByRole("link", { name: item.label, exact: true })).toBeVisible();
   await expect(bar.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/users/account/LogOn");
-  for (const item of NAV) {
+  // the sections this site does not have lead to nuget.org's own pages
+  for (const item of NAV.filter((i) => isExternal(i.href))) {
+    await expect(bar.getByRole("link", { name: item.label, exact: true })).toHaveAttribute("href", item.href);
+    expect((await page.request.get(new URL(item.href).pathname)).status(), item.href).toBe(404);
+  }
+  for (const item of NAV.filter((i) => !isExternal(i.href))) {
     const res = await page.goto(item.href);
     expect(res?.status(), item.href).toBe(200);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(item.label);

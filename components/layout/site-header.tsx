@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getOptionalUser } from "@/lib/session";
 import { isSiteAdmin } from "@/lib/admin/site-admins";
 import { NugetLogo } from "./nuget-logo";
-import { NAV } from "./nav";
+import { NAV, isExternal } from "./nav";
 import { UserMenu } from "./user-menu";
 
 
@@ -19,9 +19,15 @@ export async function SiteHeader() {
         <ul className="order-3 flex w-full flex-wrap gap-x-5 gap-y-1 text-[15px] sm:order-none sm:w-auto">
           {NAV.map((item) => (
             <li key={item.href}>
-              <Link href={item.href} className="text-white/90 hover:text-white">
-                {item.label}
-              </Link>
+              {isExternal(item.href) ? (
+                <a href={item.href} className="text-white/90 hover:text-white">
+                  {item.label}
+                </a>
+              ) : (
+                <Link href={item.href} className="text-white/90 hover:text-white">
+                  {item.label}
+                </Link>
+              )}
             </li>
           ))}
         </ul>
