@@ -1,0 +1,82 @@
+// axe-core's WCAG 2.1 A and AA rules over every page of the site (issue 15, accessibility), each
+// with content in it: a user who owns a package (pushed with a key, one version unlisted) and
+// an organization, the organization's pages, the package's pages, and the site administrator's
+// reserved namespaces. Any violation on any page fails, named by page, rule and element.
+import { randomBytes } from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { createUser, e2eDb, signIn, signedInPage } from "./fixtures";
+import { buildNupkg } from "./nupkg";
+import { makeKey, makeOrganization } from "./nuget/data";
+import { pushOverHttp, setListed } from "./nuget/http";
+import { PAGE_ADMIN, siteAdmin } from "./site-admin";
+
+const BASE = process.env.E2E_BASE_URL!;
+
+type Violations = Record<string, { id: string; targets: string[] }[]>;
+
+async function scan(page: Page, path: string, found: Violations, status = 200) {
+  const res = await page.goto(path);
+  expect(res?.status(), path).toBe(status);
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  if (result.violations.length) found[path] = result.violations.map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(" ")) }));
+}
+
+test.describe.configure({ timeout: 180_000 });
+
+test("the public pages and the 404 page pass axe's WCAG 2.1 A and AA rules", async ({ page }) => {
+  const owner = await createUser();
+  const id = `Axe.P${randomBytes(4).toString("hex")}`;
+  const key = await makeKey(owner, { name: "axe push key", actions: ["package:push"], subjects: ["*"] });
+  expect((await pushOverHttp(BASE, buildNupkg({ id, version: "1.0.0" }), key.plaintext)).status).toBe(201);
+  const found: Violations = {};
+  for (const path of ["/", "/users/account/LogOn", "/users/account/Register", "/packages", `/packages?q=${id}`, "/packages?q=no-such-package-anywhere", `/packages/${id}`, `/packages/${id}/1.0.0`, `/profiles/${owner.username}`]) {
+    await scan(page, path, found);
+  }
+  await scan(page, `/no-such-page-${randomBytes(3).toString("hex")}`, found, 404);
+  expect(found).toEqual({});
+});
+
+test("every signed-in page, an organization's and a package owner's, passes axe's WCAG 2.1 A and AA rules", async ({ page }) => {
+  const user = await createUser();
+  const org = await makeOrganization(e2eDb(), user.id);
+  const id = `Axe.Own${randomBytes(4).toString("hex")}`;
+  const key = await makeKey(user, { name: "axe push key", actions: ["package:push", "package:unlist"], subjects: ["Axe.*"] });
+  await makeKey(user, { name: "axe org key", actions: ["package:push"], subjects: ["*"], ownerId: org.id });
+  expect((await pushOverHttp(BASE, buildNupkg({ id, version: "1.0.0" }), key.plaintext)).status).toBe(201);
+  expect((await pushOverHttp(BASE, buildNupkg({ id, version: "1.1.0" }), key.plaintext)).status).toBe(201);
+  expect((await setListed(BASE, id, "1.0.0", false, key.plaintext)).status).toBe(200);
+
+  await signIn(page, user, "/");
+  const found: Violations = {};
+  for (const path of [
+    "/",
+    "/account",
+    "/account/apikeys",
+    "/account/Packages",
+    "/account/Organizations",
+    "/organization/add",
+    `/organization/${org.username}`,
+    `/organization/${org.username}/apikeys`,
+    `/organization/${org.username}/DeleteRequest`,
+    "/account/transform",
+    "/packages",
+    `/packages/${id}`,
+    `/packages/${id}/1.0.0`,
+    `/packages/${id}/Manage`,
+    "/packages/manage/upload",
+    `/profiles/${user.username}`,
+    `/profiles/${org.username}`,
+  ]) {
+    await scan(page, path, found);
+  }
+  expect(found).toEqual({});
+});
+
+test("the site administrator's Reserved Namespaces page passes axe's WCAG 2.1 A and AA rules", async ({ browser }) => {
+  const admin = await siteAdmin(PAGE_ADMIN);
+  const page = await signedInPage(browser, admin, "/admin/ReservedNamespaces");
+  const found: Violations = {};
+  await scan(page, "/admin/ReservedNamespaces", found);
+  expect(found).toEqual({});
+});
