@@ -1,10 +1,11 @@
 // Bundles the server (server/main.ts: Next's custom server, which also serves the push) and the
-// app code it uses (lib/) into dist/server.mjs. Packages stay in node_modules; "server-only"
+// app code it uses (lib/) into dist/server.mjs, and the push scan's worker into dist/scan-worker.mjs. Packages stay in node_modules; "server-only"
 // becomes an empty module: outside Next's bundler it would throw on import.
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { server: "server/main.ts" },
+  // the push scan's worker thread (lib/leaks/scan-pool.ts finds it beside the server)
+  entryPoints: { server: "server/main.ts", "scan-worker": "lib/leaks/scan-worker.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,

@@ -11,6 +11,7 @@ import { scanPush } from "@/lib/leaks/scan";
 import { logError } from "@/lib/log";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
 import { readNupkg } from "@/lib/nuget/nupkg";
+import type { NuGetVersion } from "@/lib/nuget/version";
 import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
 import { drainBody, maxPackageBytes, readBody, UploadTooSlow } from "@/lib/nuget/read-body";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
@@ -92,10 +93,28 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
   const pkg = await readNupkg(nupkg);
   if (!pkg.ok) return nugetAnswer(400, { reason: pkg.reason });
   const { id, version } = pkg;
-  // API keys packed by mistake: a live one refuses the push (lib/leaks/scan.ts)
-  const scan = await scanPush(db, nupkg, { id, version: version.normalized }, request.headers);
+  // API keys packed by mistake: a live one refuses the push (lib/leaks/scan.ts). The scan runs
+  // alongside the checks below and the file's writing and hashing; the version's rows are not
+  // inserted until it has ended (beforeCommit), and any answer but 201 waits for it too, so a
+  // live key refuses every push that packs it (its 400 comes first, as if scanned up front).
+  const scanning = scanPush(db, nupkg, { id, version: version.normalized }, request.headers);
+  scanning.catch(() => {}); // a failure is thrown where the scan is awaited, not as an unhandled rejection
+  const answer = await storeVersion(request, key, nupkg, id, version, async () => !(await scanning).refusal);
+  const scan = await scanning;
   if (scan.refusal) return scan.refusal;
+  if (answer.status !== 201) return answer;
+  return nugetAnswer(201, { reason: "Created", warnings: [...scan.warnings, ...successWarnings(request, key)] });
+}
 
+/** The ownership and reservation checks, then the version's file and rows; 201 here carries no warnings yet. */
+async function storeVersion(
+  request: PushRequest,
+  key: AuthenticatedKey,
+  nupkg: Uint8Array,
+  id: string,
+  version: NuGetVersion,
+  beforeCommit: () => Promise<boolean>,
+): Promise<NuGetAnswer> {
   // A first push of a new id can lose the race for the id to another push: then look again.
   for (let attempt = 0; attempt < 3; attempt++) {
     const found = await findPackage(db, id, { ownerId: key.ownerId, versionKey: version.key });
@@ -125,12 +144,15 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
       pushedByKeyId: key.id,
       pushedByKeyName: key.name,
       verified: reservation?.verified ?? false,
+      beforeCommit,
     });
     if (result.status === "exists") return exists();
     if (result.status === "key-gone") return keyFailure(request, "gone-during-upload", { keyName: key.name });
+    // the caller answers with the scan's refusal
+    if (result.status === "refused") return nugetAnswer(400, { reason: "The package was refused." });
     if (result.status === "created") {
       await recordUse(key);
-      return nugetAnswer(201, { reason: "Created", warnings: [...scan.warnings, ...successWarnings(request, key)] });
+      return nugetAnswer(201, { reason: "Created" });
     }
   }
   throw new Error(`push of ${id} ${version.normalized}: the id kept changing hands`);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, expect, it } from "vitest";
@@ -94,6 +94,40 @@ describeEachDb("package store", (getDb, provider, getUrl) => {
     const live = await insertTestKey(db, { userId: owner.id, actions: ["package:push"], subjects: ["*"] });
     const ok = await addPackageVersion(db, { ...newVersion(`Live.Key${Date.now()}`, "1.0.0"), pushedByKeyId: live.id }, dir);
     expect(ok.status).toBe("created");
+  });
+
+  it("beforeCommit is waited for after the file is written: false stores nothing (no row, no file, no marker), true stores", async () => {
+    const db = getDb();
+    const refused = newVersion(`Hook.No${Date.now()}`, "1.0.0");
+    let fileWhenAsked = false;
+    const r = await addPackageVersion(
+      db,
+      {
+        ...refused,
+        beforeCommit: async () => {
+          // asked once the file is in place, the scan's time hidden behind its writing
+          fileWhenAsked = (await packageFolder(db, dir, refused.packageId)).files.length === 1;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return false;
+        },
+      },
+      dir,
+    );
+    expect(r).toEqual({ status: "refused" });
+    expect(fileWhenAsked).toBe(true);
+    expect(await findPackage(db, refused.packageId)).toBeNull();
+    expect(existsSync(path.join(dir, refused.packageId.toLowerCase()))).toBe(false);
+    expect(existsSync(path.join(dir, ".pushing")) ? readdirSync(path.join(dir, ".pushing")) : []).toEqual([]);
+
+    // a hook that throws: nothing stored either, the error goes to the caller
+    const failing = newVersion(`Hook.Throws${Date.now()}`, "1.0.0");
+    await expect(addPackageVersion(db, { ...failing, beforeCommit: () => Promise.reject(new Error("scan failed")) }, dir)).rejects.toThrow("scan failed");
+    expect(await findPackage(db, failing.packageId)).toBeNull();
+    expect(existsSync(path.join(dir, failing.packageId.toLowerCase()))).toBe(false);
+
+    const stored = newVersion(`Hook.Yes${Date.now()}`, "1.0.0");
+    expect((await addPackageVersion(db, { ...stored, beforeCommit: async () => true }, dir)).status).toBe("created");
+    await expectFilesMatchRows(stored.packageId);
   });
 
   it("a push that fails before the transaction (its folder cannot be made) leaves no row and no file", async () => {

@@ -94,6 +94,12 @@ export interface NewVersion {
   pushedByKeyName: string | null;
   /** a new id whose owner holds a matching reserved prefix (reserved-namespaces.ts) */
   verified?: boolean;
+  /**
+   * Waited for once the file is written and hashed, before the rows are inserted: false
+   * refuses the version (the file is removed, no row). The push's leak scan runs meanwhile,
+   * so its time hides behind the file's hashing and flushing (lib/nuget/push.ts).
+   */
+  beforeCommit?: () => Promise<boolean>;
 }
 
 export type AddVersionResult =
@@ -103,10 +109,14 @@ export type AddVersionResult =
   /** someone registered the id meanwhile: look it up again and re-check ownership */
   | { status: "id-taken" }
   /** the pushing key was revoked, deleted, regenerated or expired while the body was uploading */
-  | { status: "key-gone" };
+  | { status: "key-gone" }
+  /** `beforeCommit` said no: nothing was stored */
+  | { status: "refused" };
 
 /** Thrown inside the transaction to roll it back when the pushing key is no longer live. */
 class KeyGone extends Error {}
+/** Thrown when `beforeCommit` refuses, so the clean-up below removes the file. */
+class Refused extends Error {}
 
 interface PushingKeyRow {
   revoked: boolean;
@@ -125,6 +135,7 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
   const registrationId = input.registrationId ?? randomUUID();
   try {
     const sha512 = await writePackageFile(file, input.bytes, dir);
+    if (input.beforeCommit && !(await input.beforeCommit())) throw new Refused();
     const now = new Date();
     const statements: DriverStatement[] = [];
     if (input.registrationId === null) {
@@ -177,6 +188,7 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
     const violated = constraintViolation(e);
     if (violated === "unique") return input.registrationId === null ? { status: "id-taken" } : { status: "exists" };
     if (e instanceof KeyGone) return { status: "key-gone" };
+    if (e instanceof Refused) return { status: "refused" };
     // a foreign key failed: the key row may have gone between the check above and the insert
     // (deleted or regenerated); any other foreign key failing is a real error
     if (violated === "foreign-key" && input.pushedByKeyId && (await db.apiKey.count({ where: { id: input.pushedByKeyId } })) === 0) {
