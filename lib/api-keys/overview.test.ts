@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect, it } from "vitest";
 import { describeEachDb } from "@/tests/databases";
 import type { Db } from "@/lib/create-db";
-import { isEmptyOverview, keyOverview, narrowingFor, revokeAllApiKeys } from "./overview";
+import { dropPushNew, isEmptyOverview, keyOverview, narrowingFor, revokeAllApiKeys } from "./overview";
 import { createApiKey, listApiKeys } from "./store";
 
 const mailDir = mkdtempSync(path.join(tmpdir(), "overview-mail-"));
@@ -146,5 +146,25 @@ describeEachDb("api-keys overview", (getDb) => {
     // nothing left to revoke: no second mail
     expect(await revokeAllApiKeys(db, user.id)).toBe(0);
     expect(await db.apiKey.count({ where: { userId: other.id, revokedAt: null } })).toBe(1);
+  });
+});
+
+describeEachDb("api-keys overview: dropping push new", (getDb) => {
+  it("turns push new into push only new versions on the user's own active key, and refuses another user's", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const other = await makeUser(db);
+    const key = await makeKey(db, user.id, { subjects: ["*"], actions: ["package:push", "package:unlist"], created: new Date() });
+    const theirs = await makeKey(db, other.id, { created: new Date() });
+    expect(await dropPushNew(db, user.id, theirs.id)).toBeNull();
+    expect(await dropPushNew(db, user.id, "../../" + "x".repeat(500))).toBeNull();
+    expect((await dropPushNew(db, user.id, key.id))?.actions.sort()).toEqual(["package:pushversion", "package:unlist"]);
+    const [mine] = (await listApiKeys(db, user.id)).filter((k) => k.id === key.id);
+    expect(mine.actions).toEqual(["package:pushversion", "package:unlist"]);
+    expect(mine.subjects).toEqual(["*"]);
+    expect((await listApiKeys(db, other.id))[0].actions).toEqual(["package:push"]);
+    // nothing to drop any more
+    expect(await dropPushNew(db, user.id, key.id)).toBeNull();
+    expect(await db.auditRecord.count({ where: { action: "EditCredential", target: key.id } })).toBe(1);
   });
 });

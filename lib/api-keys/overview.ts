@@ -183,3 +183,33 @@ export async function revokeAllApiKeys(db: Db, userId: string, now = new Date())
   }
   return revoked.length;
 }
+
+/**
+ * The push-new narrowing: the key's "push new packages and package versions" scope becomes
+ * "push only new package versions" (same subjects); EditCredential audit; no mail (as Edit).
+ * Null for a key that is not the user's, not active, or has no push-new scope.
+ */
+export async function dropPushNew(db: Db, userId: string, keyId: string, now = new Date()): Promise<{ id: string; actions: string[] } | null> {
+  const ip = await requestIp();
+  return db.$transaction(async (tx) => {
+    const where = { id: keyId, userId, type: KEY_TYPE, revokedAt: null, expiresAt: { gt: now } };
+    // a write first (see store.ts): locks the row before it is read
+    const { count } = await tx.apiKey.updateMany({ where, data: { type: KEY_TYPE } });
+    const key = count === 1 ? await tx.apiKey.findFirst({ where, select: { name: true, scopes: { select: { action: true, subject: true } } } }) : null;
+    if (!key || !key.scopes.some((s) => s.action === ACTIONS.push)) return null;
+    const before = [...new Set(key.scopes.map((s) => s.action))];
+    const versionOnly = new Set(key.scopes.filter((s) => s.action === ACTIONS.pushVersion).map((s) => s.subject));
+    const add = [...new Set(key.scopes.filter((s) => s.action === ACTIONS.push && !versionOnly.has(s.subject)).map((s) => s.subject))];
+    await tx.apiKeyScope.deleteMany({ where: { apiKeyId: keyId, action: ACTIONS.push } });
+    await tx.apiKeyScope.createMany({ data: add.map((subject) => ({ apiKeyId: keyId, action: ACTIONS.pushVersion, subject })) });
+    const after = [...new Set([...before.filter((a) => a !== ACTIONS.push), ACTIONS.pushVersion])];
+    await writeAudit(tx, {
+      actorId: userId,
+      action: "EditCredential",
+      target: keyId,
+      details: { type: KEY_TYPE, name: key.name, previousActions: before, actions: after },
+      ip,
+    });
+    return { id: keyId, actions: after };
+  });
+}
