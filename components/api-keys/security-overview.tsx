@@ -43,7 +43,7 @@ export function SecurityOverview({ data }: { data: OverviewData }) {
   const revoke = (k: Ref) =>
     run(CONFIRM.revoke, () => revokeKeyAction.bind(null, k.id)(), `API key '${k.name}' was revoked.`, "The API key could not be revoked.");
   const keyLink = (k: Ref) => (
-    <a href={`#key-${k.id}-name`} className="text-nuget-link hover:underline">
+    <a href={`#key-${k.id}-name`} className="text-nuget-link underline">
       {k.name}
     </a>
   );
