@@ -28,6 +28,7 @@ export function SecurityOverview({ data }: { data: OverviewData }) {
   const findings =
     data.neverUsed.length + data.idle.length + data.expiringSoon.length + data.widerThanUse.length + data.pushNewUnused.length;
   if (findings === 0 && data.active === 0 && !message) return null;
+  const moreCount = Object.values(data.more).reduce((a, b) => a + b, 0);
 
   const run = (question: string, act: () => Promise<{ status: string }>, done: string, failed: string) => async () => {
     if (!(await confirm(question))) return;
@@ -115,6 +116,11 @@ export function SecurityOverview({ data }: { data: OverviewData }) {
           </li>
         ))}
       </ul>
+      {moreCount > 0 ? (
+        <p data-testid="overview-more" className="text-sm">
+          {`… and ${moreCount} more.`}
+        </p>
+      ) : null}
       {data.active > 0 ? (
         <button
           type="button"

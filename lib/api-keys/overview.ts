@@ -16,7 +16,7 @@ import { writeAudit } from "@/lib/audit";
 import { requestIp } from "@/lib/request-context";
 import { sendMail, subject } from "@/lib/mail/mailer";
 import { logError } from "@/lib/log";
-import { ACTIONS, isGlob, subjectMatcher, type Action } from "./scopes";
+import { ACTIONS, isGlob, lowerGlobMatcher, type Action } from "./scopes";
 import { listOwnedPackageIds } from "./store";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -120,13 +120,28 @@ export async function keyOverview(db: Db, keys: readonly OverviewKey[], now = ne
     if (p._min.pushedAt && p._min.pushedAt.getTime() === firstPushOf.get(p.registrationId)) pushedNew.add(keyId);
   }
 
-  // 3. one list of owned ids per owner whose used keys hold a glob
+  // 3. one list of owned ids per owner whose used keys hold a glob, lower-cased once; each
+  // distinct (owner, glob) is counted once over it, however many keys share the glob
   const globbed = used.filter((k) => k.subjects.some(isGlob));
   const ownerIds = [...new Set(globbed.map((k) => k.ownerId))];
-  const owned = new Map(await Promise.all(ownerIds.map(async (o) => [o, await listOwnedPackageIds(db, o)] as const)));
+  const owned = new Map(
+    await Promise.all(ownerIds.map(async (o) => [o, (await listOwnedPackageIds(db, o)).map((id) => id.toLowerCase())] as const)),
+  );
+  const globCounts = new Map<string, number>();
   for (const k of globbed) {
-    const matchers = k.subjects.map(subjectMatcher);
-    const matching = (owned.get(k.ownerId) ?? []).filter((id) => matchers.some((m) => m(id))).length;
+    const ids = owned.get(k.ownerId) ?? [];
+    const glob = k.subjects.find(isGlob)!.toLowerCase();
+    const match = lowerGlobMatcher(glob);
+    const countKey = `${k.ownerId}\n${glob}`;
+    let count = globCounts.get(countKey);
+    if (count === undefined) {
+      count = 0;
+      for (const id of ids) if (match(id)) count++;
+      globCounts.set(countKey, count);
+    }
+    // exact ids beside the glob (the store keeps only owned ones the glob does not match)
+    const exact = new Set(k.subjects.filter((s) => !isGlob(s)).map((s) => s.toLowerCase()).filter((s) => !match(s)));
+    const matching = count + exact.size;
     const pushed = [...new Set(pushedRecently.get(k.id) ?? [])].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
     if (pushed.length > 0 && pushed.length < matching) {
       overview.widerThanUse.push({ ...ref(k), glob: k.subjects.find(isGlob)!, matching, pushed });
