@@ -5,6 +5,7 @@ import path from "node:path";
 import { expect, it } from "vitest";
 import { describeEachDb } from "@/tests/databases";
 import type { Db } from "@/lib/create-db";
+import { SHOWN_PER_FINDING, overviewData } from "./overview-present";
 import { dropPushNew, isEmptyOverview, keyOverview, narrowingFor, revokeAllApiKeys } from "./overview";
 import { createApiKey, listApiKeys } from "./store";
 
@@ -100,6 +101,16 @@ describeEachDb("api-keys overview", (getDb) => {
     expect((await overviewOf(db, user.id)).widerThanUse.map((w) => w.id)).toEqual([key.id]);
   });
 
+  it("counts a glob's matches and the exact ids beside it once each", async () => {
+    const db = getDb();
+    const p = `X${randomBytes(3).toString("hex")}`;
+    const user = await makeUser(db, [`${p}.A`, `${p}.B`, `Side${p}`, `Unrelated${p}`]);
+    const key = await makeKey(db, user.id, { subjects: [`${p}.*`, `Side${p}`], actions: ["package:pushversion"], created: now, lastUsedAt: now });
+    await push(db, `Side${p}`, "1.0.0", key.id, now);
+    const o = await overviewOf(db, user.id);
+    expect(o.widerThanUse).toEqual([{ id: key.id, name: key.name, glob: `${p}.*`, matching: 3, pushed: [`Side${p}`] }]);
+  });
+
   it("reports a used key allowing push new that never pushed a package's first version", async () => {
     const db = getDb();
     const p = `N${randomBytes(3).toString("hex")}`;
@@ -167,4 +178,15 @@ describeEachDb("api-keys overview: dropping push new", (getDb) => {
     expect(await dropPushNew(db, user.id, key.id)).toBeNull();
     expect(await db.auditRecord.count({ where: { action: "EditCredential", target: key.id } })).toBe(1);
   });
+});
+
+it("shows at most 5 keys per finding and counts the rest", () => {
+  const keys = Array.from({ length: 8 }, (_, i) => ({ id: `k${i}`, name: `key ${i}` }));
+  const data = overviewData(
+    { neverUsed: keys, idle: [], expiringSoon: [], widerThanUse: [], pushNewUnused: keys.slice(0, 2), active: 8 },
+    new Date(),
+  );
+  expect(data.neverUsed.map((k) => k.id)).toEqual(["k0", "k1", "k2", "k3", "k4"].slice(0, SHOWN_PER_FINDING));
+  expect(data.more).toEqual({ neverUsed: 3, idle: 0, expiringSoon: 0, widerThanUse: 0, pushNewUnused: 0 });
+  expect(data.pushNewUnused).toHaveLength(2);
 });
