@@ -3,6 +3,8 @@
 //   npx tsx bench/apikeys-page.ts
 // Prints: server render time (median of N, big vs empty account), time per glob keystroke in
 // the picker's selection function over 10,000 ids, and the page's first-load JavaScript (gzip).
+// Also the security overview's cost (issue 14: ≤ 20% of the server render): the big page on a
+// second server with API_KEY_OVERVIEW=off, requests alternating between the two.
 // Ratios are measured in one run on one machine; no assertion, no pass/fail.
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -52,14 +54,33 @@ async function seed() {
     await db.packageRegistration.createMany({ data: chunk });
     await db.packageOwner.createMany({ data: chunk.map((r) => ({ registrationId: r.id, userId: big.id })) });
   }
+  const keyIds: string[] = [];
   for (let k = 0; k < KEYS; k++) {
-    await insertTestKey(db, {
+    const { id } = await insertTestKey(db, {
       userId: big.id,
       name: `key ${k}`,
       actions: ["package:push", "package:unlist"],
       subjects: [`${["Contoso", "Fabrikam"][k % 2]}.*`, ids[k], ids[k + 1], ids[k + 2], ids[k + 3], ids[k + 4]],
       createdAt: new Date(Date.now() - k * 60_000),
       expiresAt: new Date(Date.now() + (k % 10 === 0 ? -1 : 300) * 86_400_000),
+    });
+    keyIds.push(id);
+  }
+  // for the overview: most keys used, each pushed a version of 3 of its ids (inside and outside
+  // 90 days), so every glob key is "wider than its use" and the push grouping has rows to read
+  const DAY = 86_400_000;
+  for (let k = 0; k < KEYS; k++) {
+    if (k % 7 !== 0) await db.apiKey.update({ where: { id: keyIds[k] }, data: { lastUsedAt: new Date(Date.now() - (k % 120) * DAY) } });
+    await db.packageVersion.createMany({
+      data: [0, 1, 2].map((j) => ({
+        registrationId: `r_${ids[k + j]}`,
+        version: `1.${k}.${j}`,
+        versionKey: `1.${k}.${j}`,
+        size: 1,
+        sha512: "x",
+        pushedAt: new Date(Date.now() - (j * 60 + (k % 30)) * DAY),
+        pushedByKeyId: keyIds[k],
+      })),
     });
   }
   await db.$disconnect();
@@ -143,20 +164,27 @@ async function main() {
   const { empty, big, ids } = await seed();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["dist/server.mjs"], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", DATABASE_URL: dbUrl, AUTH_SECRET: SECRET, MAIL_DIR: path.join(dir, "mail"), NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "ignore",
-    detached: true,
-  });
+  const start = (p: number, extra: Record<string, string> = {}) =>
+    spawn(process.execPath, ["dist/server.mjs"], {
+      cwd: root,
+      env: { ...process.env, PORT: String(p), HOST: "127.0.0.1", NODE_ENV: "production", DATABASE_URL: dbUrl, AUTH_SECRET: SECRET, MAIL_DIR: path.join(dir, "mail"), NEXT_TELEMETRY_DISABLED: "1", ...extra },
+      stdio: "ignore",
+      detached: true,
+    });
+  const server = start(port);
+  const offPort = await freePort();
+  const offBase = `http://127.0.0.1:${offPort}`;
+  const offServer = start(offPort, { API_KEY_OVERVIEW: "off" });
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) break;
-      } catch {
-        /* not up yet */
+    for (const b of [base, offBase]) {
+      for (let i = 0; i < 100; i++) {
+        try {
+          if ((await fetch(`${b}/api/health`)).ok) break;
+        } catch {
+          /* not up yet */
+        }
+        await new Promise((r) => setTimeout(r, 200));
       }
-      await new Promise((r) => setTimeout(r, 200));
     }
     const cookies = { empty: await sessionCookie(empty), big: await sessionCookie(big) };
     const page = `${base}/account/apikeys`;
@@ -169,6 +197,17 @@ async function main() {
       times.big.push((await timeGet(page, cookies.big)).ms);
     }
     const bigHtml = (await timeGet(page, cookies.big)).html;
+    if (!bigHtml.includes('data-testid="key-overview"')) throw new Error("no security overview on the big page");
+
+    // the overview's cost: the same big page with and without it, requests alternating
+    const offPage = `${offBase}/account/apikeys`;
+    if ((await timeGet(offPage, cookies.big)).html.includes('data-testid="key-overview"')) throw new Error("overview not off");
+    for (let i = 0; i < 3; i++) await timeGet(offPage, cookies.big);
+    const overviewTimes = { on: [] as number[], off: [] as number[] };
+    for (let i = 0; i < RUNS; i++) {
+      overviewTimes.off.push((await timeGet(offPage, cookies.big)).ms);
+      overviewTimes.on.push((await timeGet(page, cookies.big)).ms);
+    }
 
     // first-load JS: every script the page's HTML loads (noModule polyfills are skipped by
     // every browser that runs this page), gzip-compressed; the sign-in page is the baseline
@@ -199,6 +238,11 @@ async function main() {
     console.log(`  server render, empty account:         median ${mEmpty.toFixed(1)} ms  p95 ${p95(times.empty).toFixed(1)} ms`);
     console.log(`  server render, 10,000 pkgs + 200 keys: median ${mBig.toFixed(1)} ms  p95 ${p95(times.big).toFixed(1)} ms  (target < 300 ms)`);
     console.log(`  ratio big / empty:                     ${(mBig / mEmpty).toFixed(2)}×`);
+    const [mOn, mOff] = [median(overviewTimes.on), median(overviewTimes.off)];
+    console.log(
+      `  security overview, big page (alternating): with ${mOn.toFixed(1)} ms  without ${mOff.toFixed(1)} ms  ` +
+        `→ +${(((mOn - mOff) / mOff) * 100).toFixed(1)}%  (target ≤ 20%)`,
+    );
     console.log(`  HTML of the big page: ${(bigHtml.length / 1024).toFixed(0)} kB (inline RSC payload ${(inlineFlight / 1024).toFixed(0)} kB)`);
     console.log(`  glob keystroke over ${PACKAGES.toLocaleString()} ids: median ${median(perKey).toFixed(2)} ms  p95 ${p95(perKey).toFixed(2)} ms  max ${Math.max(...perKey).toFixed(2)} ms  (target < 16 ms)`);
     console.log(`  in Chromium, Create opened → 10,000 ids listed: ${browserFigures.listReady.toFixed(0)} ms`);
@@ -214,6 +258,7 @@ async function main() {
     console.log(`    of which this page's own: ${((js.gz - baseline.gz) / 1024).toFixed(1)} kB gzip (sign-in page, the app's baseline: ${(baseline.gz / 1024).toFixed(1)} kB)`);
   } finally {
     if (server.pid) process.kill(-server.pid, "SIGTERM");
+    if (offServer.pid) process.kill(-offServer.pid, "SIGTERM");
   }
 }
 

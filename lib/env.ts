@@ -68,6 +68,8 @@ const schema = z
       .transform((v) => [...new Set(v.split(",").map(Number))].sort((a, b) => a - b))
       .refine((days) => days.every((d) => d >= 1 && d <= 3650), "must list days from 1 to 3650, e.g. 1,8,30")
       .optional(),
+    /** the API Keys page's security overview (issue 14); "off" hides it (and skips its queries) */
+    API_KEY_OVERVIEW: z.enum(["on", "off"]).default("on"),
     ORG_INVITATION_EXPIRY_DAYS: wholeNumber("days an organization invitation can be accepted", 1, 3650).default(30),
     JOBS_INTERVAL_MINUTES: wholeNumber("minutes between the server's background job runs (0 = never)", 0, 7 * 24 * 60).default(60),
     // site administrators (nuget.org's Admins role): they reserve ID prefixes at /admin/ReservedNamespaces

@@ -28,6 +28,7 @@ export function ApiKeysClient({
   defaultExpiryDays,
   revokedBanner,
   expiredBanner,
+  narrow = null,
 }: {
   rows: KeyRowData[];
   owners: string[];
@@ -35,6 +36,8 @@ export function ApiKeysClient({
   defaultExpiryDays: number;
   revokedBanner: string | null;
   expiredBanner: string | null;
+  /** the security overview's narrowing: open this key's Edit with these exact ids */
+  narrow?: { keyId: string; subjects: string[] } | null;
 }) {
   const [createOpen, setCreateOpen] = useState(false);
   const [manageOpen, setManageOpen] = useState(true);
@@ -142,6 +145,7 @@ export function ApiKeysClient({
                   onRegenerated={(s) => hold(s, "regenerated", row.id)}
                   onRevoked={() => bump(row.id)}
                   onError={setError}
+                  suggestion={narrow?.keyId === row.id ? narrow.subjects : undefined}
                 />
               ))}
             </ul>

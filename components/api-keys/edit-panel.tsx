@@ -15,14 +15,17 @@ export default function EditPanel({
   onDone,
   onCancel,
   onError,
+  suggestion,
 }: {
   row: KeyRowData;
+  /** exact ids replacing the key's subjects (the security overview's narrowing); the user still saves */
+  suggestion?: string[];
   onDone: (ok: boolean) => void;
   onCancel: () => void;
   onError: (message: string | null) => void;
 }) {
-  const [glob, setGlob] = useState(row.glob ?? "");
-  const [ticked, setTicked] = useState(() => new Set(row.packageIds.map((id) => id.toLowerCase())));
+  const [glob, setGlob] = useState(suggestion ? "" : (row.glob ?? ""));
+  const [ticked, setTicked] = useState(() => new Set((suggestion ?? row.packageIds).map((id) => id.toLowerCase())));
   const [error, setError] = useState<string | undefined>();
   const [pending, startTransition] = useTransition();
   const { prepared, failed } = useOwnerPackages(row.ownerUsername, loadIds);

@@ -26,6 +26,7 @@ export function KeyRow({
   onRegenerated,
   onRevoked,
   onError,
+  suggestion,
 }: {
   row: KeyRowData;
   secret: string | undefined;
@@ -33,9 +34,18 @@ export function KeyRow({
   onRegenerated: (secret: NewSecret) => void;
   onRevoked: () => void;
   onError: (message: string | null) => void;
+  /** the security overview's suggested exact ids: Edit opens prefilled with them */
+  suggestion?: string[];
 }) {
   const [showAll, setShowAll] = useState(false);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useState(suggestion !== undefined);
+  // a new suggestion (the overview's link followed again) opens Edit: state adjusted in render
+  const suggested = suggestion?.join("\n");
+  const [seen, setSeen] = useState(suggested);
+  if (seen !== suggested) {
+    setSeen(suggested);
+    if (suggested !== undefined) setEditing(true);
+  }
   const [pending, startTransition] = useTransition();
   const headingId = `key-${row.id}-name`;
 
@@ -170,7 +180,9 @@ export function KeyRow({
         </div>
         {editing && !row.ownerLost ? (
           <EditPanel
+            key={suggested ?? ""}
             row={row}
+            suggestion={suggestion}
             onDone={(ok) => {
               if (ok) setEditing(false);
             }}

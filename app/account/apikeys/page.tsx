@@ -13,11 +13,16 @@ import { expiredBanner, presentKey, revokedBanner } from "@/lib/api-keys/present
 import { listApiKeys, listOwners } from "@/lib/api-keys/store";
 import { appOrigin } from "@/lib/request-context";
 import { headers } from "next/headers";
+import { SecurityOverview } from "@/components/api-keys/security-overview";
+import { keyOverview, narrowingFor } from "@/lib/api-keys/overview";
+import { overviewData } from "@/lib/api-keys/overview-present";
 
 export const metadata: Metadata = { title: "API Keys" };
 
-export default async function ApiKeysPage() {
+export default async function ApiKeysPage({ searchParams }: { searchParams: Promise<{ narrow?: string | string[] }> }) {
   const user = await requireUser("/account/apikeys");
+  // ?narrow={keyId}: the overview's narrowing link opens that key's Edit with the suggestion
+  const { narrow } = await searchParams;
   return (
     <div className="max-w-4xl">
       <AccountBreadcrumb username={user.username} title="API keys" />
@@ -26,7 +31,7 @@ export default async function ApiKeysPage() {
         package to the gallery using your API key to authenticate.
       </p>
       {user.emailConfirmed ? (
-        <ConfirmedContent userId={user.id} />
+        <ConfirmedContent userId={user.id} narrow={typeof narrow === "string" ? narrow : null} />
       ) : (
         <Alert tone="warning" role="alert">
           To get an API Key you will need to <Link href="/account/confirm">confirm your account</Link>.
@@ -36,7 +41,7 @@ export default async function ApiKeysPage() {
   );
 }
 
-async function ConfirmedContent({ userId }: { userId: string }) {
+async function ConfirmedContent({ userId, narrow }: { userId: string; narrow: string | null }) {
   const now = new Date();
   const [keys, owners] = await Promise.all([listApiKeys(db, userId), listOwners(db, userId)]);
   // #5872: a key of an organization the user has left is marked, and offers no Edit or Regenerate
@@ -46,8 +51,11 @@ async function ConfirmedContent({ userId }: { userId: string }) {
   const expired = rows.filter((r) => r.state === "expired").map((r) => r.name);
   const expiry = expiryOptions(env().API_KEY_EXPIRY_DAYS);
   const source = `${appOrigin(await headers())}/v3/index.json`;
+  const overview = env().API_KEY_OVERVIEW === "on" ? await keyOverview(db, keys, now) : null;
+  const suggestion = overview && narrow ? narrowingFor(overview, narrow) : null;
   return (
     <>
+      {overview ? <SecurityOverview data={overviewData(overview, now)} /> : null}
       <ApiKeysClient
         rows={rows}
         owners={owners.map((o) => o.username)}
@@ -55,6 +63,7 @@ async function ConfirmedContent({ userId }: { userId: string }) {
         defaultExpiryDays={expiry.defaultDays}
         revokedBanner={revokedBanner(revoked, mailFrom().replace(/"/g, ""))}
         expiredBanner={expiredBanner(expired)}
+        narrow={suggestion && narrow ? { keyId: narrow, subjects: suggestion } : null}
       />
       <UsingKeys source={source} />
     </>
