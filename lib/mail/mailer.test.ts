@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -51,18 +51,24 @@ describe("sendMail over SMTP", () => {
 });
 
 describe("sendMail without SMTP", () => {
-  it("writes an .eml file into MAIL_DIR and prints the subject and links", async () => {
+  it("writes an .eml file into MAIL_DIR, its owner's alone whatever the umask, and prints the subject and links", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "mail-"));
     try {
       vi.stubEnv("SMTP_URL", "");
-      vi.stubEnv("MAIL_DIR", dir);
+      const inbox = path.join(dir, "inbox");
+      vi.stubEnv("MAIL_DIR", inbox);
+      const umask = process.umask(0o022);
       const log = vi.spyOn(console, "log").mockImplementation(() => {});
       const { sendMail } = await freshMailer();
       await sendMail({ to: "bob@example.test", subject: "[NuGet Gallery] Hello", text: "Link: https://gallery.test/account/confirm/bob/t0k3n\n" });
-      const files = readdirSync(dir);
+      process.umask(umask);
+      const files = readdirSync(inbox);
       expect(files).toHaveLength(1);
       expect(files[0]).toMatch(/\.eml$/);
-      const eml = readFileSync(path.join(dir, files[0]), "utf8");
+      // it holds sign-in and confirmation links
+      expect(statSync(inbox).mode & 0o777).toBe(0o700);
+      expect(statSync(path.join(inbox, files[0])).mode & 0o777).toBe(0o600);
+      const eml = readFileSync(path.join(inbox, files[0]), "utf8");
       expect(eml).toContain("To: bob@example.test");
       expect(eml).toContain("Subject: [NuGet Gallery] Hello");
       expect(eml).toContain("https://gallery.test/account/confirm/bob/t0k3n");

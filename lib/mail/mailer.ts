@@ -34,13 +34,15 @@ export async function sendMail(mail: Mail): Promise<void> {
     return;
   }
   const dir = path.resolve(env().MAIL_DIR);
-  mkdirSync(dir, { recursive: true });
+  // mails hold sign-in and confirmation links: the folder and files are their owner's alone,
+  // whatever the umask of the process writing them (the server sets 077; a script may not)
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   // streamTransport builds the RFC 822 message without sending it anywhere
   const built = await nodemailer
     .createTransport({ streamTransport: true, buffer: true, newline: "unix" })
     .sendMail({ from: mailFrom(), to: mail.to, subject: mail.subject, text: mail.text });
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(4).toString("hex")}.eml`);
-  writeFileSync(file, built.message as Buffer);
+  writeFileSync(file, built.message as Buffer, { mode: 0o600 });
   const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
   logInfo(`[mail] to ${mail.to}: ${mail.subject}`, ...links.map((l) => `[mail]   ${l}`), `[mail]   saved as ${file}`);
 }
