@@ -46,7 +46,8 @@ export function namespaceError(value: string): string | null {
   return null;
 }
 
-export type AdminResult = { ok: true; message: string } | { ok: false; error: string };
+type AdminRefusal = { ok: false; error: string };
+export type AdminResult = { ok: true; message: string } | AdminRefusal;
 
 export interface ReservationRow {
   value: string;
@@ -55,7 +56,7 @@ export interface ReservationRow {
   owners: { username: string; isOrganization: boolean }[];
 }
 
-const refuse = (error: string): AdminResult => ({ ok: false, error });
+const refuse = (error: string): AdminRefusal => ({ ok: false, error });
 const NOT_AUTHORIZED = refuse(NAMESPACE_MESSAGES.notAuthorized);
 
 /** The acting person, when they are a site administrator now (never an organization, never locked). */
@@ -179,7 +180,8 @@ async function findAccount(db: Db, username: string) {
   return db.user.findFirst({ where: { usernameKey: username.toLowerCase(), deletedAt: null }, select: { id: true, username: true } });
 }
 
-export async function addReservationOwner(db: Db, actorId: string, value: unknown, username: unknown, ip: string | null = null): Promise<AdminResult> {
+/** What both owner actions check first: a site administrator, a reservation and an account, by name. */
+async function ownerChange(db: Db, actorId: string, value: unknown, username: unknown) {
   const admin = await siteAdmin(db, actorId);
   if (!admin) return NOT_AUTHORIZED;
   const [v, name] = [text(value), text(username).trim()];
@@ -189,6 +191,13 @@ export async function addReservationOwner(db: Db, actorId: string, value: unknow
   if (!ns) return refuse(NAMESPACE_MESSAGES.notFound(v));
   const account = await findAccount(db, name);
   if (!account) return refuse(NAMESPACE_MESSAGES.userNotFound(name));
+  return { ok: true as const, admin, v, ns, account };
+}
+
+export async function addReservationOwner(db: Db, actorId: string, value: unknown, username: unknown, ip: string | null = null): Promise<AdminResult> {
+  const change = await ownerChange(db, actorId, value, username);
+  if (!change.ok) return change;
+  const { admin, v, ns, account } = change;
   try {
     await db.$transaction(async (tx) => {
       await tx.reservedNamespaceOwner.create({ data: { namespaceId: ns.id, userId: account.id } });
@@ -205,15 +214,9 @@ export async function addReservationOwner(db: Db, actorId: string, value: unknow
 }
 
 export async function removeReservationOwner(db: Db, actorId: string, value: unknown, username: unknown, ip: string | null = null): Promise<AdminResult> {
-  const admin = await siteAdmin(db, actorId);
-  if (!admin) return NOT_AUTHORIZED;
-  const [v, name] = [text(value), text(username).trim()];
-  if (v.trim() === "") return refuse(NAMESPACE_MESSAGES.invalidNamespace);
-  if (name === "") return refuse(NAMESPACE_MESSAGES.invalidUsername);
-  const ns = await findNamespace(db, v);
-  if (!ns) return refuse(NAMESPACE_MESSAGES.notFound(v));
-  const account = await findAccount(db, name);
-  if (!account) return refuse(NAMESPACE_MESSAGES.userNotFound(name));
+  const change = await ownerChange(db, actorId, value, username);
+  if (!change.ok) return change;
+  const { admin, v, ns, account } = change;
   const removed = await db.$transaction(async (tx) => {
     const { count } = await tx.reservedNamespaceOwner.deleteMany({ where: { namespaceId: ns.id, userId: account.id } });
     if (count) await refreshVerified(tx, await coveredIds(tx, ns, true, account.id));
