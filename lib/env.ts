@@ -95,6 +95,37 @@ const schema = z
     LEAK_SCAN_PUSHES: flag(["0", "1"], "scan pushed packages for API keys; on unless 0")
       .optional()
       .transform((v) => v !== "0"),
+    // Trusted Publishing (lib/trusted-publishing, spec trusted-publishing-and-leaks.md Part A/B)
+    TP_ENABLED: flag(["0", "1"], "the token exchange POST /api/v2/token; on unless 0")
+      .optional()
+      .transform((v) => v !== "0"),
+    TP_GITHUB_ISSUER: httpUrl("GitHub Actions' OIDC issuer").default("https://token.actions.githubusercontent.com"),
+    /** derived from the issuer (+ /.well-known/openid-configuration) when unset */
+    TP_GITHUB_DISCOVERY_URL: httpUrl("the issuer's OpenID discovery document").optional(),
+    /** tests only: accept a plain-http issuer; refused when NODE_ENV=production */
+    TP_ALLOW_INSECURE_ISSUER: flag(["1"], "tests only: accept a plain-http OIDC issuer")
+      .optional()
+      .transform((v) => v === "1"),
+    /** the exact aud a token must carry; NuGet/login asks for https://www.nuget.org unless told otherwise */
+    TP_AUDIENCE: z.string().min(1).optional(),
+    TP_KEY_LIFETIME_MINUTES: wholeNumber("minutes a short-lived key lives (a multiple of 5)", 5, 60)
+      .refine((n) => n % 5 === 0, "must be minutes a short-lived key lives: a multiple of 5 from 5 to 60")
+      .default(60),
+    TP_JWKS_CACHE_TTL_SECONDS: wholeNumber("seconds the issuer's keys are cached", 0, 7 * 86400).default(43200),
+    TP_JWKS_MIN_REFRESH_SECONDS: wholeNumber("the least seconds between key refetches for an unknown kid", 0, 86400).default(300),
+    TP_CLOCK_SKEW_SECONDS: wholeNumber("seconds of clock skew allowed on exp and nbf", 0, 600).default(300),
+    TP_BANNED_EVENTS: z.string().default("pull_request_target;workflow_run"),
+    /** the GitHub REST API the page asks for repository ids; "off" leaves new policies temporary */
+    GITHUB_API_BASE: z.union([z.literal("off"), httpUrl("GitHub's REST API")]).default("https://api.github.com"),
+    /** nuget.org's May 2026 behaviour: a plain GET of /account/apikeys goes to Trusted Publishing first */
+    API_KEYS_REDIRECT_TO_TRUSTED_PUBLISHING: flag(["0", "1"], "send /account/apikeys to Trusted Publishing first")
+      .optional()
+      .transform((v) => v === "1"),
+    // key activity (issue 14): every use of a key recorded, kept this many days
+    KEY_ACTIVITY: z.enum(["on", "off"]).default("on"),
+    KEY_ACTIVITY_RETENTION_DAYS: wholeNumber("days a key's activity is kept", 1, 3650).default(90),
+    // Upload Package (issue 15): a pending upload is discarded after this many minutes
+    UPLOAD_PENDING_MINUTES: wholeNumber("minutes an upload waits for Submit", 1, 24 * 60).default(60),
     AUTH_GITHUB_ID: z.string().optional(),
     AUTH_GITHUB_SECRET: z.string().optional(),
     AUTH_MICROSOFT_ENTRA_ID_ID: z.string().optional(),
@@ -111,7 +142,12 @@ const schema = z
       .transform((v) => v === "true"),
   })
   .superRefine(pairedSecrets("AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET"))
-  .superRefine(pairedSecrets("AUTH_MICROSOFT_ENTRA_ID_ID", "AUTH_MICROSOFT_ENTRA_ID_SECRET"));
+  .superRefine(pairedSecrets("AUTH_MICROSOFT_ENTRA_ID_ID", "AUTH_MICROSOFT_ENTRA_ID_SECRET"))
+  .superRefine((env, ctx) => {
+    if (env.TP_ALLOW_INSECURE_ISSUER && env.NODE_ENV === "production") {
+      ctx.addIssue({ code: "custom", path: ["TP_ALLOW_INSECURE_ISSUER"], message: "must be unset when NODE_ENV=production (a plain-http issuer is for tests only)" });
+    }
+  });
 
 export type Env = z.infer<typeof schema>;
 
