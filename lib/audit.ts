@@ -32,7 +32,15 @@ export type AuditAction =
   | "AddReservedNamespaceOwner"
   | "RemoveReservedNamespaceOwner"
   | "AddOwner"
-  | "RemoveOwner";
+  | "RemoveOwner"
+  // Trusted Publishing's token exchange (spec A8): nuget.org's FederatedCredentialPolicyAuditRecord
+  // actions and its ExternalSecurityTokenAuditRecord (Validated / Rejected, with the claims)
+  | "ComparePolicy"
+  | "FirstUsePolicyUpdate"
+  | "ExchangeForApiKey"
+  | "RejectReplay"
+  | "ExternalTokenValidated"
+  | "ExternalTokenRejected";
 
 export interface AuditEntry {
   actorId: string | null;
@@ -54,5 +62,19 @@ export async function writeAudit(tx: AuditWriter, entry: AuditEntry): Promise<vo
       details: entry.details ? JSON.stringify(entry.details) : null,
       ip: entry.ip ?? null,
     },
+  });
+}
+
+/** Several records in one statement (the token exchange writes one per policy compared). */
+export async function writeAudits(tx: AuditWriter, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.auditRecord.createMany({
+    data: entries.map((entry) => ({
+      actorId: entry.actorId,
+      action: entry.action,
+      target: entry.target ?? null,
+      details: entry.details ? JSON.stringify(entry.details) : null,
+      ip: entry.ip ?? null,
+    })),
   });
 }

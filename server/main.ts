@@ -106,6 +106,10 @@ startJobs(db, { intervalMinutes: config.JOBS_INTERVAL_MINUTES, origin: new URL(a
 const server = http.createServer((req, res) => {
   settleForwardedHeaders(req, trustProxy);
   setSecurityHeaders(req, res, appUrl);
+  // Node keeps only the first of repeated Authorization headers; the token exchange refuses
+  // more than one (spec A5), so it gets them all, joined (a JWT holds no comma)
+  const authorizations = req.headersDistinct.authorization;
+  if (authorizations && authorizations.length > 1) req.headers.authorization = authorizations.join(", ");
   const serving = req.method === "PUT" && PUSH_PATHS.has((req.url ?? "").split("?")[0]) ? servePush(req, res) : serveNext(req, res, handle);
   serving.catch((e) => {
     logError("request failed", e);

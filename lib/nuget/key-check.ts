@@ -9,6 +9,7 @@ import { appOrigin } from "@/lib/request-context";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import type { FoundPackage } from "@/lib/packages/store";
 import { logError } from "@/lib/log";
+import { SHORT_LIVED_KEY_TYPE } from "@/lib/trusted-publishing/short-lived-keys";
 
 /** What these helpers read of a request: a Next route's Request, or server/main.ts's view of Node's. */
 export interface ApiRequest {
@@ -80,6 +81,8 @@ export async function recordUse(key: AuthenticatedKey): Promise<void> {
 
 /** X-NuGet-Warning texts for a successful response: the key's coming expiry. */
 export function successWarnings(request: ApiRequest, key: AuthenticatedKey): string[] {
+  // a Trusted Publishing key lives an hour at most: nothing to regenerate (nuget.org adds none)
+  if (key.type === SHORT_LIVED_KEY_TYPE) return [];
   const days = daysUntilExpiry(key);
   return days === null ? [] : [MESSAGES.expiryWarning(days, appOrigin(request.headers))];
 }

@@ -15,6 +15,7 @@ import type { NuGetVersion } from "@/lib/nuget/version";
 import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
 import { drainBody, maxPackageBytes, readBody, UploadTooSlow } from "@/lib/nuget/read-body";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
+import { recordPolicyPush, SHORT_LIVED_KEY_TYPE } from "@/lib/trusted-publishing/short-lived-keys";
 import { checkNewId } from "@/lib/packages/reserved-namespaces";
 import { addPackageVersion, findPackage } from "@/lib/packages/store";
 import { keyFailure, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./key-check";
@@ -152,6 +153,7 @@ async function storeVersion(
     if (result.status === "refused") return nugetAnswer(400, { reason: "The package was refused." });
     if (result.status === "created") {
       await recordUse(key);
+      if (key.type === SHORT_LIVED_KEY_TYPE) await recordPolicyPush(db, key.id, id, version.normalized);
       return nugetAnswer(201, { reason: "Created" });
     }
   }
