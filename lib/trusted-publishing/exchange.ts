@@ -144,7 +144,8 @@ async function checkHeaders(request: Request, signedIn: () => Promise<boolean>):
   if (authorization === null) return { refusal: refuse(401, EXCHANGE_MESSAGES.authMissing) };
   // repeated headers arrive joined by ", " (server/main.ts joins Node's); a JWT has no comma
   if (authorization.includes(",")) return { refusal: refuse(401, EXCHANGE_MESSAGES.authMultiple) };
-  if (!/^bearer /i.test(authorization)) return { refusal: refuse(401, EXCHANGE_MESSAGES.authNotBearer) };
+  // "Bearer " with nothing after arrives trimmed, as "Bearer"
+  if (!/^bearer( |$)/i.test(authorization)) return { refusal: refuse(401, EXCHANGE_MESSAGES.authNotBearer) };
   const token = authorization.slice("bearer ".length).trim();
   if (token === "") return { refusal: refuse(401, EXCHANGE_MESSAGES.bearerMissing) };
   if (await signedIn()) return { refusal: refuse(401, EXCHANGE_MESSAGES.onlyBearer) };
