@@ -1,5 +1,6 @@
 // Trusted Publishing against the production build: this file plays GitHub's OIDC issuer (https on
-// E2E_TP_PORT, a self-signed certificate the server trusts via NODE_EXTRA_CA_CERTS), sends the
+// E2E_TP_PORT, a self-signed certificate the server trusts via NODE_EXTRA_CA_CERTS: Next's
+// prepare() sets NODE_ENV=production, where lib/env.ts refuses a plain-http issuer), sends the
 // token request exactly as NuGet/login does, and pushes with the returned key using the real
 // NuGet clients (2.8.7 and 5.8).
 import { randomBytes } from "node:crypto";
@@ -122,6 +123,8 @@ test("a signed-in browser's cookies are refused: only Bearer authentication", as
   // and the short-lived key the next exchange makes never shows on the API Keys page
   await exchange(user);
   await page.goto("/account/apikeys");
+  await expect(page).toHaveURL(/\/account\/apikeys$/);
+  await expect(page.getByText("Create", { exact: true }).first()).toBeVisible();
   await expect(page.getByText("Short-lived API key generated via a federated credential")).toHaveCount(0);
 });
 
