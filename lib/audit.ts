@@ -68,7 +68,12 @@ export async function writeAudit(tx: AuditWriter, entry: AuditEntry): Promise<vo
 /** Several records in one statement (the token exchange writes one per policy compared). */
 export async function writeAudits(tx: AuditWriter, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await tx.auditRecord.createMany({
+  await auditBatch(tx, entries);
+}
+
+/** writeAudits' statement, unsent: for a batch $transaction([...]). */
+export function auditBatch(tx: AuditWriter, entries: readonly AuditEntry[]) {
+  return tx.auditRecord.createMany({
     data: entries.map((entry) => ({
       actorId: entry.actorId,
       action: entry.action,

@@ -12,7 +12,8 @@ import { leakMail, queueMails, type LeakSource } from "./mails";
 
 export type { LeakSource } from "./mails";
 
-const KEY_TYPE = "apikey.v4";
+/** user keys and Trusted Publishing's short-lived ones (spec C3: revoked too, the policy's creator mailed) */
+const KEY_TYPES = new Set(["apikey.v4", "apikey.v5"]);
 
 /** Longer than any key: not parsed at all. */
 const MAX_TOKEN_CHARS = 200;
@@ -103,7 +104,7 @@ export async function revokeLeakedKeys(
   const matched = parsed.map((p) => {
     if (!p) return null;
     const row = rows.get(p.lookupId);
-    return row && row.type === KEY_TYPE && secretMatches(p, row.secretHash) ? row : null;
+    return row && KEY_TYPES.has(row.type) && secretMatches(p, row.secretHash) ? row : null;
   });
   const live = new Map<string, { row: Row; leak: LeakedToken }>();
   matched.forEach((row, i) => {

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "@/lib/api-keys/authenticate";
 import { listApiKeys } from "@/lib/api-keys/store";
 import type { Db } from "@/lib/create-db";
+import { settleLeakMails } from "@/lib/leaks/mails";
+import { revokeLeakedKeys } from "@/lib/leaks/revoke";
 import { listOrganizationKeys } from "@/lib/organizations/keys";
 import { removeMember } from "@/lib/organizations/store";
 import { insertTestUser } from "@/tests/api-keys";
@@ -472,6 +474,19 @@ describeEachDb("trusted publishing exchange", (getDb) => {
     const now = Date.now();
     expect((await authenticate(db, third.json.apiKey, new Date(now + 14 * MINUTE))).ok).toBe(true);
     expect(await authenticate(db, third.json.apiKey, new Date(now + 61 * MINUTE))).toMatchObject({ ok: false, failure: "expired" });
+  });
+});
+
+describeEachDb("trusted publishing keys reported as leaked", (getDb) => {
+  it("a leaked short-lived key is revoked like any key (true positive), and then refused", async () => {
+    const db = getDb();
+    const user = await insertTestUser(db);
+    await policy(db, user.id);
+    const r = await send(db, user.username, {});
+    const outcome = await revokeLeakedKeys(db, [{ token: r.json.apiKey, url: "https://github.com/contoso/contoso-sdk/blob/main/log.txt" }], "GitHub", { origin: AUDIENCE });
+    await settleLeakMails();
+    expect(outcome.verdicts).toEqual(["revoked"]);
+    expect(await authenticate(db, r.json.apiKey)).toMatchObject({ ok: false, failure: "revoked" });
   });
 });
 

@@ -2,9 +2,10 @@
 // nuget.org's checks in nuget.org's order, each with its status and text; the user and owner
 // state are checked only after a policy matched, so a caller learns nothing about accounts.
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { generateKey } from "@/lib/api-keys/key-material";
 import { USER_ACTIONS } from "@/lib/api-keys/scopes";
-import { writeAudit, writeAudits, type AuditEntry } from "@/lib/audit";
+import { auditBatch, writeAudit, writeAudits, type AuditEntry } from "@/lib/audit";
 import type { Db } from "@/lib/create-db";
 import { constraintViolation } from "@/lib/driver-sql";
 import { env, type Env } from "@/lib/env";
@@ -155,6 +156,15 @@ async function checkHeaders(request: Request, signedIn: () => Promise<boolean>):
   return { token };
 }
 
+interface AccountRow {
+  id: string;
+  username: string;
+  isOrganization: boolean;
+  deletedAt: Date | null;
+  locked: boolean;
+  emailConfirmedAt: Date | null;
+}
+
 interface PolicyRow {
   id: string;
   name: string;
@@ -162,6 +172,8 @@ interface PolicyRow {
   ownerId: string;
   createdAt: Date;
   scopes: { action: string; subject: string }[];
+  /** read with the policy (one query): its state is looked at only after a match */
+  owner: AccountRow & { members: { memberId: string }[] };
 }
 
 type Matched = { policy: PolicyRow; criteria: GitHubCriteria };
@@ -238,7 +250,15 @@ export async function exchangeToken(db: Db, request: Request, opts: ExchangeOpti
     where: { createdById: user.id, provider: "GitHubActions" },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: MAX_POLICIES,
-    select: { id: true, name: true, criteria: true, ownerId: true, createdAt: true, scopes: { select: { action: true, subject: true } } },
+    select: {
+      id: true,
+      name: true,
+      criteria: true,
+      ownerId: true,
+      createdAt: true,
+      scopes: { select: { action: true, subject: true } },
+      owner: { select: { ...accountSelect, members: { where: { memberId: user.id }, select: { memberId: true } } } },
+    },
   });
   const reasons: string[] = [];
   let matched: Matched | null = null;
@@ -281,24 +301,34 @@ export async function exchangeToken(db: Db, request: Request, opts: ExchangeOpti
   };
   const userState = stateOf(user);
   if (userState) return fail(400, EXCHANGE_MESSAGES.userState(user.username, userState));
-  const owner = await db.user.findUnique({ where: { id: policy.ownerId }, select: accountSelect });
+  // the owner row cascades away with its policies; "gone" stays for a race with its deletion
+  const owner = policy.owner;
   if (!owner) return fail(400, EXCHANGE_MESSAGES.ownerGone);
   const ownerState = stateOf(owner);
   if (ownerState) return fail(400, EXCHANGE_MESSAGES.ownerState(owner.isOrganization ? "organization" : "user", owner.username, ownerState));
   // the creator must still act for the owner: both administrators and collaborators may use every action
-  const actsFor = owner.id === user.id || (await db.membership.count({ where: { organizationId: owner.id, memberId: user.id } })) > 0;
-  if (!actsFor) return fail(400, EXCHANGE_MESSAGES.scopes(owner.username));
+  if (owner.id !== user.id && owner.members.length === 0) return fail(400, EXCHANGE_MESSAGES.scopes(owner.username));
 
   // row 12 and the key: the jti and the key in one transaction; a used jti is a replay
   const material = generateKey();
   const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + settings.keyLifetimeMinutes * 60_000);
   const scopes = policy.scopes.length ? policy.scopes : USER_ACTIONS.filter((a) => a !== "package:pushversion").map((action) => ({ action, subject: "*" }));
   const exp = typeof checked.claims.exp === "number" ? new Date(checked.claims.exp * 1000) : expiresAt;
+  const keyId = randomUUID();
+  audits.push({
+    actorId: user.id,
+    action: "ExchangeForApiKey",
+    target: policy.id,
+    details: { policy: policy.name, owner: owner.username, keyId, expires: expiresAt.toISOString(), jti: checked.jti.slice(0, 64), scopes },
+    ip,
+  });
   try {
-    await db.$transaction(async (tx) => {
-      await tx.federatedCredential.create({ data: { policyId: policy.id, jti: checked.jti.slice(0, 64), expiresAt: exp, createdAt: now } });
-      const key = await tx.apiKey.create({
+    // one batch: the jti first, so a replay fails before anything else is written
+    await db.$transaction([
+      db.federatedCredential.create({ data: { policyId: policy.id, jti: checked.jti.slice(0, 64), expiresAt: exp, createdAt: now }, select: { id: true } }),
+      db.apiKey.create({
         data: {
+          id: keyId,
           userId: user.id,
           ownerId: owner.id,
           type: SHORT_LIVED_KEY_TYPE,
@@ -309,22 +339,16 @@ export async function exchangeToken(db: Db, request: Request, opts: ExchangeOpti
           expiresAt,
           createdAt: now,
           policyId: policy.id,
-          scopes: { create: scopes.map((s) => ({ action: s.action, subject: s.subject })) },
+          scopes: { create: scopes.map((sc) => ({ action: sc.action, subject: sc.subject })) },
         },
         select: { id: true },
-      });
-      await tx.trustedPublishingPolicy.update({ where: { id: policy.id }, data: { lastMatchedAt: now, lastUse: lastUseFromClaims(checked.claims, now) } });
-      audits.push({
-        actorId: user.id,
-        action: "ExchangeForApiKey",
-        target: policy.id,
-        details: { policy: policy.name, owner: owner.username, keyId: key.id, expires: expiresAt.toISOString(), jti: checked.jti.slice(0, 64), scopes },
-        ip,
-      });
-      await writeAudits(tx, audits);
-    });
+      }),
+      db.trustedPublishingPolicy.update({ where: { id: policy.id }, data: { lastMatchedAt: now, lastUse: lastUseFromClaims(checked.claims, now) }, select: { id: true } }),
+      auditBatch(db, audits),
+    ]);
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
+    audits.pop();
     audits.push({ actorId: user.id, action: "RejectReplay", target: policy.id, details: { policy: policy.name, jti: checked.jti.slice(0, 64) }, ip });
     await writeAudits(db, audits);
     return refuse(401, EXCHANGE_MESSAGES.replay);
