@@ -309,6 +309,21 @@ describeEachDb("trusted publishing exchange", (getDb) => {
     expect(keys.fetches).toBe(1);
   });
 
+  it("an unreachable issuer: the keys last fetched still serve; with none fetched yet, could not be validated", async () => {
+    const user = await insertTestUser(db);
+    await policy(db, user.id);
+    const lone = await startIssuer({ audience: AUDIENCE });
+    const settings = { ...settingsFor(), issuer: lone.url, discoveryUrl: `${lone.url}/.well-known/openid-configuration`, cacheTtlMs: 0 };
+    const keys = new IssuerKeys(settings);
+    const cold = new IssuerKeys(settings);
+    expect((await send(db, user.username, { token: await lone.mint() }, settings, keys)).status).toBe(200);
+    const token = await lone.mint();
+    const other = await lone.mint();
+    await lone.close();
+    expect((await send(db, user.username, { token }, settings, keys)).status).toBe(200);
+    expect((await send(db, user.username, { token: other }, settings, cold)).json.error).toBe(JWT_MESSAGES.notValidated);
+  });
+
   it("names match ignoring case; ids, workflow, environment and events as nuget.org", async () => {
     const user = await insertTestUser(db);
     await policy(db, user.id, { name: "Release", criteria: { environment: "Production" } });

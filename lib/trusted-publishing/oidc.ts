@@ -114,10 +114,17 @@ export class IssuerKeys {
     const now = Date.now();
     const fresh = this.current && now - this.current.fetchedAt < this.settings.cacheTtlMs ? this.current : null;
     if (fresh?.keys.has(kid)) return fresh.keys.get(kid)!;
-    if (this.inFlight) return (await this.inFlight).keys.get(kid) ?? null;
     // stale or absent: fetch; fresh but without this kid: refetch, no more often than the floor
-    if (fresh && now - this.lastAttempt < this.settings.minRefreshMs) return null;
-    return (await this.refresh(now)).keys.get(kid) ?? null;
+    if (!this.inFlight && fresh && now - this.lastAttempt < this.settings.minRefreshMs) return null;
+    let keys: KeySet;
+    try {
+      keys = await (this.inFlight ?? this.refresh(now));
+    } catch (e) {
+      // the issuer unreachable: the keys last fetched still serve (GitHub rotates rarely)
+      if (!this.current) throw e;
+      keys = this.current;
+    }
+    return keys.keys.get(kid) ?? null;
   }
 }
 
