@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "@/lib/api-keys/authenticate";
 import { listApiKeys } from "@/lib/api-keys/store";
 import type { Db } from "@/lib/create-db";
+import { runExpiryNotices } from "@/lib/jobs/expiry-notices";
 import { settleLeakMails } from "@/lib/leaks/mails";
+import type { Mail } from "@/lib/mail/mailer";
 import { revokeLeakedKeys } from "@/lib/leaks/revoke";
 import { listOrganizationKeys } from "@/lib/organizations/keys";
 import { removeMember } from "@/lib/organizations/store";
@@ -128,6 +130,17 @@ describeEachDb("trusted publishing exchange", (getDb) => {
     await recordPolicyPush(db, auth.key.id, "Contoso.Sdk", "1.0.0");
     const pushed = readPolicyLastUse((await db.trustedPublishingPolicy.findUniqueOrThrow({ where: { id: p.id } })).lastUse);
     expect(pushed).toMatchObject({ packageId: "Contoso.Sdk", version: "1.0.0", repository: "contoso/contoso-sdk" });
+  });
+
+  it("no expiry notice for a short-lived key, before or after it expires", async () => {
+    const user = await insertTestUser(db);
+    await policy(db, user.id);
+    expect((await send(db, user.username, {})).status).toBe(200);
+    const sent: Mail[] = [];
+    for (const minutes of [5, 20, 24 * 60]) {
+      await runExpiryNotices(db, { origin: AUDIENCE, now: new Date(Date.now() + minutes * MINUTE), send: async (m) => void sent.push(m) });
+    }
+    expect(sent.filter((m) => JSON.stringify(m).includes(user.username))).toEqual([]);
   });
 
   it("a policy without scopes gives push and unlist on *", async () => {
