@@ -124,7 +124,7 @@ test("a signed-in browser's cookies are refused: only Bearer authentication", as
   await exchange(user);
   await page.goto("/account/apikeys");
   await expect(page).toHaveURL(/\/account\/apikeys$/);
-  await expect(page.getByText("Create", { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
   await expect(page.getByText("Short-lived API key generated via a federated credential")).toHaveCount(0);
 });
 
