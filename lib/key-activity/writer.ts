@@ -139,7 +139,7 @@ export function createBatchWriter(opts: BatchWriterOptions): BatchWriter {
         if (!failing) logError(`key activity: ${batch.length} row(s) not written; kept (up to ${capacity}) and tried again`, e);
         failing = true;
         if (counts.dropped > droppedLogged) {
-          logError("key activity: buffer full", new Error(`${counts.dropped - droppedLogged} oldest row(s) dropped (${counts.dropped} in all)`));
+          logError("key activity: buffer full", `${counts.dropped - droppedLogged} oldest row(s) dropped (${counts.dropped} in all)`);
           droppedLogged = counts.dropped;
         }
         retryMs = Math.min(retryMs * 2, maxRetryMs);
