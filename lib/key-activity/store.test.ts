@@ -1,11 +1,17 @@
 // Reading a key's last uses (only its holder's) and pruning past the retention, on each engine.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { expect, it } from "vitest";
+import { runJobs } from "@/lib/jobs";
 import { describeEachDb } from "@/tests/databases";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { insertKeyActivity, type ActivityRow } from "./writer";
 import { ACTIVITY_SHOWN, listKeyActivity, pruneKeyActivity } from "./store";
 
 const DAY = 86_400_000;
+process.env.MAIL_DIR = mkdtempSync(path.join(tmpdir(), "activity-jobs-mail-"));
+delete process.env.SMTP_URL;
 
 const row = (apiKeyId: string, at: Date, action = "push"): ActivityRow => ({
   apiKeyId,
@@ -59,5 +65,15 @@ describeEachDb("key activity store", (getDb) => {
     expect(left.map((r) => r.at)).toEqual(young);
     // nothing more to do: one query, no delete
     expect(await pruneKeyActivity(db, { retentionDays: 90, now, batchSize: 2 })).toEqual({ deleted: 0, batches: 0 });
+  });
+
+  it("the background jobs prune past KEY_ACTIVITY_RETENTION_DAYS (90 by default)", async () => {
+    const db = getDb();
+    const user = await insertTestUser(db);
+    const key = await insertTestKey(db, { userId: user.id });
+    await insertKeyActivity(db, [row(key.id, new Date(Date.now() - 91 * DAY), "old"), row(key.id, new Date(Date.now() - 89 * DAY), "kept")]);
+    const { activityPruned } = await runJobs(db, "http://gallery.test");
+    expect(activityPruned.deleted).toBeGreaterThanOrEqual(1);
+    expect((await db.keyActivity.findMany({ where: { apiKeyId: key.id }, select: { action: true } })).map((r) => r.action)).toEqual(["kept"]);
   });
 });
