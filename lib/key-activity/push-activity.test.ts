@@ -94,4 +94,16 @@ describeEachDb("key activity of pushes", (getDb) => {
     await flush();
     expect((await activityOf(key.id)).map((r) => [r.result, r.status, r.failedCheck, r.packageId])).toEqual([["refused", 400, "leak", id]]);
   });
+
+  it("a new id inside another account's reserved prefix is refused as reserved-prefix", async () => {
+    const db = getDb();
+    const user = await insertTestUser(db);
+    const other = await insertTestUser(db);
+    const key = await insertTestKey(db, { userId: user.id });
+    const prefix = `Res${other.username}.`;
+    await db.reservedNamespace.create({ data: { value: prefix, valueKey: prefix.toLowerCase(), owners: { create: { userId: other.id } } } });
+    expect((await pushAs(key.plaintext, `${prefix}Pkg`, "1.0.0")).status).toBe(409);
+    await flush();
+    expect((await activityOf(key.id)).map((r) => [r.result, r.status, r.failedCheck, r.packageId])).toEqual([["refused", 409, "reserved-prefix", `${prefix}Pkg`]]);
+  });
 });
