@@ -449,7 +449,7 @@ test("33, 56: revoke asks, the row stays Revoked (moved to the top) with the ban
   await expect(r.getByRole("button", { name: "Revoke" })).toHaveCount(0);
   await expect(names).toHaveText(["leaky", "newer"]);
   await expect(page.getByTestId("revoked-banner")).toContainText("Your API key 'leaky' has been revoked. Please check the email from");
-  expect(await authenticate(e2eDb(), key.plaintext)).toEqual({ ok: false, failure: "revoked", keyName: "leaky" });
+  expect(await authenticate(e2eDb(), key.plaintext)).toEqual({ ok: false, failure: "revoked", keyName: "leaky", keyId: key.id });
   const audit = await e2eDb().auditRecord.findFirstOrThrow({ where: { target: key.id, action: "RevokeCredential" } });
   expect(JSON.parse(audit.details!)).toMatchObject({ source: "User", owner: user.username });
   await expect

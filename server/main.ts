@@ -14,6 +14,7 @@ import { push } from "@/lib/nuget/push";
 import { nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { reconcilePackageFiles } from "@/lib/packages/files";
 import { startJobs } from "@/lib/jobs";
+import { flushKeyActivity } from "@/lib/key-activity/record";
 import { foreignActionOrigin, malformedPath, plain, readWhole, setSecurityHeaders, settleForwardedHeaders, wellFormedActionBody, withBody } from "./edge";
 import { logError } from "@/lib/log";
 
@@ -125,7 +126,8 @@ server.requestTimeout = 0;
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.on(sig, () => {
     server.close();
-    process.exit(0);
+    // the keys' uses still buffered are written first (lib/key-activity; at most 5 s)
+    void flushKeyActivity().finally(() => process.exit(0));
   });
 }
 server.listen(port, hostname, () => console.log(`> Ready on http://${hostname}:${port}${dev ? " (development)" : ""}`));

@@ -6,6 +6,7 @@ import { deleteKeyAction, regenerateKeyAction, revokeKeyAction, type NewSecret }
 import { iconLinkButton, linkButton } from "@/components/ui/button-styles";
 import type { KeyRowData } from "@/lib/api-keys/present";
 import { CopyButton } from "./copy-button";
+import { KeyActivity } from "./key-activity";
 import { KeyIcon } from "./key-icon";
 import { RowIcon } from "./row-icons";
 import { ROW_ERRORS } from "./row-errors";
@@ -178,6 +179,8 @@ export function KeyRow({
             </button>
           ) : null}
         </div>
+        {/* beyond nuget.org: the key's last uses, loaded when opened */}
+        <KeyActivity keyId={row.id} keyName={row.name} />
         {editing && !row.ownerLost ? (
           <EditPanel
             key={suggested ?? ""}

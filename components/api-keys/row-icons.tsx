@@ -1,6 +1,7 @@
 // The icons of the key rows (row icon and badges, status line, action links), drawn once in
 // the page by RowIconSprite and referenced by name from every row.
 import Ban from "lucide-react/icons/ban";
+import History from "lucide-react/icons/history";
 import CircleMinus from "lucide-react/icons/circle-minus";
 import Copy from "lucide-react/icons/copy";
 import Eye from "lucide-react/icons/eye";
@@ -23,6 +24,7 @@ const ROW_ICONS = {
   "rotate-cw": [RotateCw, 1.75],
   "trash-2": [Trash2, 1.75],
   "circle-minus": [CircleMinus, 1.75],
+  history: [History, 1.75],
 } as const satisfies SpriteSet;
 
 export type RowIconName = keyof typeof ROW_ICONS;

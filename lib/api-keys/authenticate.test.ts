@@ -57,8 +57,8 @@ describeEachDb("authenticate", (getDb, _provider, getUrl) => {
     const expired = await storeKey(getDb(), user.id, [ACTIONS.push], ["*"], { expiresInDays: 1, now: new Date(now.getTime() - 86_400_000) });
     const revoked = await storeKey(getDb(), user.id, [ACTIONS.push], ["*"]);
     expect(await revokeApiKey(getDb(), user.id, revoked.id, "User", new Date(now.getTime() - 1000))).not.toBeNull();
-    expect(await authenticate(getDb(), expired.plaintext, now)).toEqual({ ok: false, failure: "expired", keyName: expired.name });
-    expect(await authenticate(getDb(), revoked.plaintext, now)).toEqual({ ok: false, failure: "revoked", keyName: revoked.name });
+    expect(await authenticate(getDb(), expired.plaintext, now)).toEqual({ ok: false, failure: "expired", keyName: expired.name, keyId: expired.id });
+    expect(await authenticate(getDb(), revoked.plaintext, now)).toEqual({ ok: false, failure: "revoked", keyName: revoked.name, keyId: revoked.id });
   });
 
   it("sees revocation, deletion, regeneration and the owner's state changed by another client at once", async () => {
@@ -78,7 +78,7 @@ describeEachDb("authenticate", (getDb, _provider, getUrl) => {
       const fresh = await regenerateApiKey(other, user.id, regenerated.id);
       await other.user.update({ where: { id: user.id }, data: { emailConfirmedAt: null, locked: true } });
 
-      expect(await authenticate(getDb(), revoked.plaintext)).toEqual({ ok: false, failure: "revoked", keyName: revoked.name });
+      expect(await authenticate(getDb(), revoked.plaintext)).toEqual({ ok: false, failure: "revoked", keyName: revoked.name, keyId: revoked.id });
       expect(await authenticate(getDb(), deleted.plaintext)).toEqual({ ok: false, failure: "not-found" });
       expect(await authenticate(getDb(), regenerated.plaintext)).toEqual({ ok: false, failure: "not-found" });
       expect(await authenticate(getDb(), fresh!.plaintext)).toMatchObject({ ok: true, key: { ownerConfirmed: false, ownerLocked: true } });
@@ -114,7 +114,7 @@ describeEachDb("authenticate", (getDb, _provider, getUrl) => {
     const works = { ok: true, key: { userId: member.id, ownerId: org.id, ownerUsername: org.username, ownerConfirmed: true } };
     expect(await authenticate(db, created.plaintext)).toMatchObject(works);
     expect(await removeMember(db, member.id, org.username, member.username)).toMatchObject({ ok: true, left: true });
-    expect(await authenticate(db, created.plaintext)).toEqual({ ok: false, failure: "owner-mismatch", keyName: "org ci" });
+    expect(await authenticate(db, created.plaintext)).toEqual({ ok: false, failure: "owner-mismatch", keyName: "org ci", keyId: created.key.id });
     await joinOrganization(db, admin.id, org.username, member, true);
     expect(await authenticate(db, created.plaintext)).toMatchObject(works);
     // removed by an administrator: the same

@@ -24,7 +24,8 @@ export interface AuthenticatedKey {
 
 export type KeyFailure = "missing" | "not-found" | "expired" | "revoked" | "owner-mismatch";
 
-export type AuthResult = { ok: true; key: AuthenticatedKey } | { ok: false; failure: KeyFailure; keyName?: string };
+/** `keyId`: the key that was found but refused (its use is recorded: lib/key-activity) */
+export type AuthResult = { ok: true; key: AuthenticatedKey } | { ok: false; failure: KeyFailure; keyName?: string; keyId?: string };
 
 interface KeyRow {
   id: string;
@@ -71,13 +72,13 @@ export async function authenticate(db: Db, header: string | null, now = new Date
     ? row.type !== VERIFY_KEY_TYPE && secretMatches(v4, row.secretHash)
     : row.type === VERIFY_KEY_TYPE && hexHashesEqual(verify!.secretHash, row.secretHash);
   if (!matches) return { ok: false, failure: "not-found" };
-  if (row.revoked) return { ok: false, failure: "revoked", keyName: row.name };
-  if (now.getTime() >= row.expiresAt.getTime()) return { ok: false, failure: "expired", keyName: row.name };
+  if (row.revoked) return { ok: false, failure: "revoked", keyName: row.name, keyId: row.id };
+  if (now.getTime() >= row.expiresAt.getTime()) return { ok: false, failure: "expired", keyName: row.name, keyId: row.id };
   // The key's user must still match the owner scope (nuget.org's MatchesOwnerScope, checked on
   // every request): the owner is the user, or an organization the user is a member of now, in
   // either role. Leaving makes the key fail; rejoining makes it work again. Organizations hold no keys.
   if (row.userIsOrganization || !row.ownerMatches) {
-    return { ok: false, failure: "owner-mismatch", keyName: row.name };
+    return { ok: false, failure: "owner-mismatch", keyName: row.name, keyId: row.id };
   }
   return {
     ok: true,

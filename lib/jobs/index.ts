@@ -1,12 +1,17 @@
 // The background jobs: run once by `npm run jobs` (scripts/jobs.ts, e.g. from cron), and every
 // JOBS_INTERVAL_MINUTES inside the server (server/main.ts; 0 = never). Several instances may run
-// them at once: each job makes its own work exactly-once (see expiry-notices.ts).
+// them at once: each job makes its own work exactly-once (see expiry-notices.ts), or is
+// harmless twice (pruning the keys' activity deletes what is past the retention).
 import type { Db } from "@/lib/create-db";
+import { env } from "@/lib/env";
 import { logError, logInfo } from "@/lib/log";
+import { pruneKeyActivity, type PruneResult } from "@/lib/key-activity/store";
 import { runExpiryNotices, type ExpiryNoticeResult } from "./expiry-notices";
 
-export async function runJobs(db: Db, origin: string): Promise<{ expiryNotices: ExpiryNoticeResult }> {
-  return { expiryNotices: await runExpiryNotices(db, { origin }) };
+export async function runJobs(db: Db, origin: string): Promise<{ expiryNotices: ExpiryNoticeResult; activityPruned: PruneResult }> {
+  const expiryNotices = await runExpiryNotices(db, { origin });
+  const activityPruned = await pruneKeyActivity(db, { retentionDays: env().KEY_ACTIVITY_RETENTION_DAYS });
+  return { expiryNotices, activityPruned };
 }
 
 /** Runs the jobs a minute after start, then every `intervalMinutes`; returns a stop function. */
@@ -18,8 +23,9 @@ export function startJobs(db: Db, { intervalMinutes, origin }: { intervalMinutes
     if (running) return;
     running = true;
     try {
-      const { expiryNotices: r } = await runJobs(db, origin);
+      const { expiryNotices: r, activityPruned: p } = await runJobs(db, origin);
       if (r.sent || r.failed) logInfo(`[jobs] expiry notices: ${r.sent} sent (${r.resumed} resumed), ${r.failed} to retry`);
+      if (p.deleted) logInfo(`[jobs] key activity: ${p.deleted} row(s) past the retention deleted`);
     } catch (e) {
       logError("[jobs] run failed", e);
     } finally {

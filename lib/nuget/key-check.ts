@@ -10,6 +10,7 @@ import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import type { FoundPackage } from "@/lib/packages/store";
 import { logError } from "@/lib/log";
 import { SHORT_LIVED_KEY_TYPE } from "@/lib/trusted-publishing/short-lived-keys";
+import { noteKeyUse } from "@/lib/key-activity/record";
 
 /** What these helpers read of a request: a Next route's Request, or server/main.ts's view of Node's. */
 export interface ApiRequest {
@@ -18,6 +19,7 @@ export interface ApiRequest {
 
 export function keyFailure(request: ApiRequest, failure: Parameters<typeof explainFailure>[0], ctx: Parameters<typeof explainFailure>[1] = {}): NuGetAnswer {
   const detail = explainFailure(failure, ctx);
+  noteKeyUse(request, { failedCheck: failure });
   if (failure === "missing") {
     const realm = new URL(appOrigin(request.headers)).host;
     return nugetAnswer(401, { reason: MESSAGES.apiKeyRequired, detail, headers: { "WWW-Authenticate": `ApiKey realm="${realm}"` } });
@@ -28,6 +30,7 @@ export function keyFailure(request: ApiRequest, failure: Parameters<typeof expla
 /** Authentication plus the endpoint's action filter: the key, or the response refusing it. */
 export async function keyFor(request: ApiRequest, op: Operation): Promise<{ key: AuthenticatedKey } | { refusal: NuGetAnswer }> {
   const auth = await authenticate(db, request.headers.get("x-nuget-apikey"));
+  noteKeyUse(request, { keyId: auth.ok ? auth.key.id : auth.keyId });
   if (!auth.ok) return { refusal: keyFailure(request, auth.failure, { keyName: auth.keyName }) };
   if (checkAction(auth.key, op)) {
     return { refusal: keyFailure(request, "action", { keyName: auth.key.name, op }) };
@@ -55,12 +58,13 @@ export async function packageRefusal(
     await onNotOwner?.();
     return keyFailure(request, "not-owner", { packageId, ownerUsername: key.ownerUsername });
   }
-  return ownerStateRefusal(key);
+  return ownerStateRefusal(request, key);
 }
 
 /** nuget.org's two specific texts for an unconfirmed or locked scope owner; null when fine. */
-function ownerStateRefusal(key: AuthenticatedKey): NuGetAnswer | null {
+function ownerStateRefusal(request: ApiRequest, key: AuthenticatedKey): NuGetAnswer | null {
   const state = checkOwnerState(key);
+  if (state) noteKeyUse(request, { failedCheck: state });
   if (state === "owner-unconfirmed") return nugetAnswer(403, { reason: MESSAGES.ownerUnconfirmed });
   if (state === "owner-locked") return nugetAnswer(403, { reason: MESSAGES.ownerLocked });
   return null;

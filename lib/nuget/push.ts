@@ -19,6 +19,7 @@ import { recordPolicyPush, SHORT_LIVED_KEY_TYPE } from "@/lib/trusted-publishing
 import { checkNewId } from "@/lib/packages/reserved-namespaces";
 import { addPackageVersion, findPackage } from "@/lib/packages/store";
 import { keyFailure, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./key-check";
+import { noteKeyUse, withKeyActivity } from "@/lib/key-activity/record";
 
 export interface PushRequest extends ApiRequest {
   /** the raw body, chunk by chunk */
@@ -30,7 +31,12 @@ const ZIP_MAGIC = Buffer.from("PK\x03\x04", "latin1");
 /** Accepted pushes whose bodies are read at once (see push-slots.ts). */
 const slots = createSlots(maxConcurrentPushes());
 
-export async function push(request: PushRequest): Promise<NuGetAnswer> {
+/** The push, recorded as a use of its key (lib/key-activity). */
+export function push(request: PushRequest): Promise<NuGetAnswer> {
+  return withKeyActivity(db, request, "push", () => pushOrUnavailable(request));
+}
+
+async function pushOrUnavailable(request: PushRequest): Promise<NuGetAnswer> {
   try {
     return await pushOnce(request);
   } catch (e) {
@@ -94,6 +100,7 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
   const pkg = await readNupkg(nupkg);
   if (!pkg.ok) return nugetAnswer(400, { reason: pkg.reason });
   const { id, version } = pkg;
+  noteKeyUse(request, { packageId: id, version: version.normalized });
   // API keys packed by mistake: a live one refuses the push (lib/leaks/scan.ts). The scan runs
   // alongside the checks below and the file's writing and hashing; the version's rows are not
   // inserted until it has ended (beforeCommit), and any answer but 201 waits for it too, so a
@@ -102,7 +109,10 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
   scanning.catch(() => {}); // a failure is thrown where the scan is awaited, not as an unhandled rejection
   const answer = await storeVersion(request, key, nupkg, id, version, async () => !(await scanning).refusal);
   const scan = await scanning;
-  if (scan.refusal) return scan.refusal;
+  if (scan.refusal) {
+    noteKeyUse(request, { failedCheck: "leak" });
+    return scan.refusal;
+  }
   if (answer.status !== 201) return answer;
   return nugetAnswer(201, { reason: "Created", warnings: [...scan.warnings, ...successWarnings(request, key)] });
 }
@@ -129,11 +139,17 @@ async function storeVersion(
       }),
     );
     if (refusal) return refusal;
-    const exists = () => nugetAnswer(409, { reason: MESSAGES.versionExists(id, version.normalized) });
+    const exists = () => {
+      noteKeyUse(request, { failedCheck: "version-exists" });
+      return nugetAnswer(409, { reason: MESSAGES.versionExists(id, version.normalized) });
+    };
     if (found?.version) return exists();
     // A new id inside a reserved prefix (spec organizations.md §11): existing ids are not checked
     const reservation = found ? null : await checkNewId(db, id, key.ownerId);
-    if (reservation && !reservation.allowed) return nugetAnswer(409, { reason: reservation.reason });
+    if (reservation && !reservation.allowed) {
+      noteKeyUse(request, { failedCheck: "reserved-prefix" });
+      return nugetAnswer(409, { reason: reservation.reason });
+    }
 
     const result = await addPackageVersion(db, {
       registrationId: found?.registrationId ?? null,

@@ -12,6 +12,7 @@ import { db } from "@/lib/db";
 import { keyFailure } from "@/lib/nuget/key-check";
 import { MESSAGES, nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { clientIp } from "@/lib/request-context";
+import { noteKeyUse, withKeyActivity } from "@/lib/key-activity/record";
 
 export const dynamic = "force-dynamic";
 
@@ -19,8 +20,12 @@ const VERIFY_KEY_REFUSAL = "A verification key can only verify package ownership
 
 async function presentedKey(request: Request): Promise<{ key: AuthenticatedKey } | { refusal: Response }> {
   const auth = await authenticate(db, request.headers.get("x-nuget-apikey"));
+  noteKeyUse(request, { keyId: auth.ok ? auth.key.id : auth.keyId });
   if (!auth.ok) return { refusal: toResponse(keyFailure(request, auth.failure, { keyName: auth.keyName })) };
-  if (auth.key.type === VERIFY_KEY_TYPE) return { refusal: nugetResponse(403, { reason: MESSAGES.apiKeyInvalid, detail: VERIFY_KEY_REFUSAL }) };
+  if (auth.key.type === VERIFY_KEY_TYPE) {
+    noteKeyUse(request, { failedCheck: "verification-key" });
+    return { refusal: nugetResponse(403, { reason: MESSAGES.apiKeyInvalid, detail: VERIFY_KEY_REFUSAL }) };
+  }
   return { key: auth.key };
 }
 
@@ -31,7 +36,15 @@ function json(status: number, body: unknown): Response {
   });
 }
 
-export async function GET(request: Request): Promise<Response> {
+export function GET(request: Request): Promise<Response> {
+  return withKeyActivity(db, request, "introspect", () => describe(request));
+}
+
+export function DELETE(request: Request): Promise<Response> {
+  return withKeyActivity(db, request, "revoke", () => revoke(request));
+}
+
+async function describe(request: Request): Promise<Response> {
   const auth = await presentedKey(request);
   if ("refusal" in auth) return auth.refusal;
   const description = await describeKey(db, auth.key);
@@ -40,7 +53,7 @@ export async function GET(request: Request): Promise<Response> {
   return json(200, description);
 }
 
-export async function DELETE(request: Request): Promise<Response> {
+async function revoke(request: Request): Promise<Response> {
   const auth = await presentedKey(request);
   if ("refusal" in auth) return auth.refusal;
   const { key } = auth;

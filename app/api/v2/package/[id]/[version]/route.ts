@@ -10,6 +10,7 @@ import { MESSAGES, nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { parseVersion } from "@/lib/nuget/version";
 import { findPackage, setListed, type FoundPackage, type StoredVersion } from "@/lib/packages/store";
 import { keyFor, packageRefusal, recordUse, successWarnings } from "@/lib/nuget/key-check";
+import { noteKeyUse, withKeyActivity } from "@/lib/key-activity/record";
 
 export const dynamic = "force-dynamic";
 
@@ -47,6 +48,7 @@ async function changeListing(request: Request, { params }: Params, listed: boole
   if ("refusal" in auth) return toResponse(auth.refusal);
   const { key } = auth;
   const { id, version } = await params;
+  noteKeyUse(request, { packageId: id, version });
   // nuget.org looks the version up before the per-package scope check
   const target = await lookup(id, version, key.ownerId);
   if (!target) return nugetResponse(404, { reason: MESSAGES.versionMissing(id, version) });
@@ -58,9 +60,9 @@ async function changeListing(request: Request, { params }: Params, listed: boole
 }
 
 export function DELETE(request: Request, ctx: Params): Promise<Response> {
-  return changeListing(request, ctx, false);
+  return withKeyActivity(db, request, "unlist", () => changeListing(request, ctx, false));
 }
 
 export function POST(request: Request, ctx: Params): Promise<Response> {
-  return changeListing(request, ctx, true);
+  return withKeyActivity(db, request, "relist", () => changeListing(request, ctx, true));
 }

@@ -8,16 +8,25 @@ import { MESSAGES, nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { parseVersion } from "@/lib/nuget/version";
 import { findPackage } from "@/lib/packages/store";
 import { keyFor, packageRefusal, recordUse, successWarnings } from "@/lib/nuget/key-check";
+import { noteKeyUse, withKeyActivity } from "@/lib/key-activity/record";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string; version?: string[] }> }): Promise<Response> {
+type Params = { params: Promise<{ id: string; version?: string[] }> };
+
+/** A verification key's own use is not kept: the key is deleted by it (and its activity with it). */
+export function GET(request: Request, ctx: Params): Promise<Response> {
+  return withKeyActivity(db, request, "verify", () => verify(request, ctx));
+}
+
+async function verify(request: Request, { params }: Params): Promise<Response> {
   const auth = await keyFor(request, "verify");
   if ("refusal" in auth) return toResponse(auth.refusal);
   const { key } = auth;
   try {
     const { id, version: rest } = await params;
     const versionText = rest?.[0];
+    noteKeyUse(request, { packageId: id, version: versionText });
     const version = versionText === undefined ? null : parseVersion(versionText);
     const found = isValidPackageId(id) ? await findPackage(db, id, { ownerId: key.ownerId, versionKey: version?.key }) : null;
     if (!found || (versionText !== undefined && !found.version)) {

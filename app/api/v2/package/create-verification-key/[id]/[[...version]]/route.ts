@@ -6,14 +6,22 @@ import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
 import { nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { keyFor, recordUse, successWarnings } from "@/lib/nuget/key-check";
+import { noteKeyUse, withKeyActivity } from "@/lib/key-activity/record";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request, { params }: { params: Promise<{ id: string; version?: string[] }> }): Promise<Response> {
+type Params = { params: Promise<{ id: string; version?: string[] }> };
+
+export function POST(request: Request, ctx: Params): Promise<Response> {
+  return withKeyActivity(db, request, "create-verification-key", () => createKey(request, ctx));
+}
+
+async function createKey(request: Request, { params }: Params): Promise<Response> {
+  const { id, version } = await params;
+  noteKeyUse(request, { packageId: id, version: version?.[0] });
   const auth = await keyFor(request, "create-verification-key");
   if ("refusal" in auth) return toResponse(auth.refusal);
   const { key } = auth;
-  const { id } = await params;
   if (!isValidPackageId(id)) return nugetResponse(400, { reason: "The package id is not valid." });
   const { plaintext, expiresAt } = await createVerificationKey(db, key, id);
   await recordUse(key);
