@@ -9,7 +9,7 @@ import { authenticate } from "@/lib/api-keys/authenticate";
 import { describeKey, selfRevokeKey } from "@/lib/api-keys/introspection";
 import { VERIFY_KEY_TYPE } from "@/lib/api-keys/verification-keys";
 import { db } from "@/lib/db";
-import { keyFailure } from "@/lib/nuget/key-check";
+import { addressRefusal, keyFailure } from "@/lib/nuget/key-check";
 import { MESSAGES, nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { clientIp } from "@/lib/request-context";
 
@@ -21,6 +21,8 @@ async function presentedKey(request: Request): Promise<{ key: AuthenticatedKey }
   const auth = await authenticate(db, request.headers.get("x-nuget-apikey"));
   if (!auth.ok) return { refusal: toResponse(keyFailure(request, auth.failure, { keyName: auth.keyName })) };
   if (auth.key.type === VERIFY_KEY_TYPE) return { refusal: nugetResponse(403, { reason: MESSAGES.apiKeyInvalid, detail: VERIFY_KEY_REFUSAL }) };
+  const outside = addressRefusal(request, auth.key);
+  if (outside) return { refusal: toResponse(outside) };
   return { key: auth.key };
 }
 
