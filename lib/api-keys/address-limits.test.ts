@@ -75,3 +75,42 @@ describe("addressAllowed", () => {
     expect(plainAddress("2001:db8::1")).toBe("2001:db8::1");
   });
 });
+
+describe("the client address a key's limits are checked against follows TRUST_PROXY", () => {
+  // a real socket from 127.0.0.1 through the server's own edge (server/edge.ts), then the app's
+  // reading of it (clientIp): what the push's key check does
+  async function addressSeen(trustProxy: boolean, forwardedFor?: string): Promise<string | null> {
+    const http = await import("node:http");
+    const { settleForwardedHeaders } = await import("@/server/edge");
+    const { clientIp } = await import("@/lib/request-context");
+    const server = http.createServer((req, res) => {
+      settleForwardedHeaders(req, trustProxy);
+      res.end(JSON.stringify(clientIp({ get: (n: string) => (req.headers[n.toLowerCase()] as string | undefined) ?? null })));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const res = await fetch(`http://127.0.0.1:${port}/`, { headers: forwardedFor ? { "X-Forwarded-For": forwardedFor } : {} });
+      return (await res.json()) as string | null;
+    } finally {
+      server.close();
+    }
+  }
+  const limited = storedLimits(["10.0.0.0/8"]);
+
+  it("TRUST_PROXY off: a client's own X-Forwarded-For is ignored, the socket's address decides", async () => {
+    const seen = await addressSeen(false, "10.1.2.3");
+    expect(plainAddress(seen!)).toBe("127.0.0.1");
+    expect(addressAllowed(limited, seen)).toBe(false);
+    expect(addressAllowed(storedLimits(["127.0.0.1/32"]), seen)).toBe(true);
+  });
+
+  it("TRUST_PROXY on: the right-most X-Forwarded-For entry (the nearest proxy's) decides; none at all is refused", async () => {
+    // the client claimed 127.0.0.1, the proxy appended the real 10.1.2.3
+    const seen = await addressSeen(true, "127.0.0.1, 10.1.2.3");
+    expect(seen).toBe("10.1.2.3");
+    expect(addressAllowed(limited, seen)).toBe(true);
+    expect(addressAllowed(limited, await addressSeen(true, "10.1.2.3, 192.0.2.1"))).toBe(false);
+    expect(addressAllowed(limited, await addressSeen(true))).toBe(false);
+  });
+});
