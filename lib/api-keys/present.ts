@@ -110,7 +110,7 @@ export function presentKey(key: PresentableKey, now: Date): KeyRowData {
         ? {
             untilText: `${dayjs(key.previousValidUntil).from(n)} (${key.previousValidUntil.toISOString().replace("T", " ").slice(0, 16)} UTC)`,
             untilIso: key.previousValidUntil.toISOString(),
-            lastUsedText: key.previousLastUsedAt ? dayjs(key.previousLastUsedAt).from(n) : "Never used",
+            lastUsedText: key.previousLastUsedAt ? dayjs(key.previousLastUsedAt).from(n) : "never",
           }
         : null,
   };
