@@ -11,6 +11,8 @@ import { ROLL_MESSAGES } from "./roll-rules";
 import { createApiKey, deleteApiKey, editApiKey, listApiKeys, regenerateApiKey, revokeApiKey } from "./store";
 import { MESSAGES } from "./rules";
 import { ACTIONS } from "./scopes";
+import { revokeLeakedKeys } from "@/lib/leaks/revoke";
+import { settleLeakMails } from "@/lib/leaks/mails";
 
 const HOUR = 3_600_000;
 
@@ -184,6 +186,23 @@ describeEachDb("roll with overlap", (getDb) => {
     const winner = results.find((r) => r.ok)!;
     expect((await authenticate(db, winner.ok ? winner.plaintext : "", t0)).ok).toBe(true);
     expect((await authenticate(db, k.plaintext, t0)).ok).toBe(true);
+  });
+
+  it("a leak of the old secret during its grace revokes the key; after the grace it is reported as ours but dead", async () => {
+    const db = getDb();
+    const user = await insertTestUser(db);
+    const t0 = new Date();
+    const a = await storeKey(db, user.id);
+    const aNew = await roll(db, user.id, a.id, 1, t0);
+    const b = await storeKey(db, user.id);
+    await roll(db, user.id, b.id, 1, t0);
+    const opts = { origin: "http://localhost", now: new Date(t0.getTime() + 1000) };
+    expect((await revokeLeakedKeys(db, [{ token: a.plaintext, url: null }], "GitHub", opts)).verdicts).toEqual(["revoked"]);
+    expect(await authenticate(db, aNew.plaintext, opts.now)).toMatchObject({ ok: false, failure: "revoked" });
+    const late = { ...opts, now: new Date(t0.getTime() + 2 * HOUR) };
+    expect((await revokeLeakedKeys(db, [{ token: b.plaintext, url: null }], "GitHub", late)).verdicts).toEqual(["dead"]);
+    expect(await db.apiKey.findUniqueOrThrow({ where: { id: b.id }, select: { revokedAt: true } })).toEqual({ revokedAt: null });
+    await settleLeakMails();
   });
 
   it("introspection reports the overlap (and which secret asked) and the address limits, never a secret", async () => {
