@@ -28,8 +28,8 @@ async function expectAxeClean(page: Page) {
 }
 
 const EXPECTED = {
-  [KEY_NAMES.new]: { icon: "New API key", status: "Expires in a year", statusIcon: "lucide-timer", actions: ["Copy", "Edit", "Regenerate", "Delete", "Revoke"] },
-  [KEY_NAMES.active]: { icon: "API key", status: "Expires in a year", statusIcon: "lucide-timer", actions: ["Edit", "Regenerate", "Delete", "Revoke"] },
+  [KEY_NAMES.new]: { icon: "New API key", status: "Expires in a year", statusIcon: "lucide-timer", actions: ["Copy", "Edit", "Regenerate", "Roll", "Delete", "Revoke"] },
+  [KEY_NAMES.active]: { icon: "API key", status: "Expires in a year", statusIcon: "lucide-timer", actions: ["Edit", "Regenerate", "Roll", "Delete", "Revoke"] },
   [KEY_NAMES.expired]: { icon: "Expired API key", status: "Expired", statusIcon: "lucide-timer", actions: ["Edit", "Regenerate", "Delete"] },
   [KEY_NAMES.revoked]: { icon: "Revoked API key", status: "Revoked", statusIcon: "lucide-ban", actions: ["Edit", "Regenerate", "Delete"] },
 } as const;

@@ -58,6 +58,8 @@ test.describe("key introspection API", () => {
       created: createdAt.toISOString(),
       expires: new Date(createdAt.getTime() + 90 * DAY).toISOString(),
       lastUsed: null,
+      allowedCidrs: [],
+      overlap: null,
     });
     for (const secret of [k.plaintext, row.lookupId, row.secretHash, k.id]) expect(body).not.toContain(secret);
     expect((await keyRow(k.id)).lastUsedAt).toBeNull();

@@ -19,6 +19,9 @@ export type AuditAction =
   | "EditCredential"
   | "RevokeCredential"
   | "RemoveCredential"
+  // ours (issue 14): a roll with an overlap, and its early end
+  | "RollCredential"
+  | "EndCredentialOverlap"
   | "PackagePushAttemptByNonOwner"
   | "AddOrganization"
   | "AddOrganizationMember"

@@ -14,6 +14,7 @@ import {
   PUSHING_KEY_STATE,
   SESSION_WITH_USER,
   TOUCH_KEY,
+  TOUCH_PREVIOUS_SECRET,
 } from "./driver-sql";
 
 // The same rows on both engines, made by Prisma as the app makes them; every statement must read
@@ -50,9 +51,10 @@ describeEachDb("driver statements", (getDb) => {
     const seen = new Set<string>();
     const one = <T>(sql: typeof KEY_BY_LOOKUP_ID, params: (string | number)[]) => (seen.add(sql.name), read.one<T>(sql, params));
 
-    expect(await one(KEY_BY_LOOKUP_ID, [`lookup-${suffix}`])).toEqual({
+    expect(await one(KEY_BY_LOOKUP_ID, [`lookup-${suffix}`, `lookup-${suffix}`])).toEqual({
       id: key.id, type: "apikey.v4", name: "ci", userId: alice.id, ownerId: alice.id, secretHash: "hash",
-      expiresAt: EXPIRES, lastUsedAt: null, revoked: false, userIsOrganization: false,
+      expiresAt: EXPIRES, lastUsedAt: null, lookupId: `lookup-${suffix}`, previousSecretHash: null, previousValidUntil: null,
+      previousLastUsedAt: null, allowedCidrs: null, revoked: false, userIsOrganization: false,
       ownerUsername: alice.username, ownerConfirmed: true, ownerLocked: false, ownerMatches: true,
       scopes: [{ action: "package:push", subject: "Contoso.*" }],
     });
@@ -63,16 +65,16 @@ describeEachDb("driver statements", (getDb) => {
       db.apiKey.create({ data: { userId: alice.id, ownerId, name, lookupId: `${name}-${suffix}`, secretHash: "h", expiresInDays: 1, expiresAt: EXPIRES } });
     await scoped("org", org.id);
     await scoped("other", bob.id);
-    const matches = async (name: string) => (await one<{ ownerMatches: boolean }>(KEY_BY_LOOKUP_ID, [`${name}-${suffix}`]))?.ownerMatches;
+    const matches = async (name: string) => (await one<{ ownerMatches: boolean }>(KEY_BY_LOOKUP_ID, [`${name}-${suffix}`, `${name}-${suffix}`]))?.ownerMatches;
     expect([await matches("org"), await matches("other")]).toEqual([false, false]);
     await db.membership.create({ data: { organizationId: org.id, memberId: alice.id } });
-    expect(await one(KEY_BY_LOOKUP_ID, [`org-${suffix}`])).toMatchObject({ ownerId: org.id, ownerUsername: org.username, ownerConfirmed: false, ownerMatches: true });
+    expect(await one(KEY_BY_LOOKUP_ID, [`org-${suffix}`, `org-${suffix}`])).toMatchObject({ ownerId: org.id, ownerUsername: org.username, ownerConfirmed: false, ownerMatches: true });
     await db.membership.update({ where: { organizationId_memberId: { organizationId: org.id, memberId: alice.id } }, data: { isAdmin: true } });
     expect([await matches("org"), await matches("other")]).toEqual([true, false]);
     await db.membership.deleteMany({ where: { organizationId: org.id } });
     expect(await matches("org")).toBe(false);
-    expect(await one(KEY_BY_LOOKUP_ID, [`bare-${suffix}`])).toMatchObject({ lastUsedAt: USED, revoked: true, ownerConfirmed: false, ownerLocked: true, scopes: [] });
-    expect(await one(KEY_BY_LOOKUP_ID, ["no-such-key"])).toBeUndefined();
+    expect(await one(KEY_BY_LOOKUP_ID, [`bare-${suffix}`, `bare-${suffix}`])).toMatchObject({ lastUsedAt: USED, revoked: true, ownerConfirmed: false, ownerLocked: true, scopes: [] });
+    expect(await one(KEY_BY_LOOKUP_ID, ["no-such-key", "no-such-key"])).toBeUndefined();
 
     const write = driverWriter(db);
     const run = (statements: { sql: typeof TOUCH_KEY; params: (string | number | boolean | Date | null)[] }[]) => {
@@ -82,8 +84,19 @@ describeEachDb("driver statements", (getDb) => {
     // the update's condition: only an older last use is replaced
     await run([{ sql: TOUCH_KEY, params: [USED, key.id, new Date(USED.getTime() - 60_000)] }]);
     await run([{ sql: TOUCH_KEY, params: [PUSHED, bare.id, new Date(USED.getTime() - 60_000)] }]);
-    expect(await one(KEY_BY_LOOKUP_ID, [`lookup-${suffix}`])).toMatchObject({ lastUsedAt: USED });
-    expect(await one(KEY_BY_LOOKUP_ID, [`bare-${suffix}`])).toMatchObject({ lastUsedAt: USED });
+    expect(await one(KEY_BY_LOOKUP_ID, [`lookup-${suffix}`, `lookup-${suffix}`])).toMatchObject({ lastUsedAt: USED });
+    expect(await one(KEY_BY_LOOKUP_ID, [`bare-${suffix}`, `bare-${suffix}`])).toMatchObject({ lastUsedAt: USED });
+
+    // a rolled key: found by the replaced lookup id too, with the old secret's hash, end and last use
+    await db.apiKey.update({
+      where: { id: key.id },
+      data: { previousLookupId: `old-${suffix}`, previousSecretHash: "old-hash", previousValidUntil: EXPIRES, allowedCidrs: "10.0.0.0/8" },
+    });
+    await run([{ sql: TOUCH_PREVIOUS_SECRET, params: [USED, key.id, new Date(USED.getTime() - 60_000)] }]);
+    await run([{ sql: TOUCH_PREVIOUS_SECRET, params: [PUSHED, key.id, new Date(USED.getTime() - 60_000)] }]);
+    const rolled = { id: key.id, lookupId: `lookup-${suffix}`, previousSecretHash: "old-hash", previousValidUntil: EXPIRES, previousLastUsedAt: USED, allowedCidrs: "10.0.0.0/8", lastUsedAt: USED };
+    expect(await one(KEY_BY_LOOKUP_ID, [`old-${suffix}`, `old-${suffix}`])).toMatchObject(rolled);
+    expect(await one(KEY_BY_LOOKUP_ID, [`lookup-${suffix}`, `lookup-${suffix}`])).toMatchObject(rolled);
 
     const registrationId = `reg-${suffix}`;
     const idKey = `contoso.lib-${suffix}`;
@@ -123,6 +136,37 @@ describeEachDb("driver statements", (getDb) => {
     expect(await read.column(OWNED_PACKAGE_IDS, ["no-such-owner"])).toEqual([]);
 
     expect([...seen].sort()).toEqual(DRIVER_STATEMENTS.map((s) => s.name).sort());
+  });
+
+  it("the key lookup finds a key by either lookup id with one probe of each unique index, not a scan", async () => {
+    const db = getDb();
+    const suffix = Math.random().toString(36).slice(2, 10);
+    const user = await db.user.create({ data: { username: `plan-${suffix}`, usernameKey: `plan-${suffix}`, email: `plan-${suffix}@example.test` } });
+    // enough rows that a scan would cost the planner more than the indexes
+    await db.apiKey.createMany({
+      data: Array.from({ length: 3000 }, (_, i) => ({
+        userId: user.id, ownerId: user.id, name: `k${i}`, lookupId: `p-${suffix}-${i}`, secretHash: "h", expiresInDays: 1, expiresAt: EXPIRES,
+        ...(i % 2 ? { previousLookupId: `q-${suffix}-${i}` } : {}),
+      })),
+    });
+    const provider = driverReader(db).provider;
+    let plan: string;
+    if (provider === "sqlite") {
+      const rows = await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${KEY_BY_LOOKUP_ID.sqlite}`, "x", "x");
+      plan = rows.map((r) => r.detail).join("\n");
+      expect(plan).toContain("MULTI-INDEX OR");
+    } else {
+      await db.$executeRawUnsafe(`ANALYZE "ApiKey"`);
+      const rows = await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${KEY_BY_LOOKUP_ID.postgresql}`, "x", "x");
+      plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+      expect(plan).toContain("BitmapOr");
+    }
+    expect(plan).toContain("ApiKey_lookupId_key");
+    expect(plan).toContain("ApiKey_previousLookupId_key");
+    expect(plan).not.toMatch(/SCAN k\b|Seq Scan on "?ApiKey"?/);
+    // and the answer is the row either id names
+    expect(await driverReader(db).one(KEY_BY_LOOKUP_ID, [`q-${suffix}-7`, `q-${suffix}-7`])).toMatchObject({ name: "k7", lookupId: `p-${suffix}-7` });
+    expect(await driverReader(db).one(KEY_BY_LOOKUP_ID, [`p-${suffix}-8`, `p-${suffix}-8`])).toMatchObject({ name: "k8" });
   });
 
   it("a failed statement rolls the transaction back and keeps its constraint code", async () => {

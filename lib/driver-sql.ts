@@ -42,31 +42,38 @@ export function normalizeRow<T>(sql: DriverSql, row: Record<string, unknown> | u
 /**
  * The key, its user's and owner's flags, whether the user still acts for the owner (the owner
  * is the user, or an organization the user is a member of: the Membership row joined by its
- * primary key) and its scopes, in one round trip (authenticate).
+ * primary key) and its scopes, in one round trip (authenticate). Found by its lookup id or by the
+ * one its last roll replaced (previousLookupId, during the overlap): both unique, so the OR is
+ * two index probes (SQLite's multi-index OR, PostgreSQL's BitmapOr; driver-sql.test.ts checks).
  */
 export const KEY_BY_LOOKUP_ID: DriverSql = {
   name: "authenticate_key_row",
   sqlite: `SELECT k.id, k.type, k.name, k.userId, k.ownerId, k.secretHash, k.expiresAt, k.lastUsedAt,
+      k.lookupId, k.previousSecretHash, k.previousValidUntil, k.previousLastUsedAt, k.allowedCidrs,
       k.revokedAt IS NOT NULL AS revoked, u.isOrganization AS userIsOrganization,
       o.username AS ownerUsername, o.emailConfirmedAt IS NOT NULL AS ownerConfirmed, o.locked AS ownerLocked,
       (k.ownerId = k.userId OR (o.isOrganization AND m.memberId IS NOT NULL)) AS ownerMatches,
       (SELECT json_group_array(json_object('action', s.action, 'subject', s.subject)) FROM ApiKeyScope s WHERE s.apiKeyId = k.id) AS scopes
     FROM ApiKey k JOIN User u ON u.id = k.userId JOIN User o ON o.id = k.ownerId
       LEFT JOIN Membership m ON m.organizationId = k.ownerId AND m.memberId = k.userId
-    WHERE k.lookupId = ?`,
+    WHERE k.lookupId = ? OR k.previousLookupId = ?`,
   postgresql: `SELECT k.id, k.type, k.name, k."userId", k."ownerId", k."secretHash",
       (extract(epoch FROM k."expiresAt") * 1000)::float8 AS "expiresAt",
       (extract(epoch FROM k."lastUsedAt") * 1000)::float8 AS "lastUsedAt",
+      k."lookupId", k."previousSecretHash", (extract(epoch FROM k."previousValidUntil") * 1000)::float8 AS "previousValidUntil",
+      (extract(epoch FROM k."previousLastUsedAt") * 1000)::float8 AS "previousLastUsedAt", k."allowedCidrs",
       k."revokedAt" IS NOT NULL AS revoked, u."isOrganization" AS "userIsOrganization",
       o.username AS "ownerUsername", o."emailConfirmedAt" IS NOT NULL AS "ownerConfirmed", o.locked AS "ownerLocked",
       (k."ownerId" = k."userId" OR (o."isOrganization" AND m."memberId" IS NOT NULL)) AS "ownerMatches",
       (SELECT coalesce(json_agg(json_build_object('action', s.action, 'subject', s.subject)), '[]'::json) FROM "ApiKeyScope" s WHERE s."apiKeyId" = k.id) AS scopes
     FROM "ApiKey" k JOIN "User" u ON u.id = k."userId" JOIN "User" o ON o.id = k."ownerId"
       LEFT JOIN "Membership" m ON m."organizationId" = k."ownerId" AND m."memberId" = k."userId"
-    WHERE k."lookupId" = $1`,
+    WHERE k."lookupId" = $1 OR k."previousLookupId" = $2`,
   columns: {
     expiresAt: "date",
     lastUsedAt: "date",
+    previousValidUntil: "date",
+    previousLastUsedAt: "date",
     revoked: "boolean",
     userIsOrganization: "boolean",
     ownerConfirmed: "boolean",
@@ -81,6 +88,13 @@ export const TOUCH_KEY: DriverSql = {
   name: "touch_key",
   sqlite: `UPDATE ApiKey SET lastUsedAt = ? WHERE id = ? AND (lastUsedAt IS NULL OR lastUsedAt < ?)`,
   postgresql: `UPDATE "ApiKey" SET "lastUsedAt" = $1 WHERE id = $2 AND ("lastUsedAt" IS NULL OR "lastUsedAt" < $3)`,
+};
+
+/** The last use of the secret a roll replaced, during its overlap (touchKey), as TOUCH_KEY. */
+export const TOUCH_PREVIOUS_SECRET: DriverSql = {
+  name: "touch_previous_secret",
+  sqlite: `UPDATE ApiKey SET previousLastUsedAt = ? WHERE id = ? AND (previousLastUsedAt IS NULL OR previousLastUsedAt < ?)`,
+  postgresql: `UPDATE "ApiKey" SET "previousLastUsedAt" = $1 WHERE id = $2 AND ("previousLastUsedAt" IS NULL OR "previousLastUsedAt" < $3)`,
 };
 
 /** A package id's registration, whether an owner owns it, and one of its versions (findPackage). */
@@ -152,7 +166,7 @@ export const OWNED_PACKAGE_IDS: DriverSql = {
   postgresql: `SELECT r."packageId" FROM "PackageOwner" o JOIN "PackageRegistration" r ON r.id = o."registrationId" WHERE o."userId" = $1 ORDER BY r."idKey"`,
 };
 
-export const DRIVER_STATEMENTS = [KEY_BY_LOOKUP_ID, TOUCH_KEY, FIND_PACKAGE, INSERT_REGISTRATION, INSERT_OWNER, INSERT_VERSION, PUSHING_KEY_STATE, SESSION_WITH_USER, OWNED_PACKAGE_IDS];
+export const DRIVER_STATEMENTS = [KEY_BY_LOOKUP_ID, TOUCH_KEY, TOUCH_PREVIOUS_SECRET, FIND_PACKAGE, INSERT_REGISTRATION, INSERT_OWNER, INSERT_VERSION, PUSHING_KEY_STATE, SESSION_WITH_USER, OWNED_PACKAGE_IDS];
 
 /**
  * Single-row reads on the API's per-request path. Prisma costs more CPU for even a bare indexed

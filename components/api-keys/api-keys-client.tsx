@@ -19,7 +19,7 @@ const CreateKeyForm = dynamic(() => import("./create-key-form"), { ssr: false })
 export const IDLE_MS = 10 * 60 * 1000;
 const ACTIVITY = ["pointerdown", "keydown", "mousemove", "scroll", "touchstart"] as const;
 
-type Notice = "created" | "regenerated" | null;
+type Notice = "created" | "regenerated" | "rolled" | null;
 
 export function ApiKeysClient({
   rows,
@@ -130,6 +130,12 @@ export function ApiKeysClient({
             below. You will not be able to do so again.
           </Alert>
         ) : null}
+        {notice === "rolled" ? (
+          <Alert tone="warning" role="status" testId="rolled-banner">
+            Your API key has been rolled. Make sure to copy your new API key now using the <strong>Copy</strong> button
+            below. You will not be able to do so again. The previous secret keeps working until the time shown on the key.
+          </Alert>
+        ) : null}
         {rows.length === 0 ? (
           <Alert tone="info">You don&apos;t have any API keys.</Alert>
         ) : (
@@ -143,6 +149,7 @@ export function ApiKeysClient({
                   secret={secrets[row.id]}
                   confirm={confirm}
                   onRegenerated={(s) => hold(s, "regenerated", row.id)}
+                  onRolled={(s) => hold(s, "rolled")}
                   onRevoked={() => bump(row.id)}
                   onError={setError}
                   suggestion={narrow?.keyId === row.id ? narrow.subjects : undefined}

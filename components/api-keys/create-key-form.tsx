@@ -10,6 +10,7 @@ import { subjectsToSend } from "@/lib/api-keys/picker";
 import { MESSAGES, NAME_MAX, expiryLabel } from "@/lib/api-keys/rules";
 import { ACTION_DESCRIPTIONS, ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
 import { PackagePicker, loadIds, useOwnerPackages } from "./package-picker";
+import { AddressLimitsField } from "./address-limits-field";
 
 type PushKind = typeof ACTIONS.push | typeof ACTIONS.pushVersion;
 
@@ -39,6 +40,7 @@ export default function CreateKeyForm({
   const [unlist, setUnlist] = useState(false);
   const [glob, setGlob] = useState("");
   const [ticked, setTicked] = useState<Set<string>>(new Set());
+  const [allowedCidrs, setAllowedCidrs] = useState("");
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
   const [pending, startTransition] = useTransition();
   const { prepared, failed } = useOwnerPackages(owner || null, loadIds);
@@ -77,6 +79,7 @@ export default function CreateKeyForm({
     if (push) form.append("actions", pushKind);
     if (unlist) form.append("actions", ACTIONS.unlist);
     for (const s of subjects) form.append("subjects", s);
+    form.set("allowedCidrs", allowedCidrs);
     startTransition(async () => {
       try {
         const result = await createKeyAction(form);
@@ -199,6 +202,16 @@ export default function CreateKeyForm({
           error={errors.subjects}
         />
       ) : null}
+
+      <AddressLimitsField
+        id="create-allowed-cidrs"
+        value={allowedCidrs}
+        onChange={(v) => {
+          setAllowedCidrs(v);
+          setErrors((e) => ({ ...e, allowedCidrs: undefined }));
+        }}
+        error={errors.allowedCidrs}
+      />
 
       <div className="mt-4 flex gap-2">
         <button type="submit" disabled={!hasScope || pending} className={primaryButton}>

@@ -9,6 +9,7 @@ import { MESSAGES } from "@/lib/api-keys/rules";
 import { isValidGlob } from "@/lib/api-keys/scopes";
 import { PackagePicker, loadIds, useOwnerPackages } from "./package-picker";
 import { ROW_ERRORS } from "./row-errors";
+import { AddressLimitsField } from "./address-limits-field";
 
 export default function EditPanel({
   row,
@@ -27,6 +28,8 @@ export default function EditPanel({
   const [glob, setGlob] = useState(suggestion ? "" : (row.glob ?? ""));
   const [ticked, setTicked] = useState(() => new Set((suggestion ?? row.packageIds).map((id) => id.toLowerCase())));
   const [error, setError] = useState<string | undefined>();
+  const [allowedCidrs, setAllowedCidrs] = useState(row.allowedCidrs.join("\n"));
+  const [cidrError, setCidrError] = useState<string | undefined>();
   const [pending, startTransition] = useTransition();
   const { prepared, failed } = useOwnerPackages(row.ownerUsername, loadIds);
 
@@ -37,14 +40,17 @@ export default function EditPanel({
     if (subjects.length === 0) return setError(MESSAGES.subjectsRequired);
     const form = new FormData();
     for (const s of subjects) form.append("subjects", s);
+    form.set("allowedCidrs", allowedCidrs);
     startTransition(async () => {
       try {
         const result = await editKeyAction.bind(null, row.id)(form);
         if (result.status === "ok") {
           onError(null);
           onDone(true);
-        } else if (result.status === "error" && result.fieldErrors?.subjects) setError(result.fieldErrors.subjects[0]);
-        else onError(ROW_ERRORS.edit);
+        } else if (result.status === "error" && (result.fieldErrors?.subjects || result.fieldErrors?.allowedCidrs)) {
+          setError(result.fieldErrors.subjects?.[0]);
+          setCidrError(result.fieldErrors.allowedCidrs?.[0]);
+        } else onError(ROW_ERRORS.edit);
       } catch {
         onError(ROW_ERRORS.edit);
       }
@@ -68,6 +74,16 @@ export default function EditPanel({
           setError(undefined);
         }}
         error={error}
+      />
+      <AddressLimitsField
+        id={`edit-${row.id}-allowed-cidrs`}
+        value={allowedCidrs}
+        onChange={(v) => {
+          setAllowedCidrs(v);
+          setCidrError(undefined);
+        }}
+        error={cidrError}
+        suggestions={row.addressSuggestions}
       />
       <div className="mt-3 flex gap-2">
         <button type="submit" disabled={pending || !prepared} className={primaryButton}>

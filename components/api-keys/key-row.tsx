@@ -1,8 +1,9 @@
 "use client";
-// One key on the Manage list (spec §1.3) with Copy / Edit / Regenerate / Delete / Revoke.
+// One key on the Manage list (spec §1.3) with Copy / Edit / Regenerate / Delete / Revoke, and
+// beyond nuget.org Roll (a new secret while the old one works for a grace) and address limits.
 import { useState, useTransition } from "react";
 import dynamic from "next/dynamic";
-import { deleteKeyAction, regenerateKeyAction, revokeKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
+import { deleteKeyAction, endOverlapAction, regenerateKeyAction, revokeKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
 import { iconLinkButton, linkButton } from "@/components/ui/button-styles";
 import type { KeyRowData } from "@/lib/api-keys/present";
 import { CopyButton } from "./copy-button";
@@ -10,6 +11,7 @@ import { KeyActivity } from "./key-activity";
 import { KeyIcon } from "./key-icon";
 import { RowIcon } from "./row-icons";
 import { ROW_ERRORS } from "./row-errors";
+import { RollPanel } from "./roll-panel";
 
 // The picker (and its virtualiser) loads only when a row is edited: first-load JS stays small.
 const EditPanel = dynamic(() => import("./edit-panel"), { ssr: false });
@@ -18,6 +20,7 @@ const CONFIRM = {
   regenerate: "Are you sure you want to regenerate the API key?",
   delete: "Are you sure you want to remove the API key?",
   revoke: "Are you sure you want to revoke the API key?",
+  endOverlap: "End the overlap now? The previous secret stops working at once.",
 } as const;
 
 export function KeyRow({
@@ -25,6 +28,7 @@ export function KeyRow({
   secret,
   confirm,
   onRegenerated,
+  onRolled,
   onRevoked,
   onError,
   suggestion,
@@ -33,6 +37,7 @@ export function KeyRow({
   secret: string | undefined;
   confirm: (message: string) => Promise<boolean>;
   onRegenerated: (secret: NewSecret) => void;
+  onRolled: (secret: NewSecret) => void;
   onRevoked: () => void;
   onError: (message: string | null) => void;
   /** the security overview's suggested exact ids: Edit opens prefilled with them */
@@ -40,6 +45,7 @@ export function KeyRow({
 }) {
   const [showAll, setShowAll] = useState(false);
   const [editing, setEditing] = useState(suggestion !== undefined);
+  const [rolling, setRolling] = useState(false);
   // a new suggestion (the overview's link followed again) opens Edit: state adjusted in render
   const suggested = suggestion?.join("\n");
   const [seen, setSeen] = useState(suggested);
@@ -50,10 +56,14 @@ export function KeyRow({
   const [pending, startTransition] = useTransition();
   const headingId = `key-${row.id}-name`;
 
-  const run = (kind: "regenerate" | "delete" | "revoke") => async () => {
+  const run = (kind: "regenerate" | "delete" | "revoke" | "endOverlap") => async () => {
     if (!(await confirm(CONFIRM[kind]))) return;
     startTransition(async () => {
       try {
+        if (kind === "endOverlap") {
+          const result = await endOverlapAction.bind(null, row.id)();
+          return onError(result.status === "ok" ? null : (result.status === "error" && result.message) || ROW_ERRORS.endOverlap);
+        }
         if (kind === "regenerate") {
           const result = await regenerateKeyAction.bind(null, row.id)();
           if (result.status !== "ok") return onError(ROW_ERRORS[kind]);
@@ -127,6 +137,27 @@ export function KeyRow({
             <dt>Last used:</dt>
             <dd>{row.lastUsedText}</dd>
           </div>
+          {/* beyond nuget.org: a roll's overlap, both secrets' last use side by side */}
+          {row.overlap ? (
+            <div data-testid="key-overlap">
+              <dt>Previous secret:</dt>
+              <dd>
+                works until <time dateTime={row.overlap.untilIso}>{row.overlap.untilText}</time>; last used {row.overlap.lastUsedText}
+              </dd>
+            </div>
+          ) : null}
+          {row.allowedCidrs.length > 0 ? (
+            <div data-testid="key-allowed-cidrs">
+              <dt>Allowed addresses:</dt>
+              <dd className="break-all">{row.allowedCidrs.join(", ")}</dd>
+            </div>
+          ) : null}
+          {row.addressSuggestions?.length ? (
+            <div data-testid="key-address-suggestions">
+              <dt>Recent use from:</dt>
+              <dd className="break-all">{row.addressSuggestions.join(", ")} (Edit to limit the key to these)</dd>
+            </div>
+          ) : null}
           {/* beyond nuget.org: a key revoked for a leak says who reported it, when, and where it was found */}
           {row.leak ? (
             <div data-testid="key-leak">
@@ -166,6 +197,18 @@ export function KeyRow({
                 <RowIcon name="rotate-cw" />
                 Regenerate
               </button>
+              {row.state === "active" ? (
+                <button type="button" className={iconLinkButton} disabled={pending} aria-expanded={rolling} onClick={() => setRolling((r) => !r)}>
+                  <RowIcon name="refresh-ccw" />
+                  Roll
+                </button>
+              ) : null}
+              {row.overlap ? (
+                <button type="button" className={iconLinkButton} disabled={pending} onClick={run("endOverlap")}>
+                  <RowIcon name="circle-minus" />
+                  End overlap now
+                </button>
+              ) : null}
             </>
           )}
           <button type="button" className={iconLinkButton} disabled={pending} onClick={run("delete")}>
@@ -179,6 +222,18 @@ export function KeyRow({
             </button>
           ) : null}
         </div>
+        {rolling && !row.ownerLost && row.state === "active" ? (
+          <RollPanel
+            keyId={row.id}
+            keyName={row.name}
+            onRolled={(s) => {
+              setRolling(false);
+              onRolled(s);
+            }}
+            onCancel={() => setRolling(false)}
+            onError={onError}
+          />
+        ) : null}
         {/* beyond nuget.org: the key's last uses, loaded when opened */}
         <KeyActivity keyId={row.id} keyName={row.name} />
         {editing && !row.ownerLost ? (

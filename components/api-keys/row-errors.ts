@@ -4,4 +4,7 @@ export const ROW_ERRORS = {
   regenerate: "An error occurred while regenerating the API key. Please try again.",
   delete: "An error occurred while deleting the API key. Please try again.",
   revoke: "An error occurred while revoking the API key. Please try again.",
+  // ours (roll with overlap)
+  roll: "An error occurred while rolling the API key. Please try again.",
+  endOverlap: "An error occurred while ending the overlap. Please try again.",
 } as const;

@@ -7,6 +7,7 @@ import Copy from "lucide-react/icons/copy";
 import Eye from "lucide-react/icons/eye";
 import KeyRound from "lucide-react/icons/key-round";
 import Pencil from "lucide-react/icons/pencil";
+import RefreshCcw from "lucide-react/icons/refresh-ccw";
 import RotateCw from "lucide-react/icons/rotate-cw";
 import Sparkle from "lucide-react/icons/sparkle";
 import Timer from "lucide-react/icons/timer";
@@ -22,6 +23,7 @@ const ROW_ICONS = {
   copy: [Copy, 1.75],
   pencil: [Pencil, 1.75],
   "rotate-cw": [RotateCw, 1.75],
+  "refresh-ccw": [RefreshCcw, 1.75],
   "trash-2": [Trash2, 1.75],
   "circle-minus": [CircleMinus, 1.75],
   history: [History, 1.75],

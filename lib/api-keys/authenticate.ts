@@ -1,9 +1,11 @@
 // The key lookup on use (nuget.org's ApiKeyAuthenticationHandler): the key's row, its expiry,
 // revocation and owner scope, and the last-used write. What the key may then do is
 // key-checks.ts (action filter → per-package subject → owner state); the words, refusals.ts.
+// During a roll's overlap the replaced secret is found by previousLookupId in the same query and
+// works until previousValidUntil; after it, it is refused as a key not found (as regenerated).
 import "server-only";
 import type { Db } from "@/lib/create-db";
-import { driverReader, driverWriter, KEY_BY_LOOKUP_ID, TOUCH_KEY } from "@/lib/driver-sql";
+import { driverReader, driverWriter, KEY_BY_LOOKUP_ID, TOUCH_KEY, TOUCH_PREVIOUS_SECRET } from "@/lib/driver-sql";
 import { hexHashesEqual, parseKey, secretMatches } from "./key-material";
 import { parseVerifyKey, VERIFY_KEY_TYPE } from "./verification-keys";
 
@@ -20,6 +22,12 @@ export interface AuthenticatedKey {
   /** as read by authenticate(): lets touchKey skip its write within the minute */
   lastUsedAt: Date | null;
   scopes: { action: string; subject: string }[];
+  /** which secret was presented: the current one, or the one a roll replaced (during its overlap) */
+  secret: "current" | "previous";
+  /** as read by authenticate(), for touchKey on the previous secret */
+  previousLastUsedAt: Date | null;
+  /** the key's address limits, one CIDR range per line; null = anywhere (address-limits.ts) */
+  allowedCidrs: string | null;
 }
 
 export type KeyFailure = "missing" | "not-found" | "expired" | "revoked" | "owner-mismatch";
@@ -36,6 +44,11 @@ interface KeyRow {
   secretHash: string;
   expiresAt: Date;
   lastUsedAt: Date | null;
+  lookupId: string;
+  previousSecretHash: string | null;
+  previousValidUntil: Date | null;
+  previousLastUsedAt: Date | null;
+  allowedCidrs: string | null;
   revoked: boolean;
   userIsOrganization: boolean;
   ownerUsername: string;
@@ -47,7 +60,7 @@ interface KeyRow {
 }
 
 async function findKeyRow(db: Db, lookupId: string): Promise<KeyRow | null> {
-  const row = await driverReader(db).one<KeyRow>(KEY_BY_LOOKUP_ID, [lookupId]);
+  const row = await driverReader(db).one<KeyRow>(KEY_BY_LOOKUP_ID, [lookupId, lookupId]);
   if (!row) return null;
   // fail closed: an unreadable expiry must never count as "not expired yet"
   if (Number.isNaN(row.expiresAt.getTime())) throw new Error(`API key ${row.id}: unreadable expiresAt`);
@@ -66,11 +79,17 @@ export async function authenticate(db: Db, header: string | null, now = new Date
   const verify = v4 ? null : parseVerifyKey(header);
   if (!v4 && !verify) return { ok: false, failure: "not-found" };
 
-  const row = await findKeyRow(db, v4 ? v4.lookupId : verify!.lookupId);
+  const lookupId = v4 ? v4.lookupId : verify!.lookupId;
+  const row = await findKeyRow(db, lookupId);
   if (!row) return { ok: false, failure: "not-found" };
+  const previous = row.lookupId !== lookupId;
+  // the replaced secret only during its overlap (an unreadable end counts as over)
+  if (previous && !(row.previousSecretHash && row.previousValidUntil && now.getTime() < row.previousValidUntil.getTime())) {
+    return { ok: false, failure: "not-found" };
+  }
   const matches = v4
-    ? row.type !== VERIFY_KEY_TYPE && secretMatches(v4, row.secretHash)
-    : row.type === VERIFY_KEY_TYPE && hexHashesEqual(verify!.secretHash, row.secretHash);
+    ? row.type !== VERIFY_KEY_TYPE && secretMatches(v4, previous ? row.previousSecretHash! : row.secretHash)
+    : !previous && row.type === VERIFY_KEY_TYPE && hexHashesEqual(verify!.secretHash, row.secretHash);
   if (!matches) return { ok: false, failure: "not-found" };
   if (row.revoked) return { ok: false, failure: "revoked", keyName: row.name, keyId: row.id };
   if (now.getTime() >= row.expiresAt.getTime()) return { ok: false, failure: "expired", keyName: row.name, keyId: row.id };
@@ -94,6 +113,9 @@ export async function authenticate(db: Db, header: string | null, now = new Date
       expiresAt: row.expiresAt,
       lastUsedAt: row.lastUsedAt,
       scopes: row.scopes,
+      secret: previous ? "previous" : "current",
+      previousLastUsedAt: row.previousLastUsedAt,
+      allowedCidrs: row.allowedCidrs,
     },
   };
 }
@@ -107,7 +129,15 @@ const TOUCH_EVERY_MS = 60_000;
  * driverWriter), as the push's own write: in the front process (server/main.ts) a Prisma write
  * on SQLite would wait for the Next process's write lock by blocking the event loop.
  */
-export async function touchKey(db: Db, key: Pick<AuthenticatedKey, "id" | "lastUsedAt">, now = new Date()): Promise<void> {
-  if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < TOUCH_EVERY_MS) return;
-  await driverWriter(db).transaction([{ sql: TOUCH_KEY, params: [now, key.id, new Date(now.getTime() - TOUCH_EVERY_MS)] }], () => undefined);
+export async function touchKey(
+  db: Db,
+  key: Pick<AuthenticatedKey, "id" | "lastUsedAt"> & Partial<Pick<AuthenticatedKey, "secret" | "previousLastUsedAt">>,
+  now = new Date(),
+): Promise<void> {
+  // the secret a roll replaced has a last use of its own: the page shows both during the overlap
+  const previous = key.secret === "previous";
+  const last = previous ? (key.previousLastUsedAt ?? null) : key.lastUsedAt;
+  if (last && now.getTime() - last.getTime() < TOUCH_EVERY_MS) return;
+  const sql = previous ? TOUCH_PREVIOUS_SECRET : TOUCH_KEY;
+  await driverWriter(db).transaction([{ sql, params: [now, key.id, new Date(now.getTime() - TOUCH_EVERY_MS)] }], () => undefined);
 }

@@ -47,6 +47,8 @@ describeEachDb("api-keys introspection", (getDb) => {
       created: createdAt.toISOString(),
       expires: new Date(createdAt.getTime() + 30 * DAY).toISOString(),
       lastUsed: lastUsedAt.toISOString(),
+      allowedCidrs: [],
+      overlap: null,
     });
     const row = await db.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: { lastUsedAt: true } });
     expect(row.lastUsedAt).toEqual(lastUsedAt);

@@ -3,7 +3,8 @@
 // authenticate(): these functions take the key's own id and user id, and act on nothing else.
 //
 //   describeKey(db, key) → KeyDescription | null
-//     What the key is: names, scopes, packages, glob and dates. A read only: no last-used write
+//     What the key is: names, scopes, packages, glob, dates, address limits and a roll's
+//     overlap (its end and the old secret's last use, never a secret). A read only: no last-used write
 //     (asking about a key is not using it). Never the secret hash or the lookup id.
 //   selfRevokeKey(db, key, {ip?, now?}) → {name, revokedAt} | null
 //     Only while the key is still active (the UPDATE's own condition, so of concurrent revokes one
@@ -17,6 +18,7 @@ import { sendMail, subject } from "@/lib/mail/mailer";
 import { logError } from "@/lib/log";
 import { actionsAndSubjects } from "./scope-rows";
 import { isGlob, type Action } from "./scopes";
+import { rangesOf } from "./address-limits";
 
 /** Only full API keys describe or revoke themselves: a verification key is single-purpose. */
 const KEY_TYPE = "apikey.v4";
@@ -38,11 +40,17 @@ export interface KeyDescription {
   created: string;
   expires: string;
   lastUsed: string | null;
+  /** the CIDR ranges the key may be used from; [] = anywhere */
+  allowedCidrs: string[];
+  /** a roll's overlap while it runs: until when the previous secret works, its last use, and which secret asked */
+  overlap: { previousValidUntil: string; previousLastUsed: string | null; presented: "current" | "previous" } | null;
 }
 
 interface KeyRef {
   id: string;
   userId: string;
+  /** which secret was presented (authenticate); current when not said */
+  secret?: "current" | "previous";
 }
 
 const describeSelect = {
@@ -52,10 +60,13 @@ const describeSelect = {
   createdAt: true,
   expiresAt: true,
   lastUsedAt: true,
+  allowedCidrs: true,
+  previousValidUntil: true,
+  previousLastUsedAt: true,
   scopes: { select: { action: true, subject: true } },
 } as const;
 
-export async function describeKey(db: Db, key: KeyRef): Promise<KeyDescription | null> {
+export async function describeKey(db: Db, key: KeyRef, now = new Date()): Promise<KeyDescription | null> {
   const row = await db.apiKey.findFirst({ where: { id: key.id, userId: key.userId, type: KEY_TYPE }, select: describeSelect });
   if (!row) return null;
   const { actions, subjects } = actionsAndSubjects(row.scopes);
@@ -69,6 +80,15 @@ export async function describeKey(db: Db, key: KeyRef): Promise<KeyDescription |
     created: row.createdAt.toISOString(),
     expires: row.expiresAt.toISOString(),
     lastUsed: row.lastUsedAt?.toISOString() ?? null,
+    allowedCidrs: rangesOf(row.allowedCidrs),
+    overlap:
+      row.previousValidUntil && now.getTime() < row.previousValidUntil.getTime()
+        ? {
+            previousValidUntil: row.previousValidUntil.toISOString(),
+            previousLastUsed: row.previousLastUsedAt?.toISOString() ?? null,
+            presented: key.secret ?? "current",
+          }
+        : null,
   };
 }
 

@@ -17,6 +17,9 @@ function key(scopes: [string, string][], extra: Partial<AuthenticatedKey> = {}):
     expiresAt: new Date(Date.now() + 100 * 86_400_000),
     lastUsedAt: null,
     scopes: scopes.map(([action, subject]) => ({ action, subject })),
+    secret: "current",
+    previousLastUsedAt: null,
+    allowedCidrs: null,
     ...extra,
   };
 }

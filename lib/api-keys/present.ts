@@ -29,6 +29,12 @@ export interface KeyRowData {
   ownerLost?: boolean;
   /** set for a key revoked because it leaked (lib/leaks): who reported it, when, where it was found */
   leak: LeakNote | null;
+  /** address limits (normalised CIDR ranges); [] = anywhere */
+  allowedCidrs: string[];
+  /** ranges seen in the key's recent use and not yet allowed (address-suggestions.ts) */
+  addressSuggestions?: string[];
+  /** a roll's overlap while it runs: the previous secret's end and last use */
+  overlap: { untilText: string; untilIso: string; lastUsedText: string } | null;
 }
 
 export interface LeakNote {
@@ -53,6 +59,9 @@ interface PresentableKey {
   revocationSource?: string | null;
   revocationUrl?: string | null;
   lastUsedAt: Date | null;
+  allowedCidrs?: string[];
+  previousValidUntil?: Date | null;
+  previousLastUsedAt?: Date | null;
 }
 
 const LEAK_SOURCES: Record<string, string> = { GitHub: "GitHub", "deps.dev": "deps.dev", Report: "a leak report", Push: "a package push" };
@@ -95,6 +104,15 @@ export function presentKey(key: PresentableKey, now: Date): KeyRowData {
     createdIso: key.createdAt.toISOString(),
     lastUsedText: key.lastUsedAt ? dayjs(key.lastUsedAt).from(n) : "Never used",
     leak: leakNote(key),
+    allowedCidrs: key.allowedCidrs ?? [],
+    overlap:
+      state === "active" && key.previousValidUntil && now.getTime() < key.previousValidUntil.getTime()
+        ? {
+            untilText: `${dayjs(key.previousValidUntil).from(n)} (${key.previousValidUntil.toISOString().replace("T", " ").slice(0, 16)} UTC)`,
+            untilIso: key.previousValidUntil.toISOString(),
+            lastUsedText: key.previousLastUsedAt ? dayjs(key.previousLastUsedAt).from(n) : "never",
+          }
+        : null,
   };
 }
 

@@ -8,8 +8,8 @@ import { ACTIONS, ACTION_DESCRIPTIONS } from "./scopes";
  * caller's own key and owner, never of other accounts.
  */
 export function explainFailure(
-  failure: KeyFailure | ScopeFailure | "not-owner" | "gone-during-upload",
-  ctx: { keyName?: string; packageId?: string; ownerUsername?: string; op?: Operation },
+  failure: KeyFailure | ScopeFailure | "not-owner" | "gone-during-upload" | "address",
+  ctx: { keyName?: string; packageId?: string; ownerUsername?: string; op?: Operation; clientAddress?: string | null },
 ): string {
   const key = ctx.keyName ? `The API key '${ctx.keyName}'` : "The API key";
   switch (failure) {
@@ -33,6 +33,9 @@ export function explainFailure(
       return `Package '${ctx.packageId}' does not exist yet, and pushing a new package id needs the scope '${ACTION_DESCRIPTIONS[ACTIONS.push]}'; ${key.replace(/^The/, "the")} has only '${ACTION_DESCRIPTIONS[ACTIONS.pushVersion]}'.`;
     case "gone-during-upload":
       return `${key} was revoked, deleted, regenerated or expired while the package was uploading; nothing was stored.`;
+    case "address":
+      // the reason phrase too: it is all a NuGet client prints
+      return `${key} cannot be used from ${ctx.clientAddress ? `the address ${ctx.clientAddress}` : "an unknown address"}: it is limited to other address ranges (see the key on the API keys page).`;
     case "not-owner":
       return `The owner of this API key ('${ctx.ownerUsername}') does not own package '${ctx.packageId}'.`;
   }

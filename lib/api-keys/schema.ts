@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { MESSAGES, NAME_MAX, checkActions, checkSubjects, expiryOptions, resolveExpiry } from "./rules";
+import { parseAddressLimits } from "./address-limits";
 
 function refineWith<T>(check: (v: T) => { ok: true } | { ok: false; error: string }) {
   return (value: T, ctx: z.RefinementCtx) => {
@@ -12,6 +13,14 @@ function refineWith<T>(check: (v: T) => { ok: true } | { ok: false; error: strin
 }
 
 const subjectsField = z.array(z.string().max(1000)).max(100_000).superRefine(refineWith(checkSubjects));
+
+/** Address limits as typed (one range per line) → normalised ranges, [] for none. */
+const allowedCidrsField = z.string().transform((text, ctx) => {
+  const r = parseAddressLimits(text);
+  if (r.ok) return r.ranges;
+  ctx.addIssue({ code: "custom", message: r.error });
+  return z.NEVER;
+});
 
 // A request that reaches the server without a name or an owner got past the page's own checks
 // (whose messages are nameRequired and ownerRequired): it gets nuget.org's server texts
@@ -30,10 +39,12 @@ export const createKeySchema = z.object({
   owner: z.string().trim().min(1, MESSAGES.ownerBlankServer).max(NAME_MAX),
   actions: z.array(z.string().max(64)).max(10).superRefine(refineWith(checkActions)),
   subjects: subjectsField,
+  allowedCidrs: allowedCidrsField,
 });
 export type CreateKeyForm = z.infer<typeof createKeySchema>;
 
-export const editKeySchema = z.object({ subjects: subjectsField });
+/** allowedCidrs absent from the form: the key's limits are left as they are. */
+export const editKeySchema = z.object({ subjects: subjectsField, allowedCidrs: allowedCidrsField.optional() });
 
 function text(form: FormData, name: string): string {
   const v = form.get(name);
@@ -58,9 +69,11 @@ export function readCreateForm(input: unknown) {
     owner: text(form, "owner"),
     actions: list(form, "actions"),
     subjects: list(form, "subjects"),
+    allowedCidrs: text(form, "allowedCidrs"),
   };
 }
 
 export function readEditForm(input: unknown) {
-  return { subjects: list(asForm(input), "subjects") };
+  const form = asForm(input);
+  return { subjects: list(form, "subjects"), allowedCidrs: form.has("allowedCidrs") ? text(form, "allowedCidrs") : undefined };
 }

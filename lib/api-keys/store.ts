@@ -5,16 +5,17 @@
 // one. Reads select a DTO (ApiKeyView) and never the secret hash. The plaintext of a key exists
 // only in the return value of createApiKey/regenerateApiKey.
 //
-//   createApiKey(db, userId, {name, expiresInDays, ownerId, actions, subjects}, now?)
+//   createApiKey(db, userId, {name, expiresInDays, ownerId, actions, subjects, allowedCidrs?}, now?)
 //       → {ok:true, key, plaintext} | {ok:false, error, field}   field: the input it shows under, or null
 //     Re-checks every rule of the form (name, expiry option, owner allowed, scopes, subjects,
 //     packages owned by the owner). Key + scope rows + AddCredential audit in one transaction,
 //     then the "API key added to your account" mail.
 //   listApiKeys(db, userId) → ApiKeyView[]              newest first, then by name
-//   editApiKey(db, userId, keyId, subjects) → {ok:true, key} | {ok:false, error, field}
-//     Replaces the subjects (owner, actions, value, expiry unchanged); EditCredential audit; no mail.
+//   editApiKey(db, userId, keyId, subjects, {allowedCidrs?}?) → {ok:true, key} | {ok:false, error, field}
+//     Replaces the subjects, and the address limits when given (owner, actions, value, expiry
+//     unchanged); EditCredential audit; no mail.
 //   regenerateApiKey(db, userId, keyId, now?, {expiresInDays?, activeOnly?}?) → {key, plaintext} | null
-//     New key with the same name, owner, actions, subjects and duration (or the one given) from now; the old row is
+//     New key with the same name, owner, actions, subjects, address limits and duration (or the one given) from now; the old row is
 //     deleted in the same transaction, and deleting 0 rows aborts it, so of N concurrent
 //     regenerates of one id exactly one succeeds. AddCredential + RemoveCredential audits; no mail.
 //     Works on expired and revoked keys (nuget.org); null for a locked account too, and (beyond
@@ -41,6 +42,7 @@ import { MESSAGES, checkActions, checkName, checkSubjects, expiryOptions, resolv
 import { logError } from "@/lib/log";
 import { listMemberOrganizations } from "@/lib/organizations/store";
 import { driverReader, OWNED_PACKAGE_IDS } from "@/lib/driver-sql";
+import { rangesOf, storedLimits } from "./address-limits";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEY_TYPE = "apikey.v4";
@@ -62,6 +64,11 @@ interface ApiKeyView {
   revocationSource: string | null;
   revocationUrl: string | null;
   lastUsedAt: Date | null;
+  /** address limits, normalised CIDR ranges; [] = anywhere */
+  allowedCidrs: string[];
+  /** a roll's overlap (roll.ts): the replaced secret works until previousValidUntil */
+  previousValidUntil: Date | null;
+  previousLastUsedAt: Date | null;
 }
 
 interface Owner {
@@ -76,12 +83,14 @@ interface CreateApiKeyInput {
   ownerId: string;
   actions: readonly string[];
   subjects: readonly string[];
+  /** normalised ranges (address-limits.ts parseAddressLimits); none = anywhere */
+  allowedCidrs?: readonly string[];
 }
 
 type CreateResult = { ok: true; key: ApiKeyView; plaintext: string } | Refusal;
 type EditResult = { ok: true; key: ApiKeyView } | Refusal;
 
-const viewSelect = {
+export const viewSelect = {
   id: true,
   name: true,
   type: true,
@@ -94,16 +103,20 @@ const viewSelect = {
   revocationSource: true,
   revocationUrl: true,
   lastUsedAt: true,
+  allowedCidrs: true,
+  previousValidUntil: true,
+  previousLastUsedAt: true,
   scopes: { select: { action: true, subject: true } },
 } as const;
 
 /** What viewSelect returns: the view's columns with the owner and scope rows still nested. */
-type KeyRow = Omit<ApiKeyView, "ownerUsername" | "actions" | "subjects"> & {
+type KeyRow = Omit<ApiKeyView, "ownerUsername" | "actions" | "subjects" | "allowedCidrs"> & {
+  allowedCidrs: string | null;
   owner: { username: string };
   scopes: { action: string; subject: string }[];
 };
 
-function toView(row: KeyRow): ApiKeyView {
+export function toView(row: KeyRow): ApiKeyView {
   const { actions, subjects } = actionsAndSubjects(row.scopes);
   return {
     id: row.id,
@@ -120,11 +133,14 @@ function toView(row: KeyRow): ApiKeyView {
     revocationSource: row.revocationSource,
     revocationUrl: row.revocationUrl,
     lastUsedAt: row.lastUsedAt,
+    allowedCidrs: rangesOf(row.allowedCidrs),
+    previousValidUntil: row.previousValidUntil,
+    previousLastUsedAt: row.previousLastUsedAt,
   };
 }
 
 /** nuget.org's CredentialAuditRecord: names, dates and each scope, never the value. */
-function auditDetails(key: ApiKeyView, extra: Record<string, unknown> = {}) {
+export function auditDetails(key: ApiKeyView, extra: Record<string, unknown> = {}) {
   return {
     type: key.type,
     name: key.name,
@@ -174,7 +190,7 @@ async function ownersOf(db: Db, user: Owner): Promise<Owner[]> {
  * organization they belong to). A key of an organization they left cannot be used, so it can
  * no longer be edited or regenerated either (nuget.org allows both, to no effect).
  */
-async function actsFor(db: Db | DbTransaction, userId: string, ownerId: string): Promise<boolean> {
+export async function actsFor(db: Db | DbTransaction, userId: string, ownerId: string): Promise<boolean> {
   return ownerId === userId || (await db.membership.count({ where: { organizationId: ownerId, memberId: userId } })) > 0;
 }
 
@@ -257,12 +273,14 @@ export async function createApiKey(db: Db, userId: string, input: CreateApiKeyIn
         expiresInDays: days.value,
         expiresAt: new Date(now.getTime() + days.value * DAY_MS),
         createdAt: now,
+        allowedCidrs: storedLimits(input.allowedCidrs ?? []),
         scopes: { create: scopeRows(actions.value, stored) },
       },
       select: viewSelect,
     });
     const view = toView(row);
-    await writeAudit(tx, { actorId: userId, action: "AddCredential", target: view.id, details: auditDetails(view), ip });
+    const limits = view.allowedCidrs.length ? { allowedCidrs: view.allowedCidrs } : {};
+    await writeAudit(tx, { actorId: userId, action: "AddCredential", target: view.id, details: auditDetails(view, limits), ip });
     return view;
   });
   await mailUser(
@@ -283,7 +301,13 @@ export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyView[]>
   return rows.map(toView);
 }
 
-export async function editApiKey(db: Db, userId: string, keyId: string, subjects: readonly string[]): Promise<EditResult> {
+export async function editApiKey(
+  db: Db,
+  userId: string,
+  keyId: string,
+  subjects: readonly string[],
+  opts: { allowedCidrs?: readonly string[] } = {},
+): Promise<EditResult> {
   const checked = checkSubjects(subjects);
   if (!checked.ok) return checked;
   const ip = await requestIp();
@@ -299,12 +323,16 @@ export async function editApiKey(db: Db, userId: string, keyId: string, subjects
     const before = toView(current);
     await tx.apiKeyScope.deleteMany({ where: { apiKeyId: keyId } });
     await tx.apiKeyScope.createMany({ data: scopeRows(before.actions, stored).map((s) => ({ ...s, apiKeyId: keyId })) });
+    if (opts.allowedCidrs) await tx.apiKey.update({ where: { id: keyId }, data: { allowedCidrs: storedLimits(opts.allowedCidrs) } });
     const after = toView((await tx.apiKey.findFirst({ where: { id: keyId, userId }, select: viewSelect }))!);
     await writeAudit(tx, {
       actorId: userId,
       action: "EditCredential",
       target: keyId,
-      details: auditDetails(after, { previousSubjects: before.subjects }),
+      details: auditDetails(after, {
+        previousSubjects: before.subjects,
+        ...(opts.allowedCidrs ? { allowedCidrs: after.allowedCidrs, previousAllowedCidrs: before.allowedCidrs } : {}),
+      }),
       ip,
     });
     return { ok: true, key: after };
@@ -356,6 +384,7 @@ export async function regenerateApiKey(
           expiresInDays: days,
           expiresAt: new Date(now.getTime() + days * DAY_MS),
           createdAt: now,
+          allowedCidrs: storedLimits(oldView.allowedCidrs),
           scopes: { create: scopeRows(oldView.actions, oldView.subjects) },
         },
         select: viewSelect,

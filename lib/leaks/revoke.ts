@@ -53,6 +53,10 @@ interface Row {
   name: string;
   lookupId: string;
   secretHash: string;
+  /** the secret a roll replaced, live until previousValidUntil: its leak revokes the key too */
+  previousLookupId: string | null;
+  previousSecretHash: string | null;
+  previousValidUntil: Date | null;
   userId: string;
   ownerId: string;
   revokedAt: Date | null;
@@ -80,15 +84,20 @@ export async function revokeLeakedKeys(
   const parsed = tokens.map((t) => (typeof t.token === "string" && t.token.length <= MAX_TOKEN_CHARS ? parseKey(t.token) : null));
   const lookupIds = [...new Set(parsed.flatMap((p) => (p ? [p.lookupId] : [])))];
   const rows = new Map<string, Row>();
-  for (const ids of chunks(lookupIds)) {
+  // each id twice in one OR (current or previous), which Prisma does not split for SQLite's
+  // 999-parameter limit as it splits a lone IN: a quarter chunk per statement
+  for (const ids of chunks(lookupIds, CHUNK / 4)) {
     const found = await db.apiKey.findMany({
-      where: { lookupId: { in: ids } },
+      where: { OR: [{ lookupId: { in: ids } }, { previousLookupId: { in: ids } }] },
       select: {
         id: true,
         type: true,
         name: true,
         lookupId: true,
         secretHash: true,
+        previousLookupId: true,
+        previousSecretHash: true,
+        previousValidUntil: true,
         userId: true,
         ownerId: true,
         revokedAt: true,
@@ -97,18 +106,26 @@ export async function revokeLeakedKeys(
         owner: { select: { username: true, isOrganization: true } },
       },
     });
-    for (const row of found) rows.set(row.lookupId, row);
+    for (const row of found) {
+      rows.set(row.lookupId, row);
+      if (row.previousLookupId) rows.set(row.previousLookupId, row);
+    }
   }
 
   // which row each token names, if any; the live ones, each once, with its first report
   const matched = parsed.map((p) => {
     if (!p) return null;
     const row = rows.get(p.lookupId);
-    return row && KEY_TYPES.has(row.type) && secretMatches(p, row.secretHash) ? row : null;
+    if (!row || !KEY_TYPES.has(row.type)) return null;
+    if (row.lookupId === p.lookupId) return secretMatches(p, row.secretHash) ? row : null;
+    return row.previousSecretHash && secretMatches(p, row.previousSecretHash) ? row : null;
   });
+  // a roll's old secret is ours whenever it matches, but works (and so is live) only in its grace
+  const works = (row: Row, i: number) =>
+    row.lookupId === parsed[i]!.lookupId || (row.previousValidUntil !== null && row.previousValidUntil.getTime() > now.getTime());
   const live = new Map<string, { row: Row; leak: LeakedToken }>();
   matched.forEach((row, i) => {
-    if (row && !row.revokedAt && row.expiresAt.getTime() > now.getTime() && !live.has(row.id)) live.set(row.id, { row, leak: tokens[i] });
+    if (row && works(row, i) && !row.revokedAt && row.expiresAt.getTime() > now.getTime() && !live.has(row.id)) live.set(row.id, { row, leak: tokens[i] });
   });
 
   const revokedIds = new Set<string>();

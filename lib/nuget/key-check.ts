@@ -5,7 +5,8 @@ import { authenticate, touchKey, type AuthenticatedKey } from "@/lib/api-keys/au
 import { checkAction, checkSubject, checkOwnerState, daysUntilExpiry, type Operation } from "@/lib/api-keys/key-checks";
 import { explainFailure } from "@/lib/api-keys/refusals";
 import { db } from "@/lib/db";
-import { appOrigin } from "@/lib/request-context";
+import { appOrigin, clientIp } from "@/lib/request-context";
+import { addressAllowed, plainAddress } from "@/lib/api-keys/address-limits";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import type { FoundPackage } from "@/lib/packages/store";
 import { logError } from "@/lib/log";
@@ -30,12 +31,29 @@ export function keyFailure(request: ApiRequest, failure: Parameters<typeof expla
 /** Authentication plus the endpoint's action filter: the key, or the response refusing it. */
 export async function keyFor(request: ApiRequest, op: Operation): Promise<{ key: AuthenticatedKey } | { refusal: NuGetAnswer }> {
   const auth = await authenticate(db, request.headers.get("x-nuget-apikey"));
-  noteKeyUse(request, { keyId: auth.ok ? auth.key.id : auth.keyId });
+  noteKeyUse(request, auth.ok ? { keyId: auth.key.id, secret: auth.key.secret } : { keyId: auth.keyId });
   if (!auth.ok) return { refusal: keyFailure(request, auth.failure, { keyName: auth.keyName }) };
+  const outside = addressRefusal(request, auth.key);
+  if (outside) {
+    noteKeyUse(request, { failedCheck: "address" });
+    return { refusal: outside };
+  }
   if (checkAction(auth.key, op)) {
     return { refusal: keyFailure(request, "action", { keyName: auth.key.name, op }) };
   }
   return { key: auth.key };
+}
+
+/**
+ * Beyond nuget.org (issue 14): a key limited to address ranges, used from another address (the
+ * client address as the server settled it, TRUST_PROXY's rule). 403 with the reason in the
+ * reason phrase and in an X-NuGet-Warning; null when allowed.
+ */
+export function addressRefusal(request: ApiRequest, key: Pick<AuthenticatedKey, "name" | "allowedCidrs">): NuGetAnswer | null {
+  const ip = clientIp(request.headers);
+  if (addressAllowed(key.allowedCidrs, ip)) return null;
+  const text = explainFailure("address", { keyName: key.name, clientAddress: ip ? plainAddress(ip) : null });
+  return nugetAnswer(403, { reason: text, detail: text });
 }
 
 /**

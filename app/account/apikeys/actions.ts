@@ -17,6 +17,8 @@ import {
   regenerateApiKey,
   revokeApiKey,
 } from "@/lib/api-keys/store";
+import { endOverlap, rollApiKey } from "@/lib/api-keys/roll";
+import { ROLL_MESSAGES } from "@/lib/api-keys/roll-rules";
 
 const PAGE = "/account/apikeys";
 const UNCONFIRMED = "To get an API Key you will need to confirm your account.";
@@ -47,6 +49,7 @@ export async function createKeyAction(form: unknown): Promise<ActionState<NewSec
     ownerId: owner.id,
     actions: parsed.data.actions,
     subjects: parsed.data.subjects,
+    allowedCidrs: parsed.data.allowedCidrs,
   });
   if (!result.ok) return failOn(result.field, result.error);
   revalidatePath(PAGE);
@@ -74,7 +77,7 @@ export async function editKeyAction(keyId: unknown, form: unknown): Promise<Acti
   if (!id) return fail(MESSAGES.keyNotFound);
   const parsed = editKeySchema.safeParse(readEditForm(form));
   if (!parsed.success) return fromZodError(parsed.error);
-  const result = await editApiKey(db, user.id, id, parsed.data.subjects);
+  const result = await editApiKey(db, user.id, id, parsed.data.subjects, { allowedCidrs: parsed.data.allowedCidrs });
   if (!result.ok) return failOn(result.field, result.error);
   revalidatePath(PAGE);
   return { status: "ok", data: undefined };
@@ -105,6 +108,32 @@ export async function deleteKeyAction(keyId: unknown): Promise<ActionState> {
   if (!user) return fail(UNCONFIRMED);
   const id = keyIdOf(keyId);
   if (!id || !(await deleteApiKey(db, user.id, id))) return fail(MESSAGES.keyNotFound);
+  revalidatePath(PAGE);
+  return { status: "ok", data: undefined };
+}
+
+/**
+ * Roll with overlap (beyond nuget.org): a new secret for the same key, the old one working for
+ * `graceHours` more (0, 1, 24 or 168). The new value is shown once, as Regenerate's.
+ */
+export async function rollKeyAction(keyId: unknown, graceHours: unknown): Promise<ActionState<NewSecret>> {
+  const user = await confirmedUser();
+  if (!user) return fail(UNCONFIRMED);
+  const id = keyIdOf(keyId);
+  if (!id) return fail(MESSAGES.keyNotFound);
+  if (typeof graceHours !== "number") return fail(ROLL_MESSAGES.badGrace);
+  const result = await rollApiKey(db, user.id, id, graceHours);
+  if (!result.ok) return fail(result.error);
+  revalidatePath(PAGE);
+  return { status: "ok", data: { id, plaintext: result.plaintext } };
+}
+
+/** Ends a roll's overlap now: the previous secret stops working. */
+export async function endOverlapAction(keyId: unknown): Promise<ActionState> {
+  const user = await confirmedUser();
+  if (!user) return fail(UNCONFIRMED);
+  const id = keyIdOf(keyId);
+  if (!id || !(await endOverlap(db, user.id, id))) return fail(ROLL_MESSAGES.noOverlap);
   revalidatePath(PAGE);
   return { status: "ok", data: undefined };
 }

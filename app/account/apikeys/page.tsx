@@ -16,6 +16,7 @@ import { headers } from "next/headers";
 import { SecurityOverview } from "@/components/api-keys/security-overview";
 import { keyOverview, narrowingFor } from "@/lib/api-keys/overview";
 import { overviewData } from "@/lib/api-keys/overview-present";
+import { suggestedRanges } from "@/lib/api-keys/address-suggestions";
 
 export const metadata: Metadata = { title: "API Keys" };
 
@@ -46,7 +47,8 @@ async function ConfirmedContent({ userId, narrow }: { userId: string; narrow: st
   const [keys, owners] = await Promise.all([listApiKeys(db, userId), listOwners(db, userId)]);
   // #5872: a key of an organization the user has left is marked, and offers no Edit or Regenerate
   const actsFor = new Set(owners.map((o) => o.id));
-  const rows = keys.map((k) => ({ ...presentKey(k, now), ownerLost: !actsFor.has(k.ownerId) }));
+  const suggestions = await suggestedRanges(db, keys, now);
+  const rows = keys.map((k) => ({ ...presentKey(k, now), ownerLost: !actsFor.has(k.ownerId), addressSuggestions: suggestions.get(k.id) ?? [] }));
   const revoked = rows.filter((r) => r.state === "revoked").map((r) => r.name);
   const expired = rows.filter((r) => r.state === "expired").map((r) => r.name);
   const expiry = expiryOptions(env().API_KEY_EXPIRY_DAYS);

@@ -9,7 +9,7 @@ import { authenticate } from "@/lib/api-keys/authenticate";
 import { describeKey, selfRevokeKey } from "@/lib/api-keys/introspection";
 import { VERIFY_KEY_TYPE } from "@/lib/api-keys/verification-keys";
 import { db } from "@/lib/db";
-import { keyFailure } from "@/lib/nuget/key-check";
+import { addressRefusal, keyFailure } from "@/lib/nuget/key-check";
 import { MESSAGES, nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { clientIp } from "@/lib/request-context";
 import { noteKeyUse, withKeyActivity } from "@/lib/key-activity/record";
@@ -20,11 +20,16 @@ const VERIFY_KEY_REFUSAL = "A verification key can only verify package ownership
 
 async function presentedKey(request: Request): Promise<{ key: AuthenticatedKey } | { refusal: Response }> {
   const auth = await authenticate(db, request.headers.get("x-nuget-apikey"));
-  noteKeyUse(request, { keyId: auth.ok ? auth.key.id : auth.keyId });
+  noteKeyUse(request, auth.ok ? { keyId: auth.key.id, secret: auth.key.secret } : { keyId: auth.keyId });
   if (!auth.ok) return { refusal: toResponse(keyFailure(request, auth.failure, { keyName: auth.keyName })) };
   if (auth.key.type === VERIFY_KEY_TYPE) {
     noteKeyUse(request, { failedCheck: "verification-key" });
     return { refusal: nugetResponse(403, { reason: MESSAGES.apiKeyInvalid, detail: VERIFY_KEY_REFUSAL }) };
+  }
+  const outside = addressRefusal(request, auth.key);
+  if (outside) {
+    noteKeyUse(request, { failedCheck: "address" });
+    return { refusal: toResponse(outside) };
   }
   return { key: auth.key };
 }
