@@ -32,7 +32,14 @@ export type AuditAction =
   | "AddReservedNamespaceOwner"
   | "RemoveReservedNamespaceOwner"
   | "AddOwner"
-  | "RemoveOwner";
+  | "RemoveOwner"
+  // Trusted Publishing policies from the page (nuget.org's FederatedCredentialPolicyAuditRecord
+  // Create/Update/Delete/BadRequest/Unauthorized; Update and Delete list the deleted short-lived keys)
+  | "PolicyCreate"
+  | "PolicyUpdate"
+  | "PolicyDelete"
+  | "PolicyBadRequest"
+  | "PolicyUnauthorized";
 
 export interface AuditEntry {
   actorId: string | null;
