@@ -17,6 +17,7 @@ import { drainBody, maxPackageBytes, readBody, UploadTooSlow } from "@/lib/nuget
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { checkNewId } from "@/lib/packages/reserved-namespaces";
 import { addPackageVersion, findPackage } from "@/lib/packages/store";
+import { hintTrustedPublishing } from "@/lib/trusted-publishing/hint";
 import { keyFailure, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./key-check";
 
 export interface PushRequest extends ApiRequest {
@@ -152,6 +153,8 @@ async function storeVersion(
     if (result.status === "refused") return nugetAnswer(400, { reason: "The package was refused." });
     if (result.status === "created") {
       await recordUse(key);
+      // not awaited: a mail suggesting Trusted Publishing never holds the push's answer
+      void hintTrustedPublishing(db, { key, packageId: id, version: version.normalized, newId: !found, headers: request.headers });
       return nugetAnswer(201, { reason: "Created" });
     }
   }
