@@ -26,7 +26,7 @@ async function confirmDialog(page: Page, text: string) {
   await dialog.getByRole("button", { name: "OK" }).click();
 }
 
-async function makePolicy(user: TestUser, over: Record<string, unknown> = {}) {
+async function makePolicy(user: TestUser, over: Record<string, unknown> = {}, ids: { ownerId: string; repositoryId: string } | null = null) {
   const r = await createPolicy(
     e2eDb(),
     user.id,
@@ -42,7 +42,8 @@ async function makePolicy(user: TestUser, over: Record<string, unknown> = {}) {
       policySubjects: "Contoso.*",
       ...over,
     },
-    { lookup: async () => null },
+    // GitHub's answer as the server would get it (GITHUB_API_BASE is off in e2e)
+    { lookup: async () => ids },
   );
   if (!r.ok) throw new Error(r.error ?? JSON.stringify(r.fieldErrors));
   return r.policy;
@@ -151,6 +152,26 @@ test("create (temporary), the form's checks and the server's, edit, activate aft
     expect(await e2eDb().apiKey.count({ where: { id: key.id } })).toBe(0);
     expect(await e2eDb().auditRecord.count({ where: { target: stored.id, action: { in: ["PolicyCreate", "PolicyUpdate", "PolicyDelete"] } } })).toBe(4);
   });
+});
+
+test("an unconfirmed account sees only the confirmation warning; a policy with GitHub ids is Active and shows them", async ({ page, browser }) => {
+  const unconfirmed = await createUser({ confirmed: false });
+  await signIn(page, unconfirmed, PAGE);
+  await expect(page.getByRole("alert").filter({ hasText: "To register a Trusted Publisher you will need to confirm your account." })).toBeVisible();
+  await expect(toggle(page, "Create")).toHaveCount(0);
+  await expect(toggle(page, "Manage")).toHaveCount(0);
+
+  const user = await createUser();
+  await makePolicy(user, { policyName: "permanent", environment: "production" }, { ownerId: "65", repositoryId: "74" });
+  const other = await (await browser.newContext()).newPage();
+  await signIn(other, user, PAGE);
+  const row = policyRow(other, "permanent");
+  await expect(row).toHaveAttribute("data-state", "active");
+  await expect(row.getByTestId("policy-status")).toHaveText("Active");
+  await expect(row.getByTestId("policy-details")).toContainText(/Repository Owner:\s*contoso #65/);
+  await expect(row.getByTestId("policy-details")).toContainText(/Repository:\s*contoso-sdk #74/);
+  await expect(row.getByTestId("policy-details")).toContainText(/Environment:\s*production/);
+  await expect(row.getByRole("button", { name: "Activate for 7 days" })).toHaveCount(0);
 });
 
 test("crafted input: another account's policy id answers 'User is not authorized' and changes nothing", async ({ page }) => {

@@ -35,7 +35,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
       <AccountBreadcrumb username={user.username} title="API keys" />
       <Alert tone="info" testId="trusted-publishing-banner">
         <strong>Looking for a more secure and streamlined way to publish packages?</strong> If you&apos;re using GitHub Actions,
-        we recommend switching to <Link href={TRUSTED_PUBLISHING_PATH}>Trusted Publishing</Link> since it eliminates the need to
+        we recommend switching to <Link href={TRUSTED_PUBLISHING_PATH} className="underline">Trusted Publishing</Link> since it eliminates the need to
         manage API keys.
       </Alert>
       <p className="mb-3">

@@ -27,7 +27,7 @@ export default async function TrustedPublishingPage({ searchParams }: { searchPa
           <strong>API keys are strongly discouraged for automated publishing</strong> and should be replaced with Trusted Publishing,
           which is currently supported for GitHub Actions, with broader CI/CD support coming soon. We strongly recommend updating
           now to Trusted Publishing to ensure a seamless transition. For publishing from command line or unsupported CI/CD
-          workflows, <Link href={FORCE_API_KEYS_PATH}>API keys</Link> continue to work.
+          workflows, <Link href={FORCE_API_KEYS_PATH} className="underline">API keys</Link> continue to work.
         </Alert>
       ) : null}
       <p className="mb-3">
