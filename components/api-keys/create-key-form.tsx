@@ -11,6 +11,7 @@ import { MESSAGES, NAME_MAX, expiryLabel } from "@/lib/api-keys/rules";
 import { ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
 import { PackagePicker, loadIds, useOwnerPackages } from "./package-picker";
 import { ScopeFields, type PushKind } from "./scope-fields";
+import { OwnerOptions } from "./owner-options";
 
 const CREATE_ERROR = "An error occurred while creating a new API key. Please try again.";
 
@@ -141,12 +142,7 @@ export default function CreateKeyForm({
           aria-describedby="create-owner-error"
           className={wizardInput}
         >
-          <option value="">Select an owner...</option>
-          {owners.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
+          <OwnerOptions owners={owners} />
         </select>
       </Field>
 

@@ -7,6 +7,7 @@ import { createPolicyAction, editPolicyAction } from "@/app/account/trustedpubli
 import { wizardInput } from "@/components/api-keys/form-styles";
 import { GlobHelp } from "@/components/api-keys/glob-help";
 import { ScopeFields, type PushKind } from "@/components/api-keys/scope-fields";
+import { OwnerOptions } from "@/components/api-keys/owner-options";
 import { primaryButton, secondaryButton } from "@/components/ui/button-styles";
 import { Field, describedBy } from "@/components/ui/field";
 import { idle, type ActionState } from "@/lib/action-state";
@@ -139,12 +140,7 @@ export default function PolicyForm({
               aria-describedby={describedBy("create-owner", HINTS.owner)}
               className={wizardInput}
             >
-              <option value="">Select an owner...</option>
-              {owners.map((o) => (
-                <option key={o} value={o}>
-                  {o}
-                </option>
-              ))}
+              <OwnerOptions owners={owners} />
             </select>
           </Field>
         ) : null}
