@@ -32,6 +32,8 @@ export const e2eEnv = {
   SITE_ADMINS: "E2E_PageAdmin,E2E_ClientsAdmin",
   // the background jobs (expiry notices) stay off: a mail arriving mid-test must not depend on timing
   JOBS_INTERVAL_MINUTES: "0",
+  // Trusted Publishing policies never ask GitHub for repository ids: new ones stay temporary
+  GITHUB_API_BASE: "off",
   SECRET_SCANNING_GITHUB_KEYS_URL: `http://127.0.0.1:${process.env.E2E_LEAKS_PORT}/github`,
   SECRET_SCANNING_DEPSDEV_KEYS_URL: `http://127.0.0.1:${process.env.E2E_LEAKS_PORT}/depsdev`,
   TP_GITHUB_ISSUER: `https://127.0.0.1:${process.env.E2E_TP_PORT}`,

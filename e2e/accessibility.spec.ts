@@ -11,6 +11,8 @@ import { makeKey, makeOrganization } from "./nuget/data";
 import { pushOverHttp, setListed } from "./nuget/http";
 import { PAGE_ADMIN, siteAdmin } from "./site-admin";
 
+const { createPolicy } = await import("@/lib/trusted-publishing/policies");
+
 const BASE = process.env.E2E_BASE_URL!;
 
 type Violations = Record<string, { id: string; targets: string[] }[]>;
@@ -46,6 +48,14 @@ test("every signed-in page, an organization's and a package owner's, passes axe'
   expect((await pushOverHttp(BASE, buildNupkg({ id, version: "1.0.0" }), key.plaintext)).status).toBe(201);
   expect((await pushOverHttp(BASE, buildNupkg({ id, version: "1.1.0" }), key.plaintext)).status).toBe(201);
   expect((await setListed(BASE, id, "1.0.0", false, key.plaintext)).status).toBe(200);
+  // a Trusted Publishing policy, so its row is scanned too
+  const policy = await createPolicy(
+    e2eDb(),
+    user.id,
+    { policyName: "axe policy", owner: user.username, publisherType: "GitHubActions", repositoryOwner: "contoso", repository: "sdk", workflowFile: "release.yml", environment: "prod", policyScopes: ["package:push"], policySubjects: "Axe.*" },
+    { lookup: async () => null },
+  );
+  expect(policy.ok).toBe(true);
 
   await signIn(page, user, "/");
   const found: Violations = {};
@@ -53,6 +63,8 @@ test("every signed-in page, an organization's and a package owner's, passes axe'
     "/",
     "/account",
     "/account/apikeys",
+    "/account/trustedpublishing",
+    "/account/trustedpublishing?fromApiKeys=true",
     "/account/Packages",
     "/account/Organizations",
     "/organization/add",

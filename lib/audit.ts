@@ -43,7 +43,14 @@ export type AuditAction =
   | "ExchangeForApiKey"
   | "RejectReplay"
   | "ExternalTokenValidated"
-  | "ExternalTokenRejected";
+  | "ExternalTokenRejected"
+  // Trusted Publishing policies from the page (nuget.org's FederatedCredentialPolicyAuditRecord
+  // Create/Update/Delete/BadRequest/Unauthorized; Update and Delete list the deleted short-lived keys)
+  | "PolicyCreate"
+  | "PolicyUpdate"
+  | "PolicyDelete"
+  | "PolicyBadRequest"
+  | "PolicyUnauthorized";
 
 export interface AuditEntry {
   actorId: string | null;

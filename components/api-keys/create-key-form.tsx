@@ -8,11 +8,11 @@ import { Field } from "@/components/ui/field";
 import { wizardInput } from "./form-styles";
 import { subjectsToSend } from "@/lib/api-keys/picker";
 import { MESSAGES, NAME_MAX, expiryLabel } from "@/lib/api-keys/rules";
-import { ACTION_DESCRIPTIONS, ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
+import { ACTIONS, isValidGlob } from "@/lib/api-keys/scopes";
 import { PackagePicker, loadIds, useOwnerPackages } from "./package-picker";
 import { AddressLimitsField } from "./address-limits-field";
-
-type PushKind = typeof ACTIONS.push | typeof ACTIONS.pushVersion;
+import { ScopeFields, type PushKind } from "./scope-fields";
+import { OwnerOptions } from "./owner-options";
 
 const CREATE_ERROR = "An error occurred while creating a new API key. Please try again.";
 
@@ -145,44 +145,20 @@ export default function CreateKeyForm({
           aria-describedby="create-owner-error"
           className={wizardInput}
         >
-          <option value="">Select an owner...</option>
-          {owners.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
+          <OwnerOptions owners={owners} />
         </select>
       </Field>
 
-      <fieldset className="mt-5" aria-describedby="create-actions-error">
-        <legend className="mb-1 text-2xl font-bold">Select Scopes</legend>
-        <label className="flex items-center gap-2 py-1">
-          <input type="checkbox" checked={push} onChange={(e) => setPush(e.target.checked)} />
-          Push
-        </label>
-        <div role="radiogroup" aria-label="Push" className="ml-6">
-          {([ACTIONS.push, ACTIONS.pushVersion] as const).map((value) => (
-            <label key={value} className={`flex items-center gap-2 py-1 ${push ? "" : "text-gray-500"}`}>
-              <input
-                type="radio"
-                name="create-push-kind"
-                value={value}
-                checked={push && pushKind === value}
-                disabled={!push}
-                onChange={() => setPushKind(value)}
-              />
-              {ACTION_DESCRIPTIONS[value]}
-            </label>
-          ))}
-        </div>
-        <label className="flex items-center gap-2 py-1">
-          <input type="checkbox" checked={unlist} onChange={(e) => setUnlist(e.target.checked)} />
-          {ACTION_DESCRIPTIONS[ACTIONS.unlist]}
-        </label>
-        <p id="create-actions-error" aria-live="polite" className="text-sm text-red-700">
-          {hasScope ? (errors.actions ?? "") : MESSAGES.scopeRequired}
-        </p>
-      </fieldset>
+      <ScopeFields
+        idPrefix="create"
+        push={push}
+        onPush={setPush}
+        pushKind={pushKind}
+        onPushKind={setPushKind}
+        unlist={unlist}
+        onUnlist={setUnlist}
+        message={hasScope ? (errors.actions ?? "") : MESSAGES.scopeRequired}
+      />
 
       {owner ? (
         <PackagePicker

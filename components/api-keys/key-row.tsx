@@ -3,6 +3,7 @@
 // beyond nuget.org Roll (a new secret while the old one works for a grace) and address limits.
 import { useState, useTransition } from "react";
 import dynamic from "next/dynamic";
+import Link from "next/link";
 import { deleteKeyAction, endOverlapAction, regenerateKeyAction, revokeKeyAction, type NewSecret } from "@/app/account/apikeys/actions";
 import { iconLinkButton, linkButton } from "@/components/ui/button-styles";
 import type { KeyRowData } from "@/lib/api-keys/present";
@@ -183,6 +184,14 @@ export function KeyRow({
         {row.ownerLost ? (
           <p data-testid="key-owner-lost" className="mt-2 text-[#a80000]">
             {`You are no longer a member of ${row.ownerUsername}; this key cannot be used.`}
+          </p>
+        ) : null}
+        {row.replaceableByTrustedPublishing && row.state === "active" ? (
+          <p data-testid="key-tp-hint" className="mt-2">
+            This key is replaceable by Trusted Publishing: a policy already covers the packages it pushed.{" "}
+            <Link href="/account/trustedpublishing" className="underline">
+              Publish with Trusted Publishing and retire this key
+            </Link>
           </p>
         ) : null}
         <div role="group" aria-label="Key actions" data-testid="key-actions" className="mt-2 flex flex-wrap gap-x-4 gap-y-1">

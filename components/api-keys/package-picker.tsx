@@ -10,6 +10,7 @@ import { computeSelection, prepareIds, type PreparedIds } from "@/lib/api-keys/p
 import { MESSAGES } from "@/lib/api-keys/rules";
 import { isValidGlob } from "@/lib/api-keys/scopes";
 import { wizardInput } from "./form-styles";
+import { GlobHelp } from "./glob-help";
 
 const ROW_HEIGHT = 26;
 
@@ -151,30 +152,7 @@ export function PackagePicker({ prepared, failed, glob, onGlobChange, ticked, on
             {error ?? ""}
           </p>
         </div>
-        <aside className="rounded bg-nuget-panel p-3 text-sm">
-          <p>A glob pattern allows you to replace any sequence of characters with &apos;*&apos;.</p>
-          <p className="mt-2 font-semibold">Example glob patterns:</p>
-          <table className="mt-1 w-full">
-            <thead>
-              <tr>
-                <th className="pr-2 text-left">Pattern</th>
-                <th className="text-left">Result</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <td className="pr-2 align-top font-mono">*</td>
-                <td>Select all packages</td>
-              </tr>
-              <tr>
-                <td className="pr-2 align-top font-mono">Alpha*</td>
-                <td>
-                  Select any package that has an ID beginning with <em>Alpha</em>
-                </td>
-              </tr>
-            </tbody>
-          </table>
-        </aside>
+        <GlobHelp verb="Select" />
       </div>
     </fieldset>
   );

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { getOptionalUser } from "@/lib/session";
 import { isSiteAdmin } from "@/lib/admin/site-admins";
+import { env } from "@/lib/env";
 import { NugetLogo } from "./nuget-logo";
 import { NAV, isExternal } from "./nav";
 import { UserMenu } from "./user-menu";
@@ -33,7 +34,11 @@ export async function SiteHeader() {
         </ul>
         <div className="ml-auto">
           {user ? (
-            <UserMenu username={user.username} siteAdmin={isSiteAdmin(user.username)} />
+            <UserMenu
+              username={user.username}
+              siteAdmin={isSiteAdmin(user.username)}
+              apiKeysNotRecommended={env().API_KEYS_REDIRECT_TO_TRUSTED_PUBLISHING}
+            />
           ) : (
             <Link href="/users/account/LogOn" className="text-white hover:text-white">
               Sign in

@@ -9,6 +9,7 @@ export const MENU_ITEMS: { label: string; href: string | null }[] = [
   /** "{username}" is the signed-in user's name */
   { label: "View Profile", href: "/profiles/{username}" },
   { label: "Account Settings", href: "/account" },
+  { label: "Trusted Publishing", href: "/account/trustedpublishing" },
   { label: "API Keys", href: "/account/apikeys" },
   { label: "Manage Organizations", href: "/account/Organizations" },
   { label: "Manage Packages", href: "/account/Packages" },
@@ -18,7 +19,11 @@ export const MENU_ITEMS: { label: string; href: string | null }[] = [
 /** Only for site administrators (SITE_ADMINS), last before Sign Out. */
 export const ADMIN_ITEM = { label: "Admin", href: "/admin/ReservedNamespaces" };
 
-export function UserMenu({ username, siteAdmin = false }: { username: string; siteAdmin?: boolean }) {
+/**
+ * `apiKeysNotRecommended`: nuget.org's orange "Not recommended" badge on API Keys, shown when
+ * API_KEYS_REDIRECT_TO_TRUSTED_PUBLISHING is on.
+ */
+export function UserMenu({ username, siteAdmin = false, apiKeysNotRecommended = false }: { username: string; siteAdmin?: boolean; apiKeysNotRecommended?: boolean }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
 
@@ -53,6 +58,11 @@ export function UserMenu({ username, siteAdmin = false }: { username: string; si
               {item.href ? (
                 <Link role="menuitem" href={item.href.replace("{username}", encodeURIComponent(username))} onClick={() => setOpen(false)} className="block px-4 py-1.5 text-gray-900 hover:bg-gray-100 hover:no-underline">
                   {item.label}
+                  {apiKeysNotRecommended && item.href === "/account/apikeys" ? (
+                    <span data-testid="not-recommended" className="ml-2 rounded bg-[#8a3b00] px-1.5 py-px text-xs font-semibold text-white">
+                      Not recommended
+                    </span>
+                  ) : null}
                 </Link>
               ) : (
                 <span role="menuitem" aria-disabled="true" title="Not part of this site yet" className="block cursor-not-allowed px-4 py-1.5 text-gray-400">

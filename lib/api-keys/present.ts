@@ -27,6 +27,8 @@ export interface KeyRowData {
   lastUsedText: string;
   /** beyond nuget.org (#5872): the user no longer acts for the owner (left its organization) */
   ownerLost?: boolean;
+  /** beyond nuget.org: this long-lived key pushed a package a Trusted Publishing policy covers (lib/trusted-publishing/hint.ts) */
+  replaceableByTrustedPublishing?: boolean;
   /** set for a key revoked because it leaked (lib/leaks): who reported it, when, where it was found */
   leak: LeakNote | null;
   /** address limits (normalised CIDR ranges); [] = anywhere */

@@ -18,6 +18,7 @@ import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { recordPolicyPush, SHORT_LIVED_KEY_TYPE } from "@/lib/trusted-publishing/short-lived-keys";
 import { checkNewId } from "@/lib/packages/reserved-namespaces";
 import { addPackageVersion, findPackage } from "@/lib/packages/store";
+import { hintTrustedPublishing } from "@/lib/trusted-publishing/hint";
 import { keyFailure, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./key-check";
 import { noteKeyUse, withKeyActivity } from "@/lib/key-activity/record";
 
@@ -170,6 +171,8 @@ async function storeVersion(
     if (result.status === "created") {
       await recordUse(key);
       if (key.type === SHORT_LIVED_KEY_TYPE) await recordPolicyPush(db, key.id, id, version.normalized);
+      // not awaited: a mail suggesting Trusted Publishing never holds the push's answer
+      else void hintTrustedPublishing(db, { key, packageId: id, version: version.normalized, newId: !found, headers: request.headers });
       return nugetAnswer(201, { reason: "Created" });
     }
   }

@@ -1,4 +1,5 @@
-// GET /account/apikeys: nuget.org's classic API Keys page (no Trusted Publishing redirect).
+// GET /account/apikeys: nuget.org's API Keys page, with its banner pointing to Trusted Publishing;
+// with API_KEYS_REDIRECT_TO_TRUSTED_PUBLISHING on, a plain GET goes there first (lib/trusted-publishing/era.ts).
 import { AccountBreadcrumb } from "@/components/layout/account-breadcrumb";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -17,16 +18,27 @@ import { SecurityOverview } from "@/components/api-keys/security-overview";
 import { keyOverview, narrowingFor } from "@/lib/api-keys/overview";
 import { overviewData } from "@/lib/api-keys/overview-present";
 import { suggestedRanges } from "@/lib/api-keys/address-suggestions";
+import { redirect } from "next/navigation";
+import { apiKeysRedirect, TRUSTED_PUBLISHING_PATH } from "@/lib/trusted-publishing/era";
+import { listReplaceableKeyIds } from "@/lib/trusted-publishing/hint";
 
 export const metadata: Metadata = { title: "API Keys" };
 
-export default async function ApiKeysPage({ searchParams }: { searchParams: Promise<{ narrow?: string | string[] }> }) {
+export default async function ApiKeysPage({ searchParams }: { searchParams: Promise<{ narrow?: string | string[]; forceApiKeys?: string | string[] }> }) {
   const user = await requireUser("/account/apikeys");
+  const query = await searchParams;
+  const elsewhere = apiKeysRedirect(env().API_KEYS_REDIRECT_TO_TRUSTED_PUBLISHING, query);
+  if (elsewhere) redirect(elsewhere);
   // ?narrow={keyId}: the overview's narrowing link opens that key's Edit with the suggestion
-  const { narrow } = await searchParams;
+  const { narrow } = query;
   return (
     <div className="max-w-4xl">
       <AccountBreadcrumb username={user.username} title="API keys" />
+      <Alert tone="info" testId="trusted-publishing-banner">
+        <strong>Looking for a more secure and streamlined way to publish packages?</strong> If you&apos;re using GitHub Actions,
+        we recommend switching to <Link href={TRUSTED_PUBLISHING_PATH} className="underline">Trusted Publishing</Link> since it eliminates the need to
+        manage API keys.
+      </Alert>
       <p className="mb-3">
         An API key is a token that can identify you to NuGet Gallery. The NuGet command-line utility allows you to submit a NuGet
         package to the gallery using your API key to authenticate.
@@ -44,11 +56,16 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Prom
 
 async function ConfirmedContent({ userId, narrow }: { userId: string; narrow: string | null }) {
   const now = new Date();
-  const [keys, owners] = await Promise.all([listApiKeys(db, userId), listOwners(db, userId)]);
+  const [keys, owners, replaceable] = await Promise.all([listApiKeys(db, userId), listOwners(db, userId), listReplaceableKeyIds(db, userId)]);
   // #5872: a key of an organization the user has left is marked, and offers no Edit or Regenerate
   const actsFor = new Set(owners.map((o) => o.id));
   const suggestions = await suggestedRanges(db, keys, now);
-  const rows = keys.map((k) => ({ ...presentKey(k, now), ownerLost: !actsFor.has(k.ownerId), addressSuggestions: suggestions.get(k.id) ?? [] }));
+  const rows = keys.map((k) => ({
+    ...presentKey(k, now),
+    ownerLost: !actsFor.has(k.ownerId),
+    addressSuggestions: suggestions.get(k.id) ?? [],
+    replaceableByTrustedPublishing: replaceable.has(k.id),
+  }));
   const revoked = rows.filter((r) => r.state === "revoked").map((r) => r.name);
   const expired = rows.filter((r) => r.state === "expired").map((r) => r.name);
   const expiry = expiryOptions(env().API_KEY_EXPIRY_DAYS);
