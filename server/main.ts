@@ -14,6 +14,8 @@ import { push } from "@/lib/nuget/push";
 import { nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { reconcilePackageFiles } from "@/lib/packages/files";
 import { startJobs } from "@/lib/jobs";
+import { flushDownloads } from "@/lib/packages/downloads";
+import { backfillSearchIndex } from "@/lib/packages/search-index";
 import { foreignActionOrigin, malformedPath, plain, readWhole, setSecurityHeaders, settleForwardedHeaders, wellFormedActionBody, withBody } from "./edge";
 import { logError } from "@/lib/log";
 
@@ -100,6 +102,12 @@ await app.prepare();
 const reconciled = await reconcilePackageFiles(db);
 if (reconciled.removed) console.log(`> removed ${reconciled.removed} package file(s) left by interrupted pushes`);
 
+// ids stored before the search index existed, in the background (search misses them until then)
+backfillSearchIndex(db).then(
+  (n) => n && console.log(`> indexed ${n} package id(s) for search`),
+  (e) => logError("search index backfill failed", e),
+);
+
 // expiry notices and the like, every JOBS_INTERVAL_MINUTES (0 = never; `npm run jobs` runs them once)
 startJobs(db, { intervalMinutes: config.JOBS_INTERVAL_MINUTES, origin: new URL(appUrl ?? config.AUTH_URL ?? `http://localhost:${port}`).origin });
 
@@ -121,7 +129,8 @@ server.requestTimeout = 0;
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.on(sig, () => {
     server.close();
-    process.exit(0);
+    // the download counts not yet written, for at most 3 s
+    void Promise.race([flushDownloads(), new Promise((resolve) => setTimeout(resolve, 3000))]).finally(() => process.exit(0));
   });
 }
 server.listen(port, hostname, () => console.log(`> Ready on http://${hostname}:${port}${dev ? " (development)" : ""}`));

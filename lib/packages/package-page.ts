@@ -29,11 +29,14 @@ export interface PageVersion {
   version: string;
   listed: boolean;
   pushedAt: Date;
+  downloads: number;
 }
 
 export interface PackagePage {
   packageId: string;
   verified: boolean;
+  /** every version's downloads */
+  totalDownloads: number;
   /** the version shown */
   version: PageVersion;
   /** the newest listed stable, else newest listed (what /packages/{id} shows) */
@@ -62,6 +65,7 @@ export async function viewPackagePage(db: Db, packageId: string, versionText: st
       packageId: true,
       idKey: true,
       verified: true,
+      totalDownloads: true,
       owners: { where: { user: { deletedAt: null } }, select: { userId: true, user: { select: { username: true, isOrganization: true } } } },
     },
   });
@@ -76,13 +80,13 @@ export async function viewPackagePage(db: Db, packageId: string, versionText: st
       where: visible,
       orderBy: [{ pushedAt: "desc" }, { id: "asc" }],
       take: MAX_VERSIONS_READ,
-      select: { id: true, version: true, versionKey: true, listed: true, pushedAt: true, size: true },
+      select: { id: true, version: true, versionKey: true, listed: true, pushedAt: true, size: true, downloadCount: true },
     }),
     db.packageVersion.count({ where: visible }),
   ]);
   if (rows.length === 0) return null;
   rows.sort((a, b) => compareVersions(b.version, a.version));
-  const versions = rows.map((r) => ({ version: r.version, listed: r.listed, pushedAt: r.pushedAt }));
+  const versions = rows.map((r) => ({ version: r.version, listed: r.listed, pushedAt: r.pushedAt, downloads: r.downloadCount }));
   const latest = latestOf(versions)!;
 
   let shown = rows.find((r) => r.version === latest.version)!;
@@ -92,7 +96,7 @@ export async function viewPackagePage(db: Db, packageId: string, versionText: st
     // one of an old id's oldest versions may be past the rows read
     const asked =
       rows.find((r) => r.versionKey === parsed.key) ??
-      (await db.packageVersion.findFirst({ where: { ...visible, versionKey: parsed.key }, select: { id: true, version: true, versionKey: true, listed: true, pushedAt: true, size: true } }));
+      (await db.packageVersion.findFirst({ where: { ...visible, versionKey: parsed.key }, select: { id: true, version: true, versionKey: true, listed: true, pushedAt: true, size: true, downloadCount: true } }));
     if (!asked) return null;
     shown = asked;
   }
@@ -107,7 +111,8 @@ export async function viewPackagePage(db: Db, packageId: string, versionText: st
   return {
     packageId: reg.packageId,
     verified: reg.verified,
-    version: { version: shown.version, listed: shown.listed, pushedAt: shown.pushedAt },
+    totalDownloads: reg.totalDownloads,
+    version: { version: shown.version, listed: shown.listed, pushedAt: shown.pushedAt, downloads: shown.downloadCount },
     isLatest: shown.version === latest.version,
     versions: versions.slice(0, VERSIONS_TABLE_SIZE),
     versionCount,
