@@ -34,6 +34,8 @@ interface Pending {
 export class DownloadCounter {
   private pending = new Map<string, Pending>();
   private flushing: Promise<void> = Promise.resolve();
+  /** a batch taken and waiting behind the one being written: then a flush takes no other */
+  private queued = false;
   private timer: NodeJS.Timeout | null = null;
   private dropped = 0;
 
@@ -52,7 +54,7 @@ export class DownloadCounter {
     if (entry) entry.n++;
     else if (this.pending.size < this.maxPending) this.pending.set(versionId, { registrationId, n: 1 });
     else {
-      // a flush is on its way (started when the table filled); it has not caught up
+      // two batches are being written already: the database has not kept up
       if (this.dropped++ === 0) logError("downloads", new Error(`more than ${this.maxPending} versions downloaded within one flush: counts dropped`));
       return;
     }
@@ -64,10 +66,31 @@ export class DownloadCounter {
     }
   }
 
-  /** Writes what is counted so far; one write at a time. A failed write keeps its counts for the next. */
+  /**
+   * Takes what is counted so far (at once: the table is free for new counts) and writes it after
+   * any write under way; one write at a time, and at most one batch waits, so memory stays within
+   * three tables. A failed write puts its counts back for the next.
+   */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
+    if (this.pending.size === 0) return this.flushing;
+    // a batch already waits: what is counted now is taken once that one is written
+    if (this.queued) return this.flushing.then(() => this.flush());
+    const batch = this.pending;
+    this.pending = new Map();
+    this.dropped = 0;
+    this.queued = true;
+    this.flushing = this.flushing.then(() => {
+      this.queued = false;
+      return this.write(batch);
+    });
     return this.flushing;
+  }
+
+  /** Downloads counted and not yet written. */
+  pendingDownloads(): number {
+    let n = 0;
+    for (const entry of this.pending.values()) n += entry.n;
+    return n;
   }
 
   /** The last flush, then no timer. */
@@ -77,11 +100,7 @@ export class DownloadCounter {
     await this.flush();
   }
 
-  private async write(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const batch = this.pending;
-    this.pending = new Map();
-    this.dropped = 0;
+  private async write(batch: Map<string, Pending>): Promise<void> {
     const registrations = new Map<string, number>();
     for (const { registrationId, n } of batch.values()) registrations.set(registrationId, (registrations.get(registrationId) ?? 0) + n);
     // rows updated in id order, versions then registrations, so two instances' flushes never
