@@ -88,7 +88,7 @@ async function pageRatio() {
     await waitFor(`${base}/api/health`, app.child);
     const urls = { one: `${base}/packages/Bench.One`, many: `${base}/packages/Bench.Many` };
     const first = await timeGet(urls.many);
-    if (first.status !== 200 || !first.html.includes("1.9.99") || !first.html.includes(`and ${VERSIONS - 100} older versions`)) {
+    if (first.status !== 200 || !first.html.includes("1.9.99") || !new RegExp(`and (<!-- -->)?${VERSIONS - 100}(<!-- -->)? older versions`).test(first.html)) {
       throw new Error(`the 1,000-version page did not render as expected (${first.status})`);
     }
     if ((await timeGet(urls.one)).status !== 200) throw new Error("the one-version page did not render");

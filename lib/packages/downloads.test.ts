@@ -4,7 +4,9 @@ import { expect, it } from "vitest";
 import { createDb } from "@/lib/create-db";
 import { insertTestUser } from "@/tests/api-keys";
 import { describeEachDb } from "@/tests/databases";
+import { viewProfile } from "@/lib/profiles/store";
 import { DownloadCounter } from "./downloads";
+import { viewPackagePage } from "./package-page";
 
 describeEachDb("download counts", (getDb, _provider, getUrl) => {
   async function seed(versions: number) {
@@ -19,7 +21,7 @@ describeEachDb("download counts", (getDb, _provider, getUrl) => {
       },
       select: { id: true, versions: { select: { id: true }, orderBy: { versionKey: "asc" } } },
     });
-    return { registrationId: reg.id, versionIds: reg.versions.map((v) => v.id) };
+    return { registrationId: reg.id, versionIds: reg.versions.map((v) => v.id), packageId, owner };
   }
   const counts = async (registrationId: string) => {
     const reg = await getDb().packageRegistration.findUniqueOrThrow({
@@ -104,5 +106,18 @@ describeEachDb("download counts", (getDb, _provider, getUrl) => {
     await counter.flush();
     expect(counter.pendingDownloads()).toBe(0);
     expect(await counts(registrationId)).toEqual({ total: 1, versions: [1] });
+  });
+
+  it("the package page shows each version's downloads and the total; the owner's profile the total of its packages", async () => {
+    const { registrationId, versionIds, packageId, owner } = await seed(2);
+    const counter = new DownloadCounter(getDb(), { flushMs: 60_000 });
+    for (let i = 0; i < 3; i++) counter.count(versionIds[0], registrationId);
+    counter.count(versionIds[1], registrationId);
+    await counter.stop();
+    const page = await viewPackagePage(getDb(), packageId, null, null);
+    expect(page?.totalDownloads).toBe(4);
+    expect(page?.version).toMatchObject({ version: "1.0.1", downloads: 1 });
+    expect(page?.versions.map((v) => [v.version, v.downloads])).toEqual([["1.0.1", 1], ["1.0.0", 3]]);
+    expect((await viewProfile(getDb(), owner.username, null))?.totalDownloads).toBe(4);
   });
 });
