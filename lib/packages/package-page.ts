@@ -12,8 +12,8 @@ import { parseVersion } from "@/lib/nuget/version";
 import { packageFilePath, packagesDir } from "./files";
 import { compareVersions } from "./listing";
 
-/** Rows in the versions table; the rest are counted ("N more versions"). */
-export const VERSIONS_TABLE_SIZE = 100;
+/** Rows in the versions table; the rest are counted ("and N older versions"). Each row costs the page its HTML and its RSC payload: 100 rows made an id with 1,000 versions render in 2.2-2.5x the time of a one-version id (bench/packages.ts). */
+export const VERSIONS_TABLE_SIZE = 30;
 /**
  * Version rows read per view, the newest pushes first: SemVer order needs them in memory, and an
  * id with tens of thousands of versions must not cost a page view that many rows.
