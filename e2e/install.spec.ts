@@ -194,9 +194,10 @@ test.describe("V3 read routes over HTTP", () => {
 
   test("search: listed packages by id with their listed versions, capped take and skip, over-long q refused", async () => {
     const tag = randomBytes(4).toString("hex");
-    const a = `Search.A${tag}`;
-    const b = `Search.B${tag}`;
-    const hidden = `Search.Hidden${tag}`;
+    // the tag begins a word of each id: search matches the beginnings of words
+    const a = `Search.${tag}.A`;
+    const b = `Search.${tag}.B`;
+    const hidden = `Search.${tag}.Hidden`;
     const key = await pushAs(a, ["1.0.0", "1.1.0", "2.0.0-rc.1"]);
     await pushAs(b, ["3.0.0"]);
     const hiddenKey = await pushAs(hidden, ["1.0.0"]);
@@ -205,20 +206,23 @@ test.describe("V3 read routes over HTTP", () => {
 
     const search = async (qs: string) => {
       const r = await fetch(`${BASE}/v3/query?${qs}`);
-      return { status: r.status, body: (await r.json()) as { totalHits: number; data: { id: string; version: string; versions: { version: string; downloads: number; "@id": string }[] }[] } };
+      return { status: r.status, body: (await r.json()) as { totalHits: number; data: { id: string; version: string; description: string; totalDownloads: number; versions: { version: string; downloads: number; "@id": string }[] }[] } };
     };
     const stable = await search(`q=${tag.toUpperCase()}`);
     expect(stable.status).toBe(200);
     expect(stable.body.totalHits).toBe(2);
     expect(stable.body.data.map((d) => [d.id, d.version])).toEqual([[a, "1.0.0"], [b, "3.0.0"]]);
     expect(stable.body.data[0].versions).toEqual([{ version: "1.0.0", downloads: 0, "@id": `${BASE}/v3/registration/${a.toLowerCase()}/1.0.0.json` }]);
+    // the latest listed version's description (1.1.0 is unlisted; 2.0.0-rc.1 is a prerelease)
+    expect(stable.body.data[0]).toMatchObject({ description: `Test package ${a}`, totalDownloads: 0 });
     const pre = await search(`q=${tag}&prerelease=true&semVerLevel=2.0.0`);
     expect(pre.body.data[0].versions.map((v) => v.version)).toEqual(["1.0.0", "2.0.0-rc.1"]);
     expect(pre.body.data[0].version).toBe("2.0.0-rc.1");
     expect((await search(`q=${tag}&skip=1&take=1`)).body).toMatchObject({ totalHits: 2, data: [{ id: b }] });
     expect((await search(`q=${tag}&skip=999999&take=999999`)).body).toMatchObject({ totalHits: 2, data: [] });
-    expect((await search(`q=hidden${tag}&prerelease=true`)).body).toEqual({ totalHits: 0, data: [] });
+    expect((await search(`q=${tag}+hidden&prerelease=true`)).body).toEqual({ totalHits: 0, data: [] });
     expect((await search(`q=${encodeURIComponent(`%' OR 1=1 --${tag}`)}`)).body).toEqual({ totalHits: 0, data: [] });
+    expect((await search(`q=${encodeURIComponent("%_'")}`)).body).toEqual({ totalHits: 0, data: [] });
     expect((await search(`q=${"x".repeat(257)}`)).status).toBe(400);
     expect((await search("take=1000")).body.data.length).toBeLessThanOrEqual(100);
   });

@@ -15,6 +15,8 @@ import { nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { reconcilePackageFiles } from "@/lib/packages/files";
 import { startJobs } from "@/lib/jobs";
 import { flushKeyActivity } from "@/lib/key-activity/record";
+import { flushDownloads } from "@/lib/packages/downloads";
+import { backfillSearchIndex } from "@/lib/packages/search-index";
 import { foreignActionOrigin, malformedPath, plain, readWhole, setSecurityHeaders, settleForwardedHeaders, wellFormedActionBody, withBody } from "./edge";
 import { logError } from "@/lib/log";
 
@@ -101,6 +103,12 @@ await app.prepare();
 const reconciled = await reconcilePackageFiles(db);
 if (reconciled.removed) console.log(`> removed ${reconciled.removed} package file(s) left by interrupted pushes`);
 
+// ids stored before the search index existed, in the background (search misses them until then)
+backfillSearchIndex(db).then(
+  (n) => n && console.log(`> indexed ${n} package id(s) for search`),
+  (e) => logError("search index backfill failed", e),
+);
+
 // expiry notices and the like, every JOBS_INTERVAL_MINUTES (0 = never; `npm run jobs` runs them once)
 startJobs(db, { intervalMinutes: config.JOBS_INTERVAL_MINUTES, origin: new URL(appUrl ?? config.AUTH_URL ?? `http://localhost:${port}`).origin });
 
@@ -126,8 +134,9 @@ server.requestTimeout = 0;
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.on(sig, () => {
     server.close();
-    // the keys' uses still buffered are written first (lib/key-activity; at most 5 s)
-    void flushKeyActivity().finally(() => process.exit(0));
+    // what is still buffered (the keys' uses, the download counts) is written first, for at most 5 s
+    const flushed = Promise.all([flushKeyActivity(), flushDownloads()]);
+    void Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, 5000))]).finally(() => process.exit(0));
   });
 }
 server.listen(port, hostname, () => console.log(`> Ready on http://${hostname}:${port}${dev ? " (development)" : ""}`));

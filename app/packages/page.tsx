@@ -1,6 +1,6 @@
-// GET /packages: nuget.org's package search — a search box and the listed packages that match,
-// 20 a page. Searched by id only: the nuspec's description is not stored (no column for it, and
-// the schema is fixed), so "by id and description" is by id here. Skips stop at nuget.org's 3,000.
+// GET /packages: nuget.org's package search — a search box and the listed packages that match the
+// words of their id or description (lib/packages/search.ts), 20 a page, with their descriptions
+// and total downloads. Skips stop at nuget.org's 3,000.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Pager } from "@/components/ui/pager";
@@ -79,8 +79,10 @@ export default async function Packages({ searchParams }: { searchParams: Promise
                   )}
                 </h2>
                 <p className="text-gray-700">
-                  Latest version: <b>{hit.version}</b> · {hit.versions.length === 1 ? "1 version" : `${hit.versions.length} versions`}
+                  Latest version: <b>{hit.version}</b> · {hit.versions.length === 1 ? "1 version" : `${hit.versions.length} versions`} ·{" "}
+                  {hit.totalDownloads.toLocaleString("en-US")} total {hit.totalDownloads === 1 ? "download" : "downloads"}
                 </p>
+                {hit.description && <p className="line-clamp-3 break-words">{hit.description}</p>}
               </article>
             </li>
           ))}

@@ -1,7 +1,7 @@
 // nuget.org's package page for what this site knows: the id and version, the install commands of
 // the common clients, the description and readme from the nuspec, the versions table, the owners
-// (linking to their profiles) and, for those who manage the id, "Manage package". No download
-// counts: this site does not keep them.
+// (linking to their profiles) and, for those who manage the id, "Manage package"; downloads per
+// version and in all (lib/packages/downloads.ts).
 import Link from "next/link";
 import { Avatar } from "@/components/profiles/avatar";
 import type { PackagePage } from "@/lib/packages/package-page";
@@ -87,6 +87,9 @@ export function PackageView({ view, origin }: { view: PackagePage; origin: strin
                 <th scope="col" className="py-1 pr-4">
                   Version
                 </th>
+                <th scope="col" className="py-1 pr-4 text-right">
+                  Downloads
+                </th>
                 <th scope="col" className="py-1 pr-4">
                   Last updated
                 </th>
@@ -105,6 +108,7 @@ export function PackageView({ view, origin }: { view: PackagePage; origin: strin
                       {v.version}
                     </Link>
                   </td>
+                  <td className="py-1 pr-4 text-right">{v.downloads.toLocaleString("en-US")}</td>
                   <td className="py-1 pr-4">
                     <time dateTime={v.pushedAt.toISOString()}>{day(v.pushedAt)}</time>
                   </td>
@@ -125,6 +129,14 @@ export function PackageView({ view, origin }: { view: PackagePage; origin: strin
             </Link>
           </p>
         )}
+        <section aria-labelledby="downloads-heading">
+          <h2 id="downloads-heading" className="text-lg font-semibold">
+            Downloads
+          </h2>
+          <p>
+            <b>{view.totalDownloads.toLocaleString("en-US")}</b> total {view.totalDownloads === 1 ? "download" : "downloads"}
+          </p>
+        </section>
         <section aria-labelledby="owners-heading">
           <h2 id="owners-heading" className="text-lg font-semibold">
             Owners

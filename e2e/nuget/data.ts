@@ -17,6 +17,8 @@ export const { authenticate } = await import("@/lib/api-keys/authenticate");
 export const { packageFilePath } = await import("@/lib/packages/files");
 /** an id's package folder against its version rows (tests/packages.ts) */
 export const { packageFolder } = await import("@/tests/packages");
+/** the search index of an id, as a push or an unlist writes it (for rows seeded without a push) */
+export const { reindexPackage } = await import("@/lib/packages/search-index");
 /** organizations made and joined through the organizations store (tests/organizations.ts) */
 export const { makeOrganization, joinOrganization } = await import("@/tests/organizations");
 

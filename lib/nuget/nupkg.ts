@@ -6,7 +6,7 @@ import { parseVersion, type NuGetVersion } from "./version";
 import { findEntries, readEntry, type ZipProblem } from "./zip";
 
 export type NupkgResult =
-  | { ok: true; id: string; version: NuGetVersion; versionText: string }
+  | { ok: true; id: string; version: NuGetVersion; versionText: string; description: string | null }
   | { ok: false; reason: string };
 
 /**
@@ -116,5 +116,7 @@ export async function readNupkg(bytes: Uint8Array): Promise<NupkgResult> {
   }
   const version = parseVersion(versionText);
   if (!version) return { ok: false, reason: `The package version '${versionText}' is not a valid NuGet version.` };
-  return { ok: true, id, version, versionText };
+  // the five XML entities only (processEntities is off: no DTD tricks); the search index reads it
+  const description = text(metadata.description)?.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e]!) || null;
+  return { ok: true, id, version, versionText, description };
 }

@@ -43,23 +43,34 @@ function readmeName(path: string): string {
   return path.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase();
 }
 
+/** A nuspec's <metadata>, under the push's tag cap; null when it cannot be read. */
+function parseMetadata(data: Uint8Array): Record<string, unknown> | null {
+  let tags = 0;
+  for (let at = data.indexOf(0x3c); at !== -1 && tags <= MAX_NUSPEC_TAGS; at = data.indexOf(0x3c, at + 1)) tags++;
+  if (tags > MAX_NUSPEC_TAGS) return null;
+  try {
+    const xml = new TextDecoder("utf-8", { fatal: true }).decode(data).replace(/^\uFEFF/, "");
+    const doc = parser.parse(xml, true) as { package?: { metadata?: Record<string, unknown> } };
+    if (!doc.package?.metadata || typeof doc.package.metadata !== "object") return null;
+    return doc.package.metadata;
+  } catch {
+    return null;
+  }
+}
+
+/** The description of a stored package's nuspec (read by readStoredNuspec): the search index's backfill. */
+export function nuspecDescription(nuspec: Uint8Array): string | null {
+  const metadata = parseMetadata(nuspec);
+  return metadata ? unescapeXml(text(metadata.description)) : null;
+}
+
 export async function readNuspecDetails(bytes: Uint8Array): Promise<NuspecDetails | null> {
   const found = await findEntries(bytes, isRootNuspec, 1);
   if (!found.ok || found.entries.length !== 1) return null;
   const nuspec = await readEntry(bytes, found.entries[0], MAX_NUSPEC_BYTES);
   if (!nuspec.ok) return null;
-  let tags = 0;
-  for (let at = nuspec.data.indexOf(0x3c); at !== -1 && tags <= MAX_NUSPEC_TAGS; at = nuspec.data.indexOf(0x3c, at + 1)) tags++;
-  if (tags > MAX_NUSPEC_TAGS) return null;
-  let metadata: Record<string, unknown>;
-  try {
-    const xml = new TextDecoder("utf-8", { fatal: true }).decode(nuspec.data).replace(/^\uFEFF/, "");
-    const doc = parser.parse(xml, true) as { package?: { metadata?: Record<string, unknown> } };
-    if (!doc.package?.metadata || typeof doc.package.metadata !== "object") return null;
-    metadata = doc.package.metadata;
-  } catch {
-    return null;
-  }
+  const metadata = parseMetadata(nuspec.data);
+  if (!metadata) return null;
   const details: NuspecDetails = {
     title: unescapeXml(text(metadata.title)),
     description: unescapeXml(text(metadata.description)),

@@ -108,7 +108,7 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
   // live key refuses every push that packs it (its 400 comes first, as if scanned up front).
   const scanning = scanPush(db, nupkg, { id, version: version.normalized }, request.headers);
   scanning.catch(() => {}); // a failure is thrown where the scan is awaited, not as an unhandled rejection
-  const answer = await storeVersion(request, key, nupkg, id, version, async () => !(await scanning).refusal);
+  const answer = await storeVersion(request, key, nupkg, id, version, pkg.description, async () => !(await scanning).refusal);
   const scan = await scanning;
   if (scan.refusal) {
     noteKeyUse(request, { failedCheck: "leak" });
@@ -125,6 +125,7 @@ async function storeVersion(
   nupkg: Uint8Array,
   id: string,
   version: NuGetVersion,
+  description: string | null,
   beforeCommit: () => Promise<boolean>,
 ): Promise<NuGetAnswer> {
   // A first push of a new id can lose the race for the id to another push: then look again.
@@ -162,6 +163,7 @@ async function storeVersion(
       pushedByKeyId: key.id,
       pushedByKeyName: key.name,
       verified: reservation?.verified ?? false,
+      description,
       beforeCommit,
     });
     if (result.status === "exists") return exists();

@@ -29,7 +29,8 @@ describeEachDb("flat container and search", (getDb) => {
   let dir: string;
   let owner: { id: string };
   const tag = Math.random().toString(36).slice(2, 8);
-  const ids = { app: `Flat.App${tag}`, lib: `Flat.Lib${tag}`, pre: `Flat.Pre${tag}`, hidden: `Flat.Hidden${tag}`, under: `Flat_Under${tag}` };
+  // the tag begins a word of each id: search matches word prefixes
+  const ids = { app: `Flat.${tag}App`, lib: `Flat.${tag}Lib`, pre: `Flat.${tag}Pre`, hidden: `Flat.${tag}Hidden`, under: `Flat_Under.${tag}` };
 
   async function pushVersion(id: string, version: string) {
     const db = getDb();
@@ -59,10 +60,10 @@ describeEachDb("flat container and search", (getDb) => {
     await pushVersion(ids.app, "1.10.0");
     await pushVersion(ids.app, "1.2.0-Beta");
     const unlisted = await pushVersion(ids.app, "1.9.0");
-    await setListed(getDb(), unlisted, false);
+    await setListed(getDb(), unlisted, false, dir);
     await pushVersion(ids.lib, "2.0.0");
     await pushVersion(ids.pre, "0.1.0-alpha");
-    await setListed(getDb(), await pushVersion(ids.hidden, "1.0.0"), false);
+    await setListed(getDb(), await pushVersion(ids.hidden, "1.0.0"), false, dir);
     await pushVersion(ids.under, "1.0.0");
     return () => rmSync(dir, { recursive: true, force: true });
   });
@@ -138,26 +139,29 @@ describeEachDb("flat container and search", (getDb) => {
     const r = await searchPackages(db, query(`FLAT ${tag.toUpperCase()}`));
     expect(r.hits.map((h) => h.packageId)).toEqual([ids.app, ids.lib, ids.under]);
     expect(r.totalHits).toBe(3);
-    expect(r.hits[0]).toEqual({ packageId: ids.app, verified: false, version: "1.10.0", versions: ["1.0.0", "1.10.0"] });
+    expect(r.hits[0]).toEqual({
+      packageId: ids.app, verified: false, description: `Test package ${ids.app}`, totalDownloads: 0, version: "1.10.0",
+      versions: [{ version: "1.0.0", downloads: 0 }, { version: "1.10.0", downloads: 0 }],
+    });
     const pre = await searchPackages(db, query(tag, { prerelease: true }));
     expect(pre.hits.map((h) => h.packageId)).toEqual([ids.app, ids.lib, ids.pre, ids.under]);
-    expect(pre.hits[0].versions).toEqual(["1.0.0", "1.2.0-Beta", "1.10.0"]);
+    expect(pre.hits[0].versions.map((v) => v.version)).toEqual(["1.0.0", "1.2.0-Beta", "1.10.0"]);
   });
 
   it("hides ids with no listed version, and pages with skip and take", async () => {
     const db = getDb();
-    expect((await searchPackages(db, query(`hidden${tag}`, { prerelease: true }))).totalHits).toBe(0);
+    expect((await searchPackages(db, query(`${tag}hidden`, { prerelease: true }))).totalHits).toBe(0);
     const page = await searchPackages(db, query(tag, { skip: 1, take: 1 }));
     expect(page).toMatchObject({ totalHits: 3, hits: [{ packageId: ids.lib }] });
     expect((await searchPackages(db, query(tag, { skip: 3000 }))).hits).toEqual([]);
   });
 
-  it("takes '%', '_' and quotes in a query literally", async () => {
+  it("takes '%', '_' and quotes in a query as word separators, never as SQL", async () => {
     const db = getDb();
-    expect((await searchPackages(db, query(`flat_${tag}`))).hits).toEqual([]);
-    expect((await searchPackages(db, query(`flat_under${tag}`))).hits.map((h) => h.packageId)).toEqual([ids.under]);
+    expect((await searchPackages(db, query(`flat_under ${tag}`))).hits.map((h) => h.packageId)).toEqual([ids.under]);
     for (const q of ["%", "_", "'", '"', "\\", "%' OR 1=1 --", "x".repeat(MAX_QUERY_LENGTH)]) {
-      expect((await searchPackages(db, query(`${q}${tag}`))).totalHits, q).toBe(0);
+      expect((await searchPackages(db, query(`${q}`))).totalHits, q).toBe(0);
+      expect((await searchPackages(db, query(`${q}${tag}nomatch`))).totalHits, q).toBe(0);
     }
   });
 });

@@ -28,6 +28,9 @@ export type FlatFileKind = "nupkg" | "nuspec";
 
 export interface FlatFile {
   kind: FlatFileKind;
+  /** the version's row and its id's (download counts) */
+  versionId: string;
+  registrationId: string;
   packageId: string;
   version: string;
   size: number;
@@ -50,7 +53,7 @@ export async function findFlatFile(db: Db, id: string, versionText: string, file
   if (!kind) return null;
   const found = await findPackage(db, id, { versionKey: version.key }, dir);
   if (!found?.version) return null;
-  return { kind, packageId: found.packageId, version: found.version.version, size: found.version.size, filePath: found.version.filePath };
+  return { kind, versionId: found.version.id, registrationId: found.registrationId, packageId: found.packageId, version: found.version.version, size: found.version.size, filePath: found.version.filePath };
 }
 
 /**

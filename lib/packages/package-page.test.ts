@@ -12,7 +12,7 @@ import { parseVersion } from "@/lib/nuget/version";
 import { readNuspecDetails } from "@/lib/nuget/nuspec-details";
 import type { Db } from "@/lib/create-db";
 import { addPackageVersion, setListed } from "./store";
-import { MAX_VERSIONS_READ, viewPackagePage } from "./package-page";
+import { MAX_VERSIONS_READ, VERSIONS_TABLE_SIZE, viewPackagePage } from "./package-page";
 
 function nupkgWithReadme(id: string, version: string, readme: string, description = "A &lt;b&gt;bold&lt;/b&gt; claim &amp; more") {
   const nuspec = `<?xml version="1.0" encoding="utf-8"?>
@@ -110,7 +110,7 @@ describeEachDb("viewPackagePage", (getDb) => {
     });
     const view = await viewPackagePage(db, many, null, null, dir);
     expect(view).toMatchObject({ versionCount: MAX_VERSIONS_READ + 5, version: { version: `1.0.${MAX_VERSIONS_READ + 4}` } });
-    expect(view!.versions).toHaveLength(100);
+    expect(view!.versions).toHaveLength(VERSIONS_TABLE_SIZE);
     expect(await viewPackagePage(db, many, "1.0.0", null, dir)).toMatchObject({ version: { version: "1.0.0" }, isLatest: false });
   });
 });

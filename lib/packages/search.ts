@@ -1,11 +1,15 @@
-// Search over the listed packages, by id (the nuspec's description is not stored: no column for
-// it, and the schema is fixed for now). Used by the V3 SearchQueryService (/v3/query) and meant
-// for the Packages page. A package shows when it has a listed version that the query admits.
+// Search over the listed packages by the words of their id and description, through the search
+// index (search-index.ts): each query word is a prefix range on PackageSearchTerm's primary key,
+// so the cost follows the matches, not the number of packages. Used by the V3
+// SearchQueryService (/v3/query) and the Packages page. A package shows when it has a listed
+// version that the query admits. Ranked: the exact id, then ids starting with the query, then
+// by total downloads, then A-Z.
 import "server-only";
 import type { Prisma } from "@/lib/generated/sqlite/client";
 import type { Db } from "@/lib/create-db";
 import { driverReader } from "@/lib/driver-sql";
 import { compareVersions } from "./listing";
+import { MAX_TERM_LENGTH, wordsOf } from "./search-index";
 
 /** nuget.org's default page */
 export const DEFAULT_TAKE = 20;
@@ -15,6 +19,8 @@ export const MAX_TAKE = 100;
 export const MAX_SKIP = 3000;
 /** longer than any package id (100) with room for several terms */
 export const MAX_QUERY_LENGTH = 256;
+/** Query words used (each is one index range); the rest of a longer query is ignored. */
+export const MAX_QUERY_WORDS = 16;
 
 export interface SearchQuery {
   q: string;
@@ -49,10 +55,13 @@ export function readSearchQuery(params: URLSearchParams): SearchQueryResult {
 export interface SearchHit {
   packageId: string;
   verified: boolean;
+  /** the latest listed version's description */
+  description: string | null;
+  totalDownloads: number;
   /** the latest admitted listed version */
   version: string;
-  /** admitted listed versions, in SemVer order */
-  versions: string[];
+  /** admitted listed versions, in SemVer order, with their downloads */
+  versions: { version: string; downloads: number }[];
 }
 
 export interface SearchResult {
@@ -61,24 +70,36 @@ export interface SearchResult {
 }
 
 /**
- * Every whitespace-separated term must appear in the id (case-insensitive). Matched with
- * instr/strpos, not LIKE: '_' and '%' are plain characters here ('_' is common in ids), and
- * Prisma's `contains` would let them act as wildcards.
+ * The query's words as the index has them: lower-cased runs of letters and digits (so '%', '_',
+ * quotes and the like only separate words, and never reach SQL but as parameters), distinct, at
+ * most MAX_QUERY_WORDS, each cut to MAX_TERM_LENGTH. A query of punctuation only has none and matches nothing.
  */
+export function queryWords(q: string): string[] {
+  return [...new Set(wordsOf(q))].slice(0, MAX_QUERY_WORDS);
+}
+
+/** Above every character in code-point order (UTF-8 on SQLite, a C collation on PostgreSQL): w..w+TOP is "starts with w". */
+const TOP = "\u{10FFFF}";
+
+/** Every word must begin one of the package's terms (its id's or description's words). */
 export async function searchPackages(db: Db, query: SearchQuery): Promise<SearchResult> {
-  const terms = query.q.toLowerCase().split(/\s+/).filter(Boolean);
+  const words = queryWords(query.q);
+  if (words.length === 0 && query.q.trim() !== "") return { totalHits: 0, hits: [] };
   const pg = driverReader(db).provider === "postgresql";
+  const q = (name: string) => (pg ? `"${name}"` : name);
   const params: (string | number)[] = [];
   const param = (value: string | number) => (params.push(value), pg ? `$${params.length}` : "?");
   const stable = query.prerelease ? "" : pg ? ` AND strpos(v."versionKey", '-') = 0` : ` AND instr(v.versionKey, '-') = 0`;
-  const where = pg
-    ? `EXISTS (SELECT 1 FROM "PackageVersion" v WHERE v."registrationId" = r.id AND v.listed${stable})` +
-      terms.map((t) => ` AND strpos(r."idKey", ${param(t)}) > 0`).join("")
-    : `EXISTS (SELECT 1 FROM PackageVersion v WHERE v.registrationId = r.id AND v.listed = 1${stable})` +
-      terms.map((t) => ` AND instr(r.idKey, ${param(t)}) > 0`).join("");
-  const from = pg ? `"PackageRegistration" r` : `PackageRegistration r`;
+  const where =
+    `EXISTS (SELECT 1 FROM ${q("PackageVersion")} v WHERE v.${q("registrationId")} = r.id AND v.listed${pg ? "" : " = 1"}${stable})` +
+    words.map((w) => ` AND r.id IN (SELECT t.${q("registrationId")} FROM ${q("PackageSearchTerm")} t WHERE t.term >= ${param(w)} AND t.term < ${param(w + TOP)})`).join("");
+  const from = `${q("PackageRegistration")} r`;
   const termParams = [...params];
-  const page = `SELECT r.id FROM ${from} WHERE ${where} ORDER BY ${pg ? `r."idKey"` : "r.idKey"} LIMIT ${param(query.take)} OFFSET ${param(query.skip)}`;
+  const idKey = `r.${q("idKey")}`;
+  // ranked by the whole query only when it could be an id (no other character reaches SQL text)
+  const whole = query.q.trim().toLowerCase().slice(0, MAX_TERM_LENGTH);
+  const rank = /^[a-z0-9._-]+$/.test(whole) ? `${idKey} = ${param(whole)} DESC, (${idKey} >= ${param(whole)} AND ${idKey} < ${param(whole + TOP)}) DESC, ` : "";
+  const page = `SELECT r.id FROM ${from} WHERE ${where} ORDER BY ${rank}r.${q("totalDownloads")} DESC, ${idKey} LIMIT ${param(query.take)} OFFSET ${param(query.skip)}`;
   const [counted, rows] = await Promise.all([
     db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`, ...termParams),
     db.$queryRawUnsafe<{ id: string }[]>(page, ...params),
@@ -86,14 +107,24 @@ export async function searchPackages(db: Db, query: SearchQuery): Promise<Search
   const versionWhere: Prisma.PackageVersionWhereInput = query.prerelease ? { listed: true } : { listed: true, NOT: { versionKey: { contains: "-" } } };
   const found = await db.packageRegistration.findMany({
     where: { id: { in: rows.map((r) => r.id) } },
-    orderBy: { idKey: "asc" },
-    select: { packageId: true, verified: true, versions: { where: versionWhere, select: { version: true } } },
+    select: {
+      id: true,
+      packageId: true,
+      verified: true,
+      description: true,
+      totalDownloads: true,
+      versions: { where: versionWhere, select: { version: true, downloadCount: true } },
+    },
   });
+  const byId = new Map(found.map((r) => [r.id, r]));
   return {
     totalHits: Number(counted[0]?.n ?? 0),
-    hits: found.map((r) => {
-      const versions = r.versions.map((v) => v.version).sort(compareVersions);
-      return { packageId: r.packageId, verified: r.verified, version: versions[versions.length - 1], versions };
+    hits: rows.flatMap(({ id }) => {
+      const r = byId.get(id);
+      // unlisted between the two reads
+      if (!r || r.versions.length === 0) return [];
+      const versions = r.versions.map((v) => ({ version: v.version, downloads: v.downloadCount })).sort((a, b) => compareVersions(a.version, b.version));
+      return [{ packageId: r.packageId, verified: r.verified, description: r.description, totalDownloads: r.totalDownloads, version: versions[versions.length - 1].version, versions }];
     }),
   };
 }

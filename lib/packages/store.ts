@@ -7,9 +7,11 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { isConnectionLost, type Db } from "@/lib/create-db";
 import { constraintViolation, driverReader, driverWriter, FIND_PACKAGE, INSERT_OWNER, INSERT_REGISTRATION, INSERT_VERSION, PUSHING_KEY_STATE, type DriverStatement } from "@/lib/driver-sql";
+import { readNupkg } from "@/lib/nuget/nupkg";
 import { packageIdKey } from "@/lib/nuget/package-id";
 import { MARK_VERIFIED } from "./reserved-namespaces";
 import { packageFilePath, packagesDir, removePackageFile, settlePackageFile, writePackageFile } from "./files";
+import { becomesLatest, indexStatements, reindexPackage } from "./search-index";
 import type { NuGetVersion } from "@/lib/nuget/version";
 
 export interface StoredVersion {
@@ -77,9 +79,13 @@ export async function findPackage(
   };
 }
 
-/** Unlist (listed = false) or relist; unlisted versions stay downloadable, as on nuget.org. */
-export async function setListed(db: Db, versionId: string, listed: boolean): Promise<void> {
-  await db.packageVersion.update({ where: { id: versionId }, data: { listed } });
+/**
+ * Unlist (listed = false) or relist; unlisted versions stay downloadable, as on nuget.org. The
+ * id's latest listed version may change with it: its description and search terms are rewritten.
+ */
+export async function setListed(db: Db, versionId: string, listed: boolean, dir = packagesDir()): Promise<void> {
+  const { registrationId } = await db.packageVersion.update({ where: { id: versionId }, data: { listed }, select: { registrationId: true } });
+  await reindexPackage(db, registrationId, dir);
 }
 
 export interface NewVersion {
@@ -94,6 +100,8 @@ export interface NewVersion {
   pushedByKeyName: string | null;
   /** a new id whose owner holds a matching reserved prefix (reserved-namespaces.ts) */
   verified?: boolean;
+  /** the nuspec's description (readNupkg's); when not given it is read from `bytes` if needed */
+  description?: string | null;
   /**
    * Waited for once the file is written and hashed, before the rows are inserted: false
    * refuses the version (the file is removed, no row). The push's leak scan runs meanwhile,
@@ -133,6 +141,10 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
   const versionId = randomUUID();
   const file = packageFilePath(dir, idKey, input.version.key, versionId);
   const registrationId = input.registrationId ?? randomUUID();
+  // The search index follows the latest listed version: a new id is indexed, an existing one when
+  // this version becomes its latest. Asked while the file is written, so it costs no time.
+  const indexing = input.registrationId === null ? Promise.resolve(true) : becomesLatest(db, registrationId, input.version.normalized);
+  indexing.catch(() => {}); // a failure is thrown where it is awaited
   try {
     const sha512 = await writePackageFile(file, input.bytes, dir);
     if (input.beforeCommit && !(await input.beforeCommit())) throw new Refused();
@@ -161,6 +173,10 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
         input.pushedByKeyName,
       ],
     });
+    if (await indexing) {
+      const description = input.description !== undefined ? input.description : await readNupkg(input.bytes).then((p) => (p.ok ? p.description : null));
+      statements.push(...indexStatements(registrationId, input.packageId, description, input.registrationId !== null));
+    }
     // The key was checked before the upload began, which may have taken minutes: a key
     // revoked meanwhile must not land the package (nuget.org checks once; we check again).
     // After the inserts on purpose, just before the commit: on PostgreSQL the version's insert

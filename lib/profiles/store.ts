@@ -27,6 +27,8 @@ export interface Profile {
   page: number;
   pageCount: number;
   totalPackages: number;
+  /** downloads of every package listed here, all pages */
+  totalDownloads: number;
   /** for an organization's members only: "N Administrator(s) | M Collaborator(s)" */
   memberCounts: { administrators: number; collaborators: number } | null;
   /** the viewer is the account or a member of it: the pencil to /account or /organization/{name} */
@@ -56,8 +58,9 @@ export async function viewProfile(db: Db, name: string, viewerId: string | null,
   const seesUnlisted = viewerId === account.id || membership?.isAdmin === true;
   const where = { owners: { some: { userId: account.id } }, versions: { some: seesUnlisted ? {} : { listed: true } } };
 
-  const [totalPackages, memberRows] = await Promise.all([
+  const [totalPackages, downloads, memberRows] = await Promise.all([
     db.packageRegistration.count({ where }),
+    db.packageRegistration.aggregate({ where, _sum: { totalDownloads: true } }),
     membership ? db.membership.groupBy({ by: ["isAdmin"], where: { organizationId: account.id }, _count: { _all: true } }) : Promise.resolve([]),
   ]);
   const pageCount = Math.max(1, Math.ceil(totalPackages / PROFILE_PAGE_SIZE));
@@ -96,6 +99,7 @@ export async function viewProfile(db: Db, name: string, viewerId: string | null,
     page,
     pageCount,
     totalPackages,
+    totalDownloads: downloads._sum.totalDownloads ?? 0,
     memberCounts: membership ? { administrators: count(true), collaborators: count(false) } : null,
     canEdit: viewerId === account.id || membership !== null,
   };

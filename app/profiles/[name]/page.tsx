@@ -55,6 +55,7 @@ export default async function ProfilePage({ params, searchParams }: { params: Pr
         <h2 id="packages-heading" className="text-2xl font-light">
           {plural(profile.totalPackages, "Package", "Packages")}
         </h2>
+        <p className="mt-1 text-gray-700">{plural(profile.totalDownloads, "Total download of packages", "Total downloads of packages")}</p>
         {profile.packages.length === 0 ? (
           <p className="mt-4">{profile.username} has no packages.</p>
         ) : (

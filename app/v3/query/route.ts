@@ -1,5 +1,5 @@
-// SearchQueryService (3.0.0-beta/-rc, 3.5.0): the V3 search JSON over listed packages, by id
-// (lib/packages/search.ts). Downloads are not counted yet: 0.
+// SearchQueryService (3.0.0-beta/-rc, 3.5.0): the V3 search JSON over listed packages, by the
+// words of their id and description (lib/packages/search.ts), with their download counts.
 import { db } from "@/lib/db";
 import { appOrigin } from "@/lib/request-context";
 import { readSearchQuery, searchPackages } from "@/lib/packages/search";
@@ -22,16 +22,16 @@ export async function GET(request: Request): Promise<Response> {
         registration: `${registrations}/${idKey}/index.json`,
         id: h.packageId,
         version: h.version,
-        description: "",
+        description: h.description ?? "",
         summary: "",
         title: h.packageId,
         authors: [],
         owners: [],
         tags: [],
-        totalDownloads: 0,
+        totalDownloads: h.totalDownloads,
         verified: h.verified,
         packageTypes: [{ name: "Dependency" }],
-        versions: h.versions.map((v) => ({ version: v, downloads: 0, "@id": `${registrations}/${idKey}/${v.toLowerCase()}.json` })),
+        versions: h.versions.map((v) => ({ version: v.version, downloads: v.downloads, "@id": `${registrations}/${idKey}/${v.version.toLowerCase()}.json` })),
       };
     }),
   });

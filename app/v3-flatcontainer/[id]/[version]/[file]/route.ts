@@ -1,9 +1,10 @@
 // PackageBaseAddress/3.0.0: /{id}/{version}/{id}.{version}.nupkg streams the stored package,
 // /{id}/{version}/{id}.nuspec its manifest (read from the package with the push's zip caps).
-// Unlisted versions download too, as on nuget.org.
+// Unlisted versions download too, as on nuget.org. Each .nupkg served counts as a download.
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { db } from "@/lib/db";
+import { countDownload } from "@/lib/packages/downloads";
 import { findFlatFile, readStoredNuspec } from "@/lib/packages/flat-container";
 
 export const dynamic = "force-dynamic";
@@ -28,6 +29,7 @@ export async function GET(_request: Request, { params }: Params): Promise<Respon
     s.once("error", () => resolve(null));
   });
   if (!stream) return notFound();
+  countDownload(db, found.versionId, found.registrationId);
   // no Content-Length: Next 16 drops it from every route handler's answer (send-response.js's
   // FORBIDDEN_HEADERS), so the file goes out chunked, streamed from disk, never buffered
   return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { headers: { "Content-Type": "application/octet-stream" } });

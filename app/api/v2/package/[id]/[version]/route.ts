@@ -1,5 +1,5 @@
 // /api/v2/package/{id}/{version}: GET downloads the .nupkg (unlisted versions too, as on
-// nuget.org), DELETE unlists, POST relists. Id and version arrive as the user typed them
+// nuget.org; counted as a download), DELETE unlists, POST relists. Id and version arrive as the user typed them
 // (`test.pkg`, `1.0`, `1.0.0+meta`): the id is matched case-insensitively, the version normalised.
 import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
@@ -8,6 +8,7 @@ import { db } from "@/lib/db";
 import { isValidPackageId } from "@/lib/nuget/package-id";
 import { MESSAGES, nugetResponse, toResponse } from "@/lib/nuget/responses";
 import { parseVersion } from "@/lib/nuget/version";
+import { countDownload } from "@/lib/packages/downloads";
 import { findPackage, setListed, type FoundPackage, type StoredVersion } from "@/lib/packages/store";
 import { keyFor, packageRefusal, recordUse, successWarnings } from "@/lib/nuget/key-check";
 import { noteKeyUse, withKeyActivity } from "@/lib/key-activity/record";
@@ -26,12 +27,14 @@ async function lookup(id: string, versionText: string, ownerId: string | null = 
 
 export async function GET(_request: Request, { params }: Params): Promise<Response> {
   const { id, version } = await params;
-  const found = (await lookup(id, version))?.version;
+  const target = await lookup(id, version);
+  const found = target?.version;
   if (!found) return nugetResponse(404, { reason: MESSAGES.versionMissing(id, version) });
   // the store never leaves a row without its file; if someone removed it by hand, say so cleanly
   if (!(await access(found.filePath).then(() => true, () => false))) {
     return nugetResponse(404, { reason: MESSAGES.versionMissing(id, version), detail: "The package file is missing from the server's storage." });
   }
+  countDownload(db, found.id, target.registrationId);
   const file = `${found.packageId.toLowerCase()}.${found.version.toLowerCase()}.nupkg`;
   const stream = Readable.toWeb(createReadStream(found.filePath)) as ReadableStream<Uint8Array>;
   return new Response(stream, {
