@@ -6,12 +6,18 @@ import type { Db } from "@/lib/create-db";
 import { env } from "@/lib/env";
 import { logError, logInfo } from "@/lib/log";
 import { pruneKeyActivity, type PruneResult } from "@/lib/key-activity/store";
+import { deleteExpiredShortLivedKeys } from "@/lib/trusted-publishing/short-lived-keys";
 import { runExpiryNotices, type ExpiryNoticeResult } from "./expiry-notices";
 
-export async function runJobs(db: Db, origin: string): Promise<{ expiryNotices: ExpiryNoticeResult; activityPruned: PruneResult }> {
-  const expiryNotices = await runExpiryNotices(db, { origin });
-  const activityPruned = await pruneKeyActivity(db, { retentionDays: env().KEY_ACTIVITY_RETENTION_DAYS });
-  return { expiryNotices, activityPruned };
+export async function runJobs(
+  db: Db,
+  origin: string,
+  now = new Date(),
+): Promise<{ expiryNotices: ExpiryNoticeResult; activityPruned: PruneResult; shortLivedKeysDeleted: number }> {
+  const expiryNotices = await runExpiryNotices(db, { origin, now });
+  const activityPruned = await pruneKeyActivity(db, { retentionDays: env().KEY_ACTIVITY_RETENTION_DAYS, now });
+  const shortLivedKeysDeleted = await deleteExpiredShortLivedKeys(db, now);
+  return { expiryNotices, activityPruned, shortLivedKeysDeleted };
 }
 
 /** Runs the jobs a minute after start, then every `intervalMinutes`; returns a stop function. */
@@ -23,9 +29,10 @@ export function startJobs(db: Db, { intervalMinutes, origin }: { intervalMinutes
     if (running) return;
     running = true;
     try {
-      const { expiryNotices: r, activityPruned: p } = await runJobs(db, origin);
+      const { expiryNotices: r, activityPruned: p, shortLivedKeysDeleted: s } = await runJobs(db, origin);
       if (r.sent || r.failed) logInfo(`[jobs] expiry notices: ${r.sent} sent (${r.resumed} resumed), ${r.failed} to retry`);
       if (p.deleted) logInfo(`[jobs] key activity: ${p.deleted} row(s) past the retention deleted`);
+      if (s) logInfo(`[jobs] short-lived keys: ${s} expired key(s) deleted`);
     } catch (e) {
       logError("[jobs] run failed", e);
     } finally {

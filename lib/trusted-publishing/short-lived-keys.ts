@@ -34,3 +34,18 @@ export async function recordPolicyPush(db: Db, keyId: string, packageId: string,
     logError(`could not record the push of ${packageId} ${version} on a Trusted Publishing policy`, e);
   }
 }
+
+/**
+ * Deletes short-lived keys that expired (nuget.org's DeleteExpiredApiKeysTask), 1,000 a statement.
+ * A day's grace keeps a just-expired key's refusal readable as "expired" rather than "not found".
+ */
+export async function deleteExpiredShortLivedKeys(db: Db, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - 86_400_000);
+  let deleted = 0;
+  for (;;) {
+    const old = await db.apiKey.findMany({ where: { type: SHORT_LIVED_KEY_TYPE, expiresAt: { lt: before } }, take: 1_000, select: { id: true } });
+    if (old.length === 0) return deleted;
+    deleted += (await db.apiKey.deleteMany({ where: { id: { in: old.map((k) => k.id) } } })).count;
+    if (old.length < 1_000) return deleted;
+  }
+}
