@@ -71,6 +71,17 @@ describeEachDb("api-keys overview", (getDb) => {
     expect((await overviewOf(db, user.id, new Date(now.getTime() - DAY))).idle).toEqual([]);
   });
 
+  it("counts a rolled key's old secret's use: a roll does not make a used key 'never used' or idle", async () => {
+    const db = getDb();
+    const user = await makeUser(db);
+    const rolled = await makeKey(db, user.id, { created: new Date(now.getTime() - 200 * DAY) });
+    // as roll.ts leaves it: the new secret unused, the replaced one used a day ago
+    await db.apiKey.update({ where: { id: rolled.id }, data: { lastUsedAt: null, previousLastUsedAt: new Date(now.getTime() - DAY) } });
+    const o = await overviewOf(db, user.id);
+    expect(o.neverUsed).toEqual([]);
+    expect(o.idle).toEqual([]);
+  });
+
   it("reports a key expiring within 14 days, not one expiring in 15", async () => {
     const db = getDb();
     const user = await makeUser(db);

@@ -36,6 +36,8 @@ export interface OverviewKey {
   createdAt: Date;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+  /** a rolled key's replaced secret: its use counts as the key's */
+  previousLastUsedAt?: Date | null;
 }
 
 interface KeyRef {
@@ -68,8 +70,14 @@ export function isEmptyOverview(o: Overview): boolean {
 
 const isActive = (k: OverviewKey, now: Date) => !k.revokedAt && k.expiresAt.getTime() > now.getTime();
 
+/** The key's last use by either of its secrets (a roll starts the new secret unused). */
+function lastUse(k: OverviewKey): Date | null {
+  const a = k.lastUsedAt, b = k.previousLastUsedAt ?? null;
+  return a && b ? (a > b ? a : b) : (a ?? b);
+}
+
 export async function keyOverview(db: Db, keys: readonly OverviewKey[], now = new Date()): Promise<Overview> {
-  const active = keys.filter((k) => isActive(k, now));
+  const active = keys.filter((k) => isActive(k, now)).map((k) => ({ ...k, lastUsedAt: lastUse(k) }));
   const idleSince = now.getTime() - IDLE_DAYS * DAY_MS;
   const useSince = now.getTime() - USE_WINDOW_DAYS * DAY_MS;
   const expiringBy = now.getTime() + EXPIRING_DAYS * DAY_MS;
