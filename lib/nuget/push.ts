@@ -15,8 +15,7 @@ import type { NuGetVersion } from "@/lib/nuget/version";
 import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
 import { drainBody, maxPackageBytes, readBody, UploadTooSlow } from "@/lib/nuget/read-body";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
-import { checkNewId } from "@/lib/packages/reserved-namespaces";
-import { addPackageVersion, findPackage } from "@/lib/packages/store";
+import { publishVersion } from "@/lib/packages/publish";
 import { keyFailure, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./key-check";
 
 export interface PushRequest extends ApiRequest {
@@ -115,45 +114,40 @@ async function storeVersion(
   version: NuGetVersion,
   beforeCommit: () => Promise<boolean>,
 ): Promise<NuGetAnswer> {
-  // A first push of a new id can lose the race for the id to another push: then look again.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const found = await findPackage(db, id, { ownerId: key.ownerId, versionKey: version.key });
-    const refusal = await packageRefusal(request, key, "push", id, found, () =>
-      writeAudit(db, {
-        actorId: key.userId,
-        action: "PackagePushAttemptByNonOwner",
-        target: id,
-        details: { packageId: id, version: version.normalized, keyId: key.id, keyName: key.name, scopeOwner: key.ownerUsername },
-        ip: clientIp(request.headers),
-      }),
-    );
-    if (refusal) return refusal;
-    const exists = () => nugetAnswer(409, { reason: MESSAGES.versionExists(id, version.normalized) });
-    if (found?.version) return exists();
-    // A new id inside a reserved prefix (spec organizations.md §11): existing ids are not checked
-    const reservation = found ? null : await checkNewId(db, id, key.ownerId);
-    if (reservation && !reservation.allowed) return nugetAnswer(409, { reason: reservation.reason });
-
-    const result = await addPackageVersion(db, {
-      registrationId: found?.registrationId ?? null,
-      packageId: id,
-      ownerId: key.ownerId,
-      version,
-      bytes: nupkg,
-      pushedById: key.userId,
-      pushedByKeyId: key.id,
-      pushedByKeyName: key.name,
-      verified: reservation?.verified ?? false,
-      beforeCommit,
-    });
-    if (result.status === "exists") return exists();
-    if (result.status === "key-gone") return keyFailure(request, "gone-during-upload", { keyName: key.name });
-    // the caller answers with the scan's refusal
-    if (result.status === "refused") return nugetAnswer(400, { reason: "The package was refused." });
-    if (result.status === "created") {
+  const result = await publishVersion(db, {
+    packageId: id,
+    ownerId: key.ownerId,
+    version,
+    bytes: nupkg,
+    pushedById: key.userId,
+    pushedByKeyId: key.id,
+    pushedByKeyName: key.name,
+    beforeCommit,
+    check: (found) =>
+      packageRefusal(request, key, "push", id, found, () =>
+        writeAudit(db, {
+          actorId: key.userId,
+          action: "PackagePushAttemptByNonOwner",
+          target: id,
+          details: { packageId: id, version: version.normalized, keyId: key.id, keyName: key.name, scopeOwner: key.ownerUsername },
+          ip: clientIp(request.headers),
+        }),
+      ),
+  });
+  switch (result.status) {
+    case "checked":
+      return result.refusal;
+    case "exists":
+      return nugetAnswer(409, { reason: MESSAGES.versionExists(id, version.normalized) });
+    case "reserved":
+      return nugetAnswer(409, { reason: result.reason });
+    case "key-gone":
+      return keyFailure(request, "gone-during-upload", { keyName: key.name });
+    case "refused":
+      // the caller answers with the scan's refusal
+      return nugetAnswer(400, { reason: "The package was refused." });
+    case "created":
       await recordUse(key);
       return nugetAnswer(201, { reason: "Created" });
-    }
   }
-  throw new Error(`push of ${id} ${version.normalized}: the id kept changing hands`);
 }

@@ -92,6 +92,8 @@ export interface NewVersion {
   pushedById: string;
   pushedByKeyId: string | null;
   pushedByKeyName: string | null;
+  /** how it arrived when not by a key: "browser" (Upload Package, lib/packages/pending-uploads.ts) */
+  pushedVia?: string | null;
   /** a new id whose owner holds a matching reserved prefix (reserved-namespaces.ts) */
   verified?: boolean;
   /**
@@ -159,6 +161,7 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
         input.pushedById,
         input.pushedByKeyId,
         input.pushedByKeyName,
+        input.pushedVia ?? null,
       ],
     });
     // The key was checked before the upload began, which may have taken minutes: a key
