@@ -8,8 +8,9 @@ import { runJobs } from "@/lib/jobs";
 checkEnv();
 const db = createDb();
 try {
-  const { expiryNotices: r } = await runJobs(db, appOrigin(null));
+  const { expiryNotices: r, discardedUploads } = await runJobs(db, appOrigin(null));
   console.log(`expiry notices: ${r.sent} sent (${r.resumed} resumed), ${r.failed} to retry`);
+  console.log(`expired pending uploads discarded: ${discardedUploads}`);
   if (r.failed) process.exitCode = 1;
 } finally {
   await db.$disconnect();

@@ -3,10 +3,11 @@
 // them at once: each job makes its own work exactly-once (see expiry-notices.ts).
 import type { Db } from "@/lib/create-db";
 import { logError, logInfo } from "@/lib/log";
+import { discardExpiredUploads } from "@/lib/packages/upload-files";
 import { runExpiryNotices, type ExpiryNoticeResult } from "./expiry-notices";
 
-export async function runJobs(db: Db, origin: string): Promise<{ expiryNotices: ExpiryNoticeResult }> {
-  return { expiryNotices: await runExpiryNotices(db, { origin }) };
+export async function runJobs(db: Db, origin: string): Promise<{ expiryNotices: ExpiryNoticeResult; discardedUploads: number }> {
+  return { expiryNotices: await runExpiryNotices(db, { origin }), discardedUploads: await discardExpiredUploads(db) };
 }
 
 /** Runs the jobs a minute after start, then every `intervalMinutes`; returns a stop function. */
@@ -18,8 +19,9 @@ export function startJobs(db: Db, { intervalMinutes, origin }: { intervalMinutes
     if (running) return;
     running = true;
     try {
-      const { expiryNotices: r } = await runJobs(db, origin);
+      const { expiryNotices: r, discardedUploads } = await runJobs(db, origin);
       if (r.sent || r.failed) logInfo(`[jobs] expiry notices: ${r.sent} sent (${r.resumed} resumed), ${r.failed} to retry`);
+      if (discardedUploads) logInfo(`[jobs] ${discardedUploads} expired pending upload(s) discarded`);
     } catch (e) {
       logError("[jobs] run failed", e);
     } finally {
