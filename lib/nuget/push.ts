@@ -74,11 +74,7 @@ async function pushOnce(request: PushRequest): Promise<NuGetAnswer> {
 
 /** 408, and the connection is closed (server/main.ts): the rest of the body is not waited for. */
 function uploadTooSlow(e: UploadTooSlow): NuGetAnswer {
-  const reason =
-    e.why === "idle"
-      ? `The upload stopped: no data arrived for ${e.pace.idleMs / 1000} seconds.`
-      : `The upload was too slow: under ${Math.round(e.pace.minBytesPerSecond / 1024)} KB a second.`;
-  return nugetAnswer(408, { reason, detail: "Nothing was stored. Push the package again.", headers: { Connection: "close" } });
+  return nugetAnswer(408, { reason: e.reason, detail: "Nothing was stored. Push the package again.", headers: { Connection: "close" } });
 }
 
 /** The push once the key is known and the body is read. */

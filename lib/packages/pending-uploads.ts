@@ -16,26 +16,19 @@ import { scanPush } from "@/lib/leaks/scan";
 import { readNupkg } from "@/lib/nuget/nupkg";
 import { packageIdKey } from "@/lib/nuget/package-id";
 import { paced, uploadPace, type UploadPace } from "@/lib/nuget/read-body";
-import { MESSAGES } from "@/lib/nuget/responses";
+import { readNuspecDetails, type NuspecDetails } from "@/lib/nuget/nuspec-details";
+import { parseVersion, type NuGetVersion } from "@/lib/nuget/version";
 import { listMemberOrganizations } from "@/lib/organizations/store";
 import { packagesDir } from "./files";
+import { readStoredNuspec } from "./flat-container";
+import { MAX_DETAILS_READ } from "./package-page";
+import { parseDependencyGroups, type DependencyGroup } from "./registration";
 import { discardPendingUpload, removeFile, uploadFile, uploadsDir } from "./upload-files";
+import { UPLOAD_MESSAGES } from "./upload-messages";
+
+export { UPLOAD_MESSAGES };
 import { publishVersion } from "./publish";
 import { checkNewId } from "./reserved-namespaces";
-
-/** nuget.org's texts (NuGetGallery Strings.resx) where it has one; ours otherwise. */
-export const UPLOAD_MESSAGES = {
-  fileRequired: "A package file is required.",
-  notNupkg: "The file must be a .nupkg file.",
-  // sic: no space after the colon, as nuget.org's UploadPackage_InvalidPackage
-  invalid: (why: string) => `The NuGet package is invalid. The error encountered was:'${why}'. Correct the error and try again.`,
-  idNotAvailable: (id: string) => `The package ID '${id}' is not available.`,
-  versionExists: MESSAGES.versionExists,
-  tooLarge: MESSAGES.tooLarge,
-  organizationUnconfirmed: "Your organization needs to be confirmed before you can upload any packages to it.",
-  gone: "This upload is no longer waiting to be submitted (it was submitted, cancelled, replaced or expired). Upload the package again.",
-  ownerNotAllowed: (owner: string) => `You cannot publish this package as '${owner}'. Choose one of the owners listed.`,
-} as const;
 
 export type Received = { ok: true; file: string; size: number; sha512: string } | { ok: false; tooLarge: true };
 
@@ -92,22 +85,19 @@ async function accountsOf(db: Db, userId: string): Promise<AccountState[]> {
   return [{ ...user, usable: true }, ...orgs.map((o) => ({ id: o.id, username: o.username, usable: usable.has(o.id) }))];
 }
 
-export type UploadCheck =
-  | { ok: true; packageId: string; version: string; existing: boolean; owners: PublishAccount[] }
+export type PublishOptions =
+  | { ok: true; packageId: string; existing: boolean; owners: PublishAccount[] }
   | { ok: false; status: number; message: string };
 
 /**
- * The push's checks for `userId` acting as any of their accounts: a sound package, an id one of
- * them owns or a new one some of them may take (reserved prefixes), no such version yet, and no
- * API key inside (the push's scan: a live key is revoked). `owners`: the accounts the version
- * can be published as (for an existing id, those owning it).
+ * Whether `userId`, acting as any of their accounts, may publish `version` of `packageId`: an
+ * id one of them owns (without that version yet), or a new one some of them may take (reserved
+ * prefixes). `owners`: the accounts it can be published as (for an existing id, those owning it).
  */
-export async function checkUpload(db: Db, userId: string, bytes: Uint8Array, headers: Pick<Headers, "get">): Promise<UploadCheck> {
-  const pkg = await readNupkg(bytes);
-  if (!pkg.ok) return { ok: false, status: 400, message: UPLOAD_MESSAGES.invalid(pkg.reason) };
+export async function publishOptions(db: Db, userId: string, packageId: string, version: NuGetVersion): Promise<PublishOptions> {
   const accounts = await accountsOf(db, userId);
   const reg = await db.packageRegistration.findUnique({
-    where: { idKey: packageIdKey(pkg.id) },
+    where: { idKey: packageIdKey(packageId) },
     select: { id: true, packageId: true, owners: { where: { userId: { in: accounts.map((a) => a.id) } }, select: { userId: true } } },
   });
   let owners: AccountState[];
@@ -115,27 +105,32 @@ export async function checkUpload(db: Db, userId: string, bytes: Uint8Array, hea
     const owning = new Set(reg.owners.map((o) => o.userId));
     owners = accounts.filter((a) => owning.has(a.id));
     if (owners.length === 0) return { ok: false, status: 409, message: UPLOAD_MESSAGES.idNotAvailable(reg.packageId) };
-    if (await db.packageVersion.count({ where: { registrationId: reg.id, versionKey: pkg.version.key } })) {
-      return { ok: false, status: 409, message: UPLOAD_MESSAGES.versionExists(reg.packageId, pkg.version.normalized) };
+    if (await db.packageVersion.count({ where: { registrationId: reg.id, versionKey: version.key } })) {
+      return { ok: false, status: 409, message: UPLOAD_MESSAGES.versionExists(reg.packageId, version.normalized) };
     }
   } else {
-    const decisions = await Promise.all(accounts.map((a) => checkNewId(db, pkg.id, a.id)));
+    const decisions = await Promise.all(accounts.map((a) => checkNewId(db, packageId, a.id)));
     owners = accounts.filter((_, i) => decisions[i].allowed);
     const own = decisions[0];
-    if (owners.length === 0) return { ok: false, status: 409, message: own && !own.allowed ? own.reason : UPLOAD_MESSAGES.idNotAvailable(pkg.id) };
+    if (owners.length === 0) return { ok: false, status: 409, message: own && !own.allowed ? own.reason : UPLOAD_MESSAGES.idNotAvailable(packageId) };
   }
   const usable = owners.filter((o) => o.usable);
   if (usable.length === 0) return { ok: false, status: 403, message: UPLOAD_MESSAGES.organizationUnconfirmed };
+  return { ok: true, packageId: reg?.packageId ?? packageId, existing: reg !== null, owners: usable.map(({ id, username }) => ({ id, username })) };
+}
+
+export type UploadCheck = (PublishOptions & { ok: true; version: string }) | (PublishOptions & { ok: false });
+
+/** The push's checks on an uploaded package: sound, publishable (publishOptions), no API key inside (the push's scan: a live key is revoked). */
+export async function checkUpload(db: Db, userId: string, bytes: Uint8Array, headers: Pick<Headers, "get">): Promise<UploadCheck> {
+  const pkg = await readNupkg(bytes);
+  if (!pkg.ok) return { ok: false, status: 400, message: UPLOAD_MESSAGES.invalid(pkg.reason) };
+  const options = await publishOptions(db, userId, pkg.id, pkg.version);
+  if (!options.ok) return options;
   const scan = await scanPush(db, bytes, { id: pkg.id, version: pkg.version.normalized }, headers);
   // the push's refusal: its first line is the reason ("The package contains a live API key …")
   if (scan.refusal) return { ok: false, status: 400, message: scan.refusal.body.split("\n")[0] };
-  return {
-    ok: true,
-    packageId: reg?.packageId ?? pkg.id,
-    version: pkg.version.normalized,
-    existing: reg !== null,
-    owners: usable.map(({ id, username }) => ({ id, username })),
-  };
+  return { ...options, version: pkg.version.normalized };
 }
 
 export interface PendingUploadView {
@@ -205,6 +200,29 @@ export async function findPendingUpload(db: Db, userId: string, dir = packagesDi
   return { id: row.id, packageId: row.packageId, version: row.version, size: row.size, fileName: row.fileName, createdAt: row.createdAt, expiresAt: row.expiresAt, file };
 }
 
+export interface VerifyView {
+  upload: PendingUploadView;
+  /** null when the package is over MAX_DETAILS_READ (as on the package page) */
+  details: NuspecDetails | null;
+  dependencyGroups: DependencyGroup[];
+  /** who it can be published as now, or why it cannot (someone took the id or version meanwhile) */
+  options: PublishOptions;
+}
+
+/** What Verify shows of `userId`'s pending upload; null when there is none. */
+export async function viewPendingUpload(db: Db, userId: string, dir = packagesDir(), now = new Date()): Promise<VerifyView | null> {
+  const upload = await findPendingUpload(db, userId, dir, now);
+  if (!upload) return null;
+  const version = parseVersion(upload.version);
+  if (!version) return null;
+  const [details, nuspec, options] = await Promise.all([
+    upload.size <= MAX_DETAILS_READ ? readFile(upload.file).then(readNuspecDetails, () => null) : null,
+    readStoredNuspec(upload.file),
+    publishOptions(db, userId, upload.packageId, version),
+  ]);
+  return { upload, details, dependencyGroups: (nuspec && parseDependencyGroups(nuspec)) ?? [], options };
+}
+
 export type SubmitResult = { ok: true; packageId: string; version: string } | { ok: false; message: string };
 
 /**
@@ -231,21 +249,11 @@ export async function submitPendingUpload(
   }
   const pkg = await readNupkg(bytes);
   if (!pkg.ok) return { ok: false, message: UPLOAD_MESSAGES.invalid(pkg.reason) };
-  const accounts = (await accountsOf(db, userId)).filter((a) => a.usable);
-  const reg = await db.packageRegistration.findUnique({
-    where: { idKey: packageIdKey(pkg.id) },
-    select: { packageId: true, owners: { where: { userId: { in: accounts.map((a) => a.id) } }, select: { userId: true } } },
-  });
-  let owner: PublishAccount | undefined;
-  if (reg) {
-    // an existing id keeps its owners: published as the user if they own it, else as an organization of theirs that does
-    const owning = new Set(reg.owners.map((o) => o.userId));
-    owner = accounts.find((a) => owning.has(a.id));
-    if (!owner) return { ok: false, message: UPLOAD_MESSAGES.idNotAvailable(reg.packageId) };
-  } else {
-    owner = ownerName ? accounts.find((a) => a.username.toLowerCase() === ownerName.toLowerCase()) : accounts[0];
-    if (!owner) return { ok: false, message: UPLOAD_MESSAGES.ownerNotAllowed(ownerName ?? "") };
-  }
+  const options = await publishOptions(db, userId, pkg.id, pkg.version);
+  if (!options.ok) return { ok: false, message: options.message };
+  // an existing id keeps its owners (the user first if they are one); a new one takes the owner chosen
+  const owner = options.existing || !ownerName ? options.owners[0] : options.owners.find((a) => a.username.toLowerCase() === ownerName.toLowerCase());
+  if (!owner) return { ok: false, message: UPLOAD_MESSAGES.ownerNotAllowed(ownerName ?? "") };
   const result = await publishVersion(
     db,
     {
@@ -264,11 +272,11 @@ export async function submitPendingUpload(
   switch (result.status) {
     case "created":
       await discardPendingUpload(db, userId, uploadId, dir);
-      return { ok: true, packageId: reg?.packageId ?? pkg.id, version: pkg.version.normalized };
+      return { ok: true, packageId: options.packageId, version: pkg.version.normalized };
     case "checked":
       return { ok: false, message: result.refusal };
     case "exists":
-      return { ok: false, message: UPLOAD_MESSAGES.versionExists(reg?.packageId ?? pkg.id, pkg.version.normalized) };
+      return { ok: false, message: UPLOAD_MESSAGES.versionExists(options.packageId, pkg.version.normalized) };
     case "reserved":
       return { ok: false, message: result.reason };
     default:
