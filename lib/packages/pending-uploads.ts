@@ -207,6 +207,8 @@ export interface VerifyView {
   dependencyGroups: DependencyGroup[];
   /** who it can be published as now, or why it cannot (someone took the id or version meanwhile) */
   options: PublishOptions;
+  /** until it is discarded, at least 1 */
+  minutesLeft: number;
 }
 
 /** What Verify shows of `userId`'s pending upload; null when there is none. */
@@ -220,7 +222,8 @@ export async function viewPendingUpload(db: Db, userId: string, dir = packagesDi
     readStoredNuspec(upload.file),
     publishOptions(db, userId, upload.packageId, version),
   ]);
-  return { upload, details, dependencyGroups: (nuspec && parseDependencyGroups(nuspec)) ?? [], options };
+  const minutesLeft = Math.max(1, Math.ceil((upload.expiresAt.getTime() - now.getTime()) / 60_000));
+  return { upload, details, dependencyGroups: (nuspec && parseDependencyGroups(nuspec)) ?? [], options, minutesLeft };
 }
 
 export type SubmitResult = { ok: true; packageId: string; version: string } | { ok: false; message: string };

@@ -83,8 +83,7 @@ function Dependencies({ groups }: { groups: DependencyGroup[] }) {
 }
 
 function Verify({ view }: { view: VerifyView }) {
-  const { upload, details, options } = view;
-  const minutesLeft = Math.max(1, Math.ceil((upload.expiresAt.getTime() - Date.now()) / 60_000));
+  const { upload, details, options, minutesLeft } = view;
   return (
     <section aria-labelledby="verify-heading" className="space-y-4">
       <h2 id="verify-heading" tabIndex={-1} className="text-2xl font-light">
