@@ -115,6 +115,7 @@ test("upload, verify and submit; the package on its page, the profile and Manage
   await page.goto(`/profiles/${user.username}`);
   await expect(page.getByRole("link", { name: id })).toBeVisible();
   await page.goto("/account/Packages");
+  await page.getByText("1 version", { exact: true }).click();
   await expect(page.getByText(`${user.username}, uploaded in the browser`)).toBeVisible();
 
   // the next version with a real client and a key

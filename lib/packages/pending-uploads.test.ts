@@ -137,7 +137,7 @@ describeEachDb("pending uploads", (getDb) => {
     expect(await submitPendingUpload(db, user.id, mine.id, null, dir)).toEqual({ ok: false, message: UPLOAD_MESSAGES.gone });
   });
 
-  it("checks as a push: malformed, an id owned by another, an existing version, a reserved prefix, an unconfirmed organization", async () => {
+  it("checks as a push: malformed, an id owned by another, an existing version, a reserved prefix, an unconfirmed organization or account", async () => {
     const db = getDb();
     const other = await insertTestUser(db);
     const taken = fresh("Taken");
@@ -160,6 +160,8 @@ describeEachDb("pending uploads", (getDb) => {
     const orgOwned = fresh("OrgOwned");
     await addPackageVersion(db, { registrationId: null, packageId: orgOwned, ownerId: pending.id, version: parseVersion("1.0.0")!, bytes: buildNupkg({ id: orgOwned, version: "1.0.0" }), pushedById: unconfirmed.id, pushedByKeyId: null, pushedByKeyName: null }, dir);
     expect(await check(buildNupkg({ id: orgOwned, version: "2.0.0" }), unconfirmed.id)).toEqual({ ok: false, status: 403, message: UPLOAD_MESSAGES.organizationUnconfirmed });
+    const unconfirmedUser = await insertTestUser(db, { confirmed: false });
+    expect(await check(buildNupkg({ id: fresh(), version: "1.0.0" }), unconfirmedUser.id)).toEqual({ ok: false, status: 403, message: UPLOAD_MESSAGES.accountUnconfirmed });
   });
 
   it("a package holding a live API key is refused and the key revoked (the push's scan)", async () => {

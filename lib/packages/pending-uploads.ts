@@ -75,14 +75,14 @@ interface AccountState extends PublishAccount {
   usable: boolean;
 }
 
-/** The user, then their organizations (nuget.org's owner list order); an unconfirmed or locked organization is not usable. */
+/** The user, then their organizations (nuget.org's owner list order); an unconfirmed or locked account is not usable. */
 async function accountsOf(db: Db, userId: string): Promise<AccountState[]> {
-  const user = await db.user.findFirst({ where: { id: userId, isOrganization: false }, select: { id: true, username: true } });
-  if (!user) return [];
   const orgs = await listMemberOrganizations(db, userId);
-  const states = await db.user.findMany({ where: { id: { in: orgs.map((o) => o.id) } }, select: { id: true, emailConfirmedAt: true, locked: true } });
+  const states = await db.user.findMany({ where: { id: { in: [userId, ...orgs.map((o) => o.id)] } }, select: { id: true, username: true, isOrganization: true, emailConfirmedAt: true, locked: true } });
+  const user = states.find((s) => s.id === userId && !s.isOrganization);
+  if (!user) return [];
   const usable = new Set(states.filter((s) => s.emailConfirmedAt !== null && !s.locked).map((s) => s.id));
-  return [{ ...user, usable: true }, ...orgs.map((o) => ({ id: o.id, username: o.username, usable: usable.has(o.id) }))];
+  return [user, ...orgs].map((a) => ({ id: a.id, username: a.username, usable: usable.has(a.id) }));
 }
 
 export type PublishOptions =
@@ -115,7 +115,9 @@ export async function publishOptions(db: Db, userId: string, packageId: string, 
     if (owners.length === 0) return { ok: false, status: 409, message: own && !own.allowed ? own.reason : UPLOAD_MESSAGES.idNotAvailable(packageId) };
   }
   const usable = owners.filter((o) => o.usable);
-  if (usable.length === 0) return { ok: false, status: 403, message: UPLOAD_MESSAGES.organizationUnconfirmed };
+  if (usable.length === 0) {
+    return { ok: false, status: 403, message: owners.some((o) => o.id === userId) ? UPLOAD_MESSAGES.accountUnconfirmed : UPLOAD_MESSAGES.organizationUnconfirmed };
+  }
   return { ok: true, packageId: reg?.packageId ?? packageId, existing: reg !== null, owners: usable.map(({ id, username }) => ({ id, username })) };
 }
 

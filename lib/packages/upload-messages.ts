@@ -10,6 +10,7 @@ export const UPLOAD_MESSAGES = {
   idNotAvailable: (id: string) => `The package ID '${id}' is not available.`,
   versionExists: MESSAGES.versionExists,
   tooLarge: MESSAGES.tooLarge,
+  accountUnconfirmed: "Confirm your email address (see Account Settings) before you upload a package.",
   organizationUnconfirmed: "Your organization needs to be confirmed before you can upload any packages to it.",
   gone: "This upload is no longer waiting to be submitted (it was submitted, cancelled, replaced or expired). Upload the package again.",
   ownerNotAllowed: (owner: string) => `You cannot publish this package as '${owner}'. Choose one of the owners listed.`,
