@@ -12,7 +12,8 @@ import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import type { Db } from "@/lib/create-db";
 import { env } from "@/lib/env";
-import { scanPush } from "@/lib/leaks/scan";
+// not scan.ts: its worker pool cannot be bundled by Next (see scan-package.ts); the scan runs on this thread
+import { scanPackage } from "@/lib/leaks/scan-package";
 import { readNupkg } from "@/lib/nuget/nupkg";
 import { packageIdKey } from "@/lib/nuget/package-id";
 import { paced, uploadPace, type UploadPace } from "@/lib/nuget/read-body";
@@ -129,7 +130,7 @@ export async function checkUpload(db: Db, userId: string, bytes: Uint8Array, hea
   if (!pkg.ok) return { ok: false, status: 400, message: UPLOAD_MESSAGES.invalid(pkg.reason) };
   const options = await publishOptions(db, userId, pkg.id, pkg.version);
   if (!options.ok) return options;
-  const scan = await scanPush(db, bytes, { id: pkg.id, version: pkg.version.normalized }, headers);
+  const scan = await scanPackage(db, bytes, { id: pkg.id, version: pkg.version.normalized }, headers);
   // the push's refusal: its first line is the reason ("The package contains a live API key …")
   if (scan.refusal) return { ok: false, status: 400, message: scan.refusal.body.split("\n")[0] };
   return { ...options, version: pkg.version.normalized };
