@@ -15,6 +15,16 @@ const { createPolicy } = await import("@/lib/trusted-publishing/policies");
 
 const BASE = process.env.E2E_BASE_URL!;
 
+/** A nuspec with what Verify shows: title, license, readme, dependencies by framework. */
+function uploadNuspec(id: string): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd"><metadata>
+<id>${id}</id><version>1.0.0</version><title>Axe upload</title><authors>axe</authors><description>Scanned at Verify.</description>
+<license type="expression">MIT</license><readme>README.md</readme>
+<dependencies><group targetFramework="net8.0"><dependency id="Newtonsoft.Json" version="13.0.1" /></group><group targetFramework="netstandard2.0" /></dependencies>
+</metadata></package>`;
+}
+
 type Violations = Record<string, { id: string; targets: string[] }[]>;
 
 async function scan(page: Page, path: string, found: Violations, status = 200) {
@@ -82,6 +92,12 @@ test("every signed-in page, an organization's and a package owner's, passes axe'
   ]) {
     await scan(page, path, found);
   }
+  // Upload Package's second step, Verify, with a readme and dependencies (the first is scanned above)
+  const upId = `Axe.Up${randomBytes(4).toString("hex")}`;
+  const uploaded = buildNupkg({ id: upId, version: "1.0.0", nuspec: uploadNuspec(upId), files: { "README.md": "# Hello\n\nSee [the docs](https://example.test/docs).\n" } });
+  const posted = await page.request.post(`${BASE}/packages/manage/upload/file`, { data: Buffer.from(uploaded), headers: { Origin: BASE, "Content-Type": "application/octet-stream", "X-File-Name": "axe.nupkg" } });
+  expect(posted.status(), await posted.text()).toBe(200);
+  await scan(page, "/packages/manage/upload?step=verify", found);
   expect(found).toEqual({});
 });
 

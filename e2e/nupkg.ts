@@ -18,6 +18,8 @@ export interface NupkgOptions {
   includeNuspec?: boolean;
   /** bytes of random, incompressible content (to make big packages) */
   contentBytes?: number;
+  /** more text entries, by path (a readme the nuspec names, a license file …) */
+  files?: Record<string, string>;
 }
 
 const BOM = "\uFEFF";
@@ -53,6 +55,7 @@ export function buildNupkg(opts: NupkgOptions): Uint8Array {
   };
   if (opts.includeNuspec !== false) files[nuspecName] = strToU8(opts.nuspec ?? nuspecXml(opts.id, opts.version, opts.namespace));
   files["content/readme.txt"] = opts.contentBytes ? [new Uint8Array(randomBytes(opts.contentBytes)), { level: 0 }] : strToU8("hello\n");
+  for (const [name, text] of Object.entries(opts.files ?? {})) files[name] = strToU8(text);
   files[psmdcp] = [
     strToU8(
       `<?xml version="1.0" encoding="utf-8"?><coreProperties xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">` +

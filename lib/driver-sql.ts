@@ -130,10 +130,10 @@ export const INSERT_OWNER: DriverSql = {
 
 export const INSERT_VERSION: DriverSql = {
   name: "push_insert_version",
-  sqlite: `INSERT INTO PackageVersion (id, registrationId, version, versionKey, listed, size, sha512, pushedAt, pushedById, pushedByKeyId, pushedByKeyName)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  postgresql: `INSERT INTO "PackageVersion" (id, "registrationId", version, "versionKey", listed, size, sha512, "pushedAt", "pushedById", "pushedByKeyId", "pushedByKeyName")
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+  sqlite: `INSERT INTO PackageVersion (id, registrationId, version, versionKey, listed, size, sha512, pushedAt, pushedById, pushedByKeyId, pushedByKeyName, pushedVia)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  postgresql: `INSERT INTO "PackageVersion" (id, "registrationId", version, "versionKey", listed, size, sha512, "pushedAt", "pushedById", "pushedByKeyId", "pushedByKeyName", "pushedVia")
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 };
 
 /** The pushing key's state, just before the push commits. The expiry is compared in JS, so an unreadable one counts as expired. */

@@ -76,8 +76,26 @@ function header(req: http.IncomingMessage, name: string): string | null {
 
 type Handle = ReturnType<ReturnType<typeof next>["getRequestHandler"]>;
 
+/** Upload Package's file post (app/packages/manage/upload/file/route.ts): its body is not read here. */
+const UPLOAD_PATH = "/packages/manage/upload/file";
+
+/**
+ * The upload's body may be as large as a push's, so it goes to Next unread, its route reading
+ * it at the pushes' pace. Only this origin's pages may post it (CSRF: a browser always sends
+ * Origin with a POST). A route that answers before the body is in (a refusal, a stall) closes
+ * the connection, as a push's 408 does.
+ */
+function serveUpload(req: http.IncomingMessage, res: http.ServerResponse, handle: Handle): Promise<void> | void {
+  if (req.headers.origin === undefined || foreignActionOrigin(req, appUrl)) return plain(res, 403, "Forbidden: this upload was posted from another site.");
+  res.on("finish", () => {
+    if (!req.complete) req.socket.destroy();
+  });
+  return handle(req, res);
+}
+
 async function serveNext(req: http.IncomingMessage, res: http.ServerResponse, handle: Handle): Promise<void> {
   if (malformedPath(req.url ?? "/")) return plain(res, 400, "Bad Request: the address has a malformed %-escape.");
+  if (req.method === "POST" && (req.url ?? "").split("?")[0] === UPLOAD_PATH) return serveUpload(req, res, handle);
   const action = req.method === "POST" && req.headers["next-action"] !== undefined;
   if (action && foreignActionOrigin(req, appUrl)) return plain(res, 403, "Forbidden: this form was posted from another site.");
   const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;

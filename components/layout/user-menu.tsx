@@ -13,7 +13,7 @@ export const MENU_ITEMS: { label: string; href: string | null }[] = [
   { label: "API Keys", href: "/account/apikeys" },
   { label: "Manage Organizations", href: "/account/Organizations" },
   { label: "Manage Packages", href: "/account/Packages" },
-  { label: "Upload Package", href: null },
+  { label: "Upload Package", href: "/packages/manage/upload" },
 ];
 
 /** Only for site administrators (SITE_ADMINS), last before Sign Out. */

@@ -6,18 +6,23 @@ import type { Db } from "@/lib/create-db";
 import { env } from "@/lib/env";
 import { logError, logInfo } from "@/lib/log";
 import { pruneKeyActivity, type PruneResult } from "@/lib/key-activity/store";
+import { discardExpiredUploads } from "@/lib/packages/upload-files";
 import { deleteExpiredShortLivedKeys } from "@/lib/trusted-publishing/short-lived-keys";
 import { runExpiryNotices, type ExpiryNoticeResult } from "./expiry-notices";
 
-export async function runJobs(
-  db: Db,
-  origin: string,
-  now = new Date(),
-): Promise<{ expiryNotices: ExpiryNoticeResult; activityPruned: PruneResult; shortLivedKeysDeleted: number }> {
+export interface JobsResult {
+  expiryNotices: ExpiryNoticeResult;
+  activityPruned: PruneResult;
+  shortLivedKeysDeleted: number;
+  discardedUploads: number;
+}
+
+export async function runJobs(db: Db, origin: string, now = new Date()): Promise<JobsResult> {
   const expiryNotices = await runExpiryNotices(db, { origin, now });
   const activityPruned = await pruneKeyActivity(db, { retentionDays: env().KEY_ACTIVITY_RETENTION_DAYS, now });
   const shortLivedKeysDeleted = await deleteExpiredShortLivedKeys(db, now);
-  return { expiryNotices, activityPruned, shortLivedKeysDeleted };
+  const discardedUploads = await discardExpiredUploads(db, undefined, now);
+  return { expiryNotices, activityPruned, shortLivedKeysDeleted, discardedUploads };
 }
 
 /** Runs the jobs a minute after start, then every `intervalMinutes`; returns a stop function. */
@@ -29,10 +34,11 @@ export function startJobs(db: Db, { intervalMinutes, origin }: { intervalMinutes
     if (running) return;
     running = true;
     try {
-      const { expiryNotices: r, activityPruned: p, shortLivedKeysDeleted: s } = await runJobs(db, origin);
+      const { expiryNotices: r, activityPruned: p, shortLivedKeysDeleted: s, discardedUploads } = await runJobs(db, origin);
       if (r.sent || r.failed) logInfo(`[jobs] expiry notices: ${r.sent} sent (${r.resumed} resumed), ${r.failed} to retry`);
       if (p.deleted) logInfo(`[jobs] key activity: ${p.deleted} row(s) past the retention deleted`);
       if (s) logInfo(`[jobs] short-lived keys: ${s} expired key(s) deleted`);
+      if (discardedUploads) logInfo(`[jobs] ${discardedUploads} expired pending upload(s) discarded`);
     } catch (e) {
       logError("[jobs] run failed", e);
     } finally {

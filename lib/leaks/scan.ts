@@ -6,20 +6,11 @@
 // scanned: the scan protects against accidents, and a package's size is capped already.
 import "server-only";
 import type { Db } from "@/lib/create-db";
-import { env } from "@/lib/env";
-import { appOrigin, clientIp } from "@/lib/request-context";
-import { nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { findKeysOffThread } from "./scan-pool";
-import { revokeLeakedKeys } from "./revoke";
+import { scanPackage, type PushScan } from "./scan-package";
 
+export type { PushScan } from "./scan-package";
 export { findKeysInPackage, isTextEntry, keysIn, MAX_SCANNED_BYTES, MAX_SCANNED_ENTRIES, MAX_SCANNED_ENTRY_BYTES, type FoundKey } from "./find-keys";
-
-export interface PushScan {
-  /** the push's answer when a live key was found: nothing is stored */
-  refusal?: NuGetAnswer;
-  /** X-NuGet-Warning texts for keys that no longer work */
-  warnings: string[];
-}
 
 /**
  * The push's scan (lib/nuget/push.ts): off with LEAK_SCAN_PUSHES=0. It runs on a worker thread
@@ -31,35 +22,6 @@ export interface PushScan {
  * the loaded 2-core machine, medians: worker +26% typical, +68% all text; the scan first on this
  * thread (before) +42%, +96%. Better, not yet the 15% target.
  */
-export async function scanPush(
-  db: Db,
-  nupkg: Uint8Array,
-  pkg: { id: string; version: string },
-  headers: Pick<Headers, "get">,
-): Promise<PushScan> {
-  if (!env().LEAK_SCAN_PUSHES) return { warnings: [] };
-  const found = await findKeysOffThread(nupkg);
-  if (found.length === 0) return { warnings: [] };
-  const outcome = await revokeLeakedKeys(
-    db,
-    found.map((f) => ({ token: f.token, url: `${pkg.id} ${pkg.version}: ${f.file}` })),
-    "Push",
-    { origin: appOrigin(headers), ip: clientIp(headers) },
-  );
-  const files = (verdict: string) => [...new Set(found.filter((_, i) => outcome.verdicts[i] === verdict).map((f) => f.file))];
-  const live = files("revoked");
-  if (live.length > 0) {
-    const more = live.length > 1 ? ` (and ${live.length - 1} more file${live.length > 2 ? "s" : ""})` : "";
-    return {
-      refusal: nugetAnswer(400, {
-        reason: `The package contains a live API key in the file '${live[0]}'${more}. The key has been revoked and its owner notified.`,
-        detail: "Nothing was stored. Remove the key from the package, create a new key, and push again.",
-      }),
-      warnings: [],
-    };
-  }
-  const dead = [...new Set([...files("dead"), ...files("unknown")])];
-  return {
-    warnings: dead.map((file) => `The package contains an API key that no longer works in the file '${file}'. Remove it from the package.`),
-  };
+export function scanPush(db: Db, nupkg: Uint8Array, pkg: { id: string; version: string }, headers: Pick<Headers, "get">): Promise<PushScan> {
+  return scanPackage(db, nupkg, pkg, headers, findKeysOffThread);
 }

@@ -10,6 +10,9 @@ export interface NuspecDetails {
   description: string | null;
   authors: string | null;
   tags: string | null;
+  /** <license type="expression|file">: an SPDX expression or the license file's path */
+  license: { type: string; value: string } | null;
+  licenseUrl: string | null;
   /** the readme file's text (shown as plain text: never rendered as HTML) */
   readme: string | null;
 }
@@ -36,6 +39,13 @@ function text(value: unknown): string | null {
 /** The entity decoding processEntities would do, for the five XML entities only (no DTD tricks). */
 function unescapeXml(s: string | null): string | null {
   return s === null ? null : s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e]!);
+}
+
+function licenseOf(value: unknown): NuspecDetails["license"] {
+  const v = unescapeXml(text(value));
+  if (!v) return null;
+  const type = value && typeof value === "object" ? (value as Record<string, unknown>)["@type"] : undefined;
+  return { type: typeof type === "string" ? type : "expression", value: v };
 }
 
 /** The readme path as NuGet packs it: '\' or '/' separated, no leading separator, compared without case. */
@@ -76,6 +86,8 @@ export async function readNuspecDetails(bytes: Uint8Array): Promise<NuspecDetail
     description: unescapeXml(text(metadata.description)),
     authors: unescapeXml(text(metadata.authors)),
     tags: unescapeXml(text(metadata.tags)),
+    license: licenseOf(metadata.license),
+    licenseUrl: unescapeXml(text(metadata.licenseUrl)),
     readme: null,
   };
   const readmePath = unescapeXml(text(metadata.readme));

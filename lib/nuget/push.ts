@@ -16,8 +16,7 @@ import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
 import { drainBody, maxPackageBytes, readBody, UploadTooSlow } from "@/lib/nuget/read-body";
 import { MESSAGES, nugetAnswer, type NuGetAnswer } from "@/lib/nuget/responses";
 import { recordPolicyPush, SHORT_LIVED_KEY_TYPE } from "@/lib/trusted-publishing/short-lived-keys";
-import { checkNewId } from "@/lib/packages/reserved-namespaces";
-import { addPackageVersion, findPackage } from "@/lib/packages/store";
+import { publishVersion } from "@/lib/packages/publish";
 import { hintTrustedPublishing } from "@/lib/trusted-publishing/hint";
 import { keyFailure, keyFor, packageRefusal, recordUse, successWarnings, type ApiRequest } from "./key-check";
 import { noteKeyUse, withKeyActivity } from "@/lib/key-activity/record";
@@ -83,11 +82,7 @@ async function pushOnce(request: PushRequest): Promise<NuGetAnswer> {
 
 /** 408, and the connection is closed (server/main.ts): the rest of the body is not waited for. */
 function uploadTooSlow(e: UploadTooSlow): NuGetAnswer {
-  const reason =
-    e.why === "idle"
-      ? `The upload stopped: no data arrived for ${e.pace.idleMs / 1000} seconds.`
-      : `The upload was too slow: under ${Math.round(e.pace.minBytesPerSecond / 1024)} KB a second.`;
-  return nugetAnswer(408, { reason, detail: "Nothing was stored. Push the package again.", headers: { Connection: "close" } });
+  return nugetAnswer(408, { reason: e.reason, detail: "Nothing was stored. Push the package again.", headers: { Connection: "close" } });
 }
 
 /** The push once the key is known and the body is read. */
@@ -128,55 +123,46 @@ async function storeVersion(
   description: string | null,
   beforeCommit: () => Promise<boolean>,
 ): Promise<NuGetAnswer> {
-  // A first push of a new id can lose the race for the id to another push: then look again.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const found = await findPackage(db, id, { ownerId: key.ownerId, versionKey: version.key });
-    const refusal = await packageRefusal(request, key, "push", id, found, () =>
-      writeAudit(db, {
-        actorId: key.userId,
-        action: "PackagePushAttemptByNonOwner",
-        target: id,
-        details: { packageId: id, version: version.normalized, keyId: key.id, keyName: key.name, scopeOwner: key.ownerUsername },
-        ip: clientIp(request.headers),
-      }),
-    );
-    if (refusal) return refusal;
-    const exists = () => {
+  const result = await publishVersion(db, {
+    packageId: id,
+    ownerId: key.ownerId,
+    version,
+    bytes: nupkg,
+    pushedById: key.userId,
+    pushedByKeyId: key.id,
+    pushedByKeyName: key.name,
+    description,
+    beforeCommit,
+    check: (found) =>
+      packageRefusal(request, key, "push", id, found, () =>
+        writeAudit(db, {
+          actorId: key.userId,
+          action: "PackagePushAttemptByNonOwner",
+          target: id,
+          details: { packageId: id, version: version.normalized, keyId: key.id, keyName: key.name, scopeOwner: key.ownerUsername },
+          ip: clientIp(request.headers),
+        }),
+      ),
+  });
+  switch (result.status) {
+    case "checked":
+      return result.refusal;
+    case "exists":
       noteKeyUse(request, { failedCheck: "version-exists" });
       return nugetAnswer(409, { reason: MESSAGES.versionExists(id, version.normalized) });
-    };
-    if (found?.version) return exists();
-    // A new id inside a reserved prefix (spec organizations.md §11): existing ids are not checked
-    const reservation = found ? null : await checkNewId(db, id, key.ownerId);
-    if (reservation && !reservation.allowed) {
+    case "reserved":
       noteKeyUse(request, { failedCheck: "reserved-prefix" });
-      return nugetAnswer(409, { reason: reservation.reason });
-    }
-
-    const result = await addPackageVersion(db, {
-      registrationId: found?.registrationId ?? null,
-      packageId: id,
-      ownerId: key.ownerId,
-      version,
-      bytes: nupkg,
-      pushedById: key.userId,
-      pushedByKeyId: key.id,
-      pushedByKeyName: key.name,
-      verified: reservation?.verified ?? false,
-      description,
-      beforeCommit,
-    });
-    if (result.status === "exists") return exists();
-    if (result.status === "key-gone") return keyFailure(request, "gone-during-upload", { keyName: key.name });
-    // the caller answers with the scan's refusal
-    if (result.status === "refused") return nugetAnswer(400, { reason: "The package was refused." });
-    if (result.status === "created") {
+      return nugetAnswer(409, { reason: result.reason });
+    case "key-gone":
+      return keyFailure(request, "gone-during-upload", { keyName: key.name });
+    case "refused":
+      // the caller answers with the scan's refusal
+      return nugetAnswer(400, { reason: "The package was refused." });
+    case "created":
       await recordUse(key);
       if (key.type === SHORT_LIVED_KEY_TYPE) await recordPolicyPush(db, key.id, id, version.normalized);
       // not awaited: a mail suggesting Trusted Publishing never holds the push's answer
-      else void hintTrustedPublishing(db, { key, packageId: id, version: version.normalized, newId: !found, headers: request.headers });
+      else void hintTrustedPublishing(db, { key, packageId: id, version: version.normalized, newId: result.newId, headers: request.headers });
       return nugetAnswer(201, { reason: "Created" });
-    }
   }
-  throw new Error(`push of ${id} ${version.normalized}: the id kept changing hands`);
 }

@@ -34,6 +34,13 @@ export class UploadTooSlow extends Error {
   ) {
     super(why === "idle" ? `no data for ${pace.idleMs / 1000} s` : `slower than ${pace.minBytesPerSecond} bytes/s`);
   }
+
+  /** What the sender is told (a push's 408 reason, an upload's error). */
+  get reason(): string {
+    return this.why === "idle"
+      ? `The upload stopped: no data arrived for ${this.pace.idleMs / 1000} seconds.`
+      : `The upload was too slow: under ${Math.round(this.pace.minBytesPerSecond / 1024)} KB a second.`;
+  }
 }
 
 /**

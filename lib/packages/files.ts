@@ -11,6 +11,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { Db } from "@/lib/create-db";
 import { env } from "@/lib/env";
+// Upload Package's pending files: swept by the jobs (upload-files.ts), not here
+import { UPLOADS } from "./upload-files";
 
 const writeAsync = promisify(write);
 const fsyncAsync = promisify(fsync);
@@ -241,7 +243,7 @@ export async function reconcilePackageFiles(db: Db, dir = packagesDir(), olderTh
   }
 
   for (const idKey of ids) {
-    if (idKey === PUSHING) continue;
+    if (idKey === PUSHING || idKey === UPLOADS) continue;
     const idDir = path.join(dir, idKey);
     let entries;
     try {

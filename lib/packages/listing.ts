@@ -32,6 +32,8 @@ export interface VersionRow {
   pushedBy: string | null;
   /** the key's name at push time; null when pushed without a key */
   keyName: string | null;
+  /** "browser" for Upload Package, else null (a key's push) */
+  via: string | null;
   /** the key has since been deleted (or regenerated, which replaces it) */
   keyDeleted: boolean;
 }
@@ -125,6 +127,7 @@ export async function listOwnedPackages(db: Db, userId: string, query: ListingQu
             size: true,
             pushedByKeyId: true,
             pushedByKeyName: true,
+            pushedVia: true,
             pushedBy: { select: { username: true } },
           },
         },
@@ -151,6 +154,7 @@ export async function listOwnedPackages(db: Db, userId: string, query: ListingQu
         size: v.size,
         pushedBy: v.pushedBy?.username ?? null,
         keyName: v.pushedByKeyName,
+        via: v.pushedVia,
         keyDeleted: v.pushedByKeyName !== null && v.pushedByKeyId === null,
       }))
       .sort((a, b) => compareVersions(b.version, a.version));

@@ -232,7 +232,7 @@ describeEachDb("package store", (getDb, provider, getUrl) => {
     const pkg = listing.packages[0];
     expect(pkg).toMatchObject({ id: first.registrationId, packageId: id, owners: [owner.username], listed: true, latestVersion: "1.1.0-Beta.2", versionCount: 2 });
     expect(pkg.versions).toEqual([
-      { version: "1.1.0-Beta.2", listed: true, pushedAt: row.pushedAt, size: pre.bytes.byteLength, pushedBy: owner.username, keyName: key.name, keyDeleted: false },
+      { version: "1.1.0-Beta.2", listed: true, pushedAt: row.pushedAt, size: pre.bytes.byteLength, pushedBy: owner.username, keyName: key.name, keyDeleted: false, via: null },
       expect.objectContaining({ version: "1.0.0", listed: false, pushedBy: owner.username, keyName: key.name, keyDeleted: false }),
     ]);
     expect(pkg.pushKeys).toEqual([expect.objectContaining({ id: key.id, name: key.name, action: "package:push" })]);

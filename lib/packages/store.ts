@@ -98,6 +98,8 @@ export interface NewVersion {
   pushedById: string;
   pushedByKeyId: string | null;
   pushedByKeyName: string | null;
+  /** how it arrived when not by a key: "browser" (Upload Package, lib/packages/pending-uploads.ts) */
+  pushedVia?: string | null;
   /** a new id whose owner holds a matching reserved prefix (reserved-namespaces.ts) */
   verified?: boolean;
   /** the nuspec's description (readNupkg's); when not given it is read from `bytes` if needed */
@@ -171,6 +173,7 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
         input.pushedById,
         input.pushedByKeyId,
         input.pushedByKeyName,
+        input.pushedVia ?? null,
       ],
     });
     if (await indexing) {

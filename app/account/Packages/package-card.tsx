@@ -88,6 +88,7 @@ function KeyItem({ pushKey, now }: { pushKey: PushKey; now: Date }) {
 
 function PushedBy({ v }: { v: VersionRow }) {
   const who = v.pushedBy ?? "a deleted account";
+  if (v.via === "browser") return <>{who}, uploaded in the browser</>;
   if (!v.keyName) return <>{who}</>;
   return (
     <>
