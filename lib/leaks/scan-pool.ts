@@ -1,14 +1,17 @@
 // The push scan off the event loop's thread: one worker (scan-worker.ts), started at the first
-// push and reused, scans while this thread hashes and writes the package (the push awaits both,
-// lib/nuget/push.ts). The package is copied once into shared memory (a 10 MB copy: a few ms)
-// rather than transferred: the push still needs its bytes. Any failure (no worker file, the
-// worker dies, errs or overruns its time) scans here instead: the scan is never skipped.
+// push and reused, scans while this thread reads the nuspec, checks ownership and hashes and
+// writes the package (the push awaits both, lib/nuget/push.ts). This thread walks the zip's
+// directory (a fraction of a millisecond) and copies only the text entries' stored bytes into
+// shared memory, reused from push to push: a fresh 10 MB SharedArrayBuffer per push cost more
+// than the copy (the pages zeroed and faulted in; up to 100 ms on the loaded machine). The
+// push still needs its bytes, so nothing is transferred. Any failure (no worker file, the worker
+// dies, errs or overruns its time) scans here instead: the scan is never skipped.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { logError } from "@/lib/log";
-import { findKeysInPackage, type FoundKey } from "./find-keys";
+import { firstFiles, keysInEntries, scannedEntries, type FoundKey, type ScanEntry } from "./find-keys";
 import type { ScanJob, ScanResult } from "./scan-worker";
 
 /** A scan the worker has not answered in this long is taken back (the worker is stopped). */
@@ -16,9 +19,13 @@ const WORKER_TIMEOUT_MS = 20_000;
 /** After this many failures the worker is not started again (until a restart). */
 const MAX_FAILURES = 3;
 const WORKER_FILE = "scan-worker.mjs";
+/** Shared buffers kept for the next pushes, at most this many of at most this size. */
+const SPARE_COUNT = 2;
+const SPARE_MAX_BYTES = 32 * 1024 * 1024;
+const MIN_SHARED_BYTES = 1024 * 1024;
 
 interface Pending {
-  resolve: (found: FoundKey[]) => void;
+  resolve: (found: [number, string][]) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -29,6 +36,22 @@ let worker: Worker | null = null;
 let failures = 0;
 let nextId = 0;
 const pending = new Map<number, Pending>();
+const spares: SharedArrayBuffer[] = [];
+
+/** The smallest spare shared buffer that holds `bytes`, else a new one. */
+function takeShared(bytes: number): SharedArrayBuffer {
+  let best = -1;
+  spares.forEach((b, i) => {
+    if (b.byteLength >= bytes && (best === -1 || b.byteLength < spares[best].byteLength)) best = i;
+  });
+  if (best !== -1) return spares.splice(best, 1)[0];
+  return new SharedArrayBuffer(Math.max(bytes, MIN_SHARED_BYTES));
+}
+
+/** Kept for a later push only once the worker has answered: it no longer reads it. */
+function giveBackShared(buffer: SharedArrayBuffer): void {
+  if (buffer.byteLength <= SPARE_MAX_BYTES && spares.length < SPARE_COUNT) spares.push(buffer);
+}
 
 /** The bundled worker beside the bundled server (dist/), or none (vitest, tsx): then scans run here. */
 function defaultWorkerFile(): string | null {
@@ -94,27 +117,42 @@ function scanWorker(): Worker | null {
   return w;
 }
 
-function inWorker(w: Worker, nupkg: Uint8Array): Promise<FoundKey[]> {
-  const bytes = new Uint8Array(new SharedArrayBuffer(nupkg.byteLength));
-  bytes.set(nupkg);
+async function inWorker(w: Worker, entries: ScanEntry[]): Promise<string[][]> {
+  let total = 0;
+  for (const e of entries) total += e.stored.byteLength;
+  const shared = takeShared(total);
+  const bytes = new Uint8Array(shared, 0, total);
+  const table: number[] = [];
+  let at = 0;
+  for (const e of entries) {
+    bytes.set(e.stored, at);
+    at += e.stored.byteLength;
+    table.push(e.stored.byteLength, e.deflated ? 1 : 0, e.size);
+  }
   const id = nextId++;
-  return new Promise<FoundKey[]>((resolve, reject) => {
+  const found = await new Promise<[number, string][]>((resolve, reject) => {
     const timer = setTimeout(() => fail(w, new Error(`the scan worker took over ${timeoutMs} ms`)), timeoutMs);
     pending.set(id, { resolve, reject, timer });
     w.ref();
-    w.postMessage({ id, bytes } satisfies ScanJob);
+    w.postMessage({ id, bytes, entries: table } satisfies ScanJob);
   });
+  giveBackShared(shared);
+  const keys: string[][] = entries.map(() => []);
+  for (const [i, key] of found) keys[i]?.push(key);
+  return keys;
 }
 
-/** findKeysInPackage on the worker thread; on this one if there is none or it fails. */
+/** The keys in a package's text entries (find-keys.ts), found on the worker thread; on this one if there is none or it fails. */
 export async function findKeysOffThread(nupkg: Uint8Array): Promise<FoundKey[]> {
+  const entries = await scannedEntries(nupkg);
+  if (entries.length === 0) return [];
   const w = scanWorker();
   if (w) {
     try {
-      return await inWorker(w, nupkg);
+      return firstFiles(entries, await inWorker(w, entries));
     } catch (e) {
       logError("push scan: the worker failed, scanning on the main thread", e);
     }
   }
-  return findKeysInPackage(nupkg);
+  return firstFiles(entries, await keysInEntries(entries));
 }
