@@ -8,7 +8,8 @@ import { testMailDir } from "@/tests/mails";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
 import { TEST_ORIGIN } from "@/tests/organizations";
 import { settleLeakMails } from "./mails";
-import { MAX_REPORTED_KEYS, receiveLeakReport, REPORT_ACCEPTED } from "./report";
+import { pruneFailures, throttleLimits } from "@/lib/accounts/throttle";
+import { MAX_REPORTED_KEYS, receiveLeakReport, REPORT_ACCEPTED, reportLimits } from "./report";
 
 const mailsTo = testMailDir("leak-report-mail");
 
@@ -93,5 +94,27 @@ describeEachDb("public leak report", (getDb, _provider, getUrl) => {
     } finally {
       await other.$disconnect();
     }
+  });
+
+  it("the window is LEAK_REPORT_WINDOW_MINUTES alone: a shorter sign-in window neither shortens it nor prunes its rows", async () => {
+    const env = { LEAK_REPORT_WINDOW_MINUTES: "60", LEAK_REPORT_MAX_PER_IP: "2", LOGIN_WINDOW_MINUTES: "5" };
+    const limits = reportLimits(env);
+    expect(limits).toEqual({ maxPerIp: 2, windowMs: 60 * 60_000 });
+    const db = getDb();
+    const ip = freshIp();
+    const now = new Date();
+    const report = (at: Date) =>
+      receiveLeakReport(db, { body: body({ keys: [generateKey().plaintext] }), ip, origin: TEST_ORIGIN }, limits, at).then(async (r) => {
+        await r.work;
+        return r.answer.status;
+      });
+    expect(await report(now)).toBe(202);
+    expect(await report(now)).toBe(202);
+    // 10 minutes on: past the sign-in window, which a sign-in then prunes; the reports still count
+    const later = new Date(now.getTime() + 10 * 60_000);
+    await pruneFailures(db, throttleLimits(env), later);
+    expect(await report(later)).toBe(429);
+    // and past the report's own window they no longer do
+    expect(await report(new Date(now.getTime() + 61 * 60_000))).toBe(202);
   });
 });
