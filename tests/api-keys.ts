@@ -6,6 +6,7 @@
 // itself, and tests that want a key exactly as the page makes it, use createApiKey.
 import { randomBytes } from "node:crypto";
 import { generateKey } from "@/lib/api-keys/key-material";
+import { generateVerifyKey, VERIFY_KEY_TYPE } from "@/lib/api-keys/verification-keys";
 import type { Db } from "@/lib/create-db";
 
 const DAY = 86_400_000;
@@ -68,6 +69,26 @@ export async function insertTestKey(db: Db, opts: TestKeyOptions): Promise<{ id:
     select: { id: true },
   });
   return { id: row.id, plaintext, name };
+}
+
+/** A one-time verification key (a GUID) for `packageId`, as create-verification-key makes one: 1 day, package:verify on that id. */
+export async function insertTestVerificationKey(db: Db, userId: string, packageId = "Contoso.Lib"): Promise<{ id: string; plaintext: string }> {
+  const { plaintext, lookupId, secretHash } = generateVerifyKey();
+  const row = await db.apiKey.create({
+    data: {
+      userId,
+      ownerId: userId,
+      type: VERIFY_KEY_TYPE,
+      name: `Verification key for ${packageId}`,
+      lookupId,
+      secretHash,
+      expiresInDays: 1,
+      expiresAt: new Date(Date.now() + DAY),
+      scopes: { create: { action: "package:verify", subject: packageId } },
+    },
+    select: { id: true },
+  });
+  return { id: row.id, plaintext };
 }
 
 export async function insertTestUser(db: Db, opts: { confirmed?: boolean; locked?: boolean } = {}): Promise<{ id: string; username: string }> {

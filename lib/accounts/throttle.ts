@@ -74,12 +74,14 @@ export async function checkThrottle(
 }
 
 /**
- * Keeps the table small: failures that left the window no longer count. Every bucket's, not
- * only the current attempt's: guesses at names that do not exist, or from addresses never seen
+ * Keeps the table small: failures that left the window no longer count. Every account's and
+ * address's bucket, not only the current attempt's: guesses at names that do not exist, or from addresses never seen
  * again, would otherwise stay for good.
  */
 export async function pruneFailures(db: Db, limits = throttleLimits(), now = new Date()): Promise<void> {
-  await db.loginFailure.deleteMany({ where: { at: { lte: new Date(now.getTime() - limits.windowMs) } } });
+  // sign-in's buckets only: the table also holds the leak report's, kept for their own window (lib/leaks/report.ts)
+  const old = { lte: new Date(now.getTime() - limits.windowMs) };
+  await db.loginFailure.deleteMany({ where: { OR: [accountBucket(""), ipBucket("")].map((prefix) => ({ bucket: { startsWith: prefix }, at: old })) } });
 }
 
 /**

@@ -1,7 +1,8 @@
 // The push scan's pure part (lib/leaks/scan.ts): which entries are read and what counts as a
 // key. No database and no "server-only": the scan worker (scan-worker.ts) bundles it too.
+import { inflateRaw, inflateRawSync, type ZlibOptions } from "node:zlib";
 import { KEY_LENGTH, KEY_PREFIX, parseKey } from "@/lib/api-keys/key-material";
-import { findEntries, readEntry, type ZipEntry } from "@/lib/nuget/zip";
+import { entryData, findEntries, STORED } from "@/lib/nuget/zip";
 
 /** No single text entry larger than this is inflated. */
 export const MAX_SCANNED_ENTRY_BYTES = 16 * 1024 * 1024;
@@ -9,9 +10,7 @@ export const MAX_SCANNED_ENTRY_BYTES = 16 * 1024 * 1024;
 export const MAX_SCANNED_BYTES = 128 * 1024 * 1024;
 /** Text entries scanned per package. */
 export const MAX_SCANNED_ENTRIES = 10_000;
-/** Large entries inflated at once (zlib's thread pool has four threads). */
-const PARALLEL = 4;
-/** Entries up to this size are inflated on the event loop's thread... */
+/** On the main thread (no worker), entries up to this size are inflated on the event loop's thread, larger ones on zlib's pool... */
 const INFLATE_HERE_BYTES = 1024 * 1024;
 /** ...yielding to the event loop after about this much output (a few milliseconds of work). */
 const SLICE_BYTES = 2 * 1024 * 1024;
@@ -47,70 +46,122 @@ export interface FoundKey {
   token: string;
 }
 
-const PREFIXES = [Buffer.from(KEY_PREFIX), Buffer.from(KEY_PREFIX.toUpperCase())];
+// Keys are case-insensitive (parseKey), so "Oy2…" is a key too. The search is for the prefix's
+// last character alone ("2": no case, one search; a letter would take two), with memchr's
+// speed, and the characters before it are compared by hand: searching "oy2" and "OY2" whole
+// (and missing "Oy2") took twice as long on prose and base64 alike (bench/leaks.ts's packages).
+const PREFIX = Buffer.from(KEY_PREFIX.toLowerCase(), "latin1");
+const LAST = PREFIX.length - 1;
+const LAST_FORMS = [...new Set([KEY_PREFIX.at(-1)!.toLowerCase(), KEY_PREFIX.at(-1)!.toUpperCase()])].map((c) => c.charCodeAt(0));
+const lower = (b: number) => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b);
 
-/** Every well-formed key (checksum right) in `data`, in order; look-alikes are dropped here. */
-export function keysIn(data: Buffer): string[] {
-  const out: string[] = [];
-  for (const prefix of PREFIXES) {
-    for (let at = data.indexOf(prefix); at !== -1 && at + KEY_LENGTH <= data.length; at = data.indexOf(prefix, at + 1)) {
-      const candidate = data.toString("latin1", at, at + KEY_LENGTH);
-      if (parseKey(candidate)) out.push(candidate.toLowerCase());
-    }
-  }
-  return out;
+function prefixEndsAt(data: Buffer, at: number): boolean {
+  for (let i = 1; i <= LAST; i++) if (lower(data[at - i]) !== PREFIX[LAST - i]) return false;
+  return true;
 }
 
-function entryName(entry: ZipEntry): string {
-  return entry.nameBytes.toString("utf8");
+/** Every well-formed key (checksum right) in `data`, in order, lower-cased; look-alikes are dropped here. */
+export function keysIn(data: Buffer): string[] {
+  const hits: [at: number, key: string][] = [];
+  for (const last of LAST_FORMS) {
+    for (let at = data.indexOf(last, LAST); at !== -1; at = data.indexOf(last, at + 1)) {
+      const start = at - LAST;
+      if (start + KEY_LENGTH > data.length || !prefixEndsAt(data, at)) continue;
+      const candidate = data.toString("latin1", start, start + KEY_LENGTH);
+      if (parseKey(candidate)) hits.push([start, candidate.toLowerCase()]);
+    }
+  }
+  return LAST_FORMS.length > 1 ? hits.sort((a, b) => a[0] - b[0]).map(([, key]) => key) : hits.map(([, key]) => key);
+}
+
+/** A text entry the scan reads: its bytes as stored (deflated or not) and its declared size. */
+export interface ScanEntry {
+  /** the entry's name, as the package lists it */
+  file: string;
+  stored: Buffer;
+  deflated: boolean;
+  size: number;
 }
 
 /**
- * The keys in a package's text entries, each once (its first file). Pure: no database.
- * `allHere`: every entry inflated on this thread, without yielding (the scan worker: it has
- * nothing else to do, and zlib's pool would only compete with the push's hashing for the cores).
+ * The text entries a push's scan reads, within the caps above, as stored. A damaged entry is
+ * skipped: that is not this check's business (the push stores the package as given), and
+ * a package that is not a zip has none.
  */
-export async function findKeysInPackage(nupkg: Uint8Array, allHere = false): Promise<FoundKey[]> {
+export async function scannedEntries(nupkg: Uint8Array): Promise<ScanEntry[]> {
   const listed = await findEntries(nupkg, isTextEntry, MAX_SCANNED_ENTRIES);
   if (!listed.ok) return [];
   let budget = MAX_SCANNED_BYTES;
-  const entries = listed.entries.filter((e) => {
-    if (e.uncompressedSize > MAX_SCANNED_ENTRY_BYTES || e.uncompressedSize > budget) return false;
-    budget -= e.uncompressedSize;
-    return true;
-  });
-  const found = new Map<string, string>();
-  const perEntry: string[][] = new Array(entries.length);
-  // Small entries are inflated on this thread, a slice at a time between turns of the event loop:
-  // a hop to zlib's pool per entry cost the scan several times the inflating itself (200 entries
-  // of 30 kB: 50-120 ms on the pool, 10-25 ms here, on a busy 2-core machine). Large ones go to the pool.
+  const entries: ScanEntry[] = [];
+  for (const entry of listed.entries) {
+    if (entry.uncompressedSize > MAX_SCANNED_ENTRY_BYTES || entry.uncompressedSize > budget) continue;
+    const found = entryData(nupkg, entry, MAX_SCANNED_ENTRY_BYTES);
+    if (!found.ok) continue;
+    budget -= entry.uncompressedSize;
+    entries.push({ file: entry.nameBytes.toString("utf8"), stored: found.stored, deflated: entry.method !== STORED, size: entry.uncompressedSize });
+  }
+  return entries;
+}
+
+/**
+ * Inflated into one buffer of the declared size: with zlib's default 16 kB pieces, joined
+ * afterwards, the allocating and copying cost a third as much as the inflating (bench/leaks.ts).
+ */
+const inflating = (size: number): ZlibOptions => ({ maxOutputLength: Math.max(1, size), chunkSize: Math.max(64, size + 1) });
+
+/**
+ * The keys in one entry, inflated on this thread. A deflate stream that is damaged or longer
+ * than declared is not scanned (readEntry refuses the same); one shorter than declared is.
+ */
+export function keysInEntry(stored: Buffer, deflated: boolean, size: number): string[] {
+  if (!deflated) return keysIn(stored);
+  let data: Buffer;
+  try {
+    data = inflateRawSync(stored, inflating(size));
+  } catch {
+    return [];
+  }
+  return keysIn(data);
+}
+
+function keysInEntryOnPool(entry: ScanEntry): Promise<string[]> {
+  return new Promise((resolve) => inflateRaw(entry.stored, inflating(entry.size), (e, data) => resolve(e ? [] : keysIn(data))));
+}
+
+/**
+ * The keys of `entries` on the main thread, without the worker: small entries here, a slice
+ * at a time between turns of the event loop (a hop to zlib's pool per entry cost several times
+ * the inflating itself), large ones on zlib's pool.
+ */
+export async function keysInEntries(entries: ScanEntry[]): Promise<string[][]> {
+  const keys: string[][] = [];
   let sinceTurn = 0;
-  const large: number[] = [];
-  for (let i = 0; i < entries.length; i++) {
-    if (!allHere && entries[i].uncompressedSize > INFLATE_HERE_BYTES) {
-      large.push(i);
+  for (const entry of entries) {
+    if (entry.deflated && entry.size > INFLATE_HERE_BYTES) {
+      keys.push(await keysInEntryOnPool(entry));
       continue;
     }
-    const read = await readEntry(nupkg, entries[i], MAX_SCANNED_ENTRY_BYTES, { checkCrc: false, inflateHere: true });
-    // a damaged entry is not this check's business (the push stores the package as given)
-    perEntry[i] = read.ok ? keysIn(read.data) : [];
-    sinceTurn += entries[i].uncompressedSize;
-    if (!allHere && sinceTurn >= SLICE_BYTES) {
+    keys.push(keysInEntry(entry.stored, entry.deflated, entry.size));
+    sinceTurn += entry.size;
+    if (sinceTurn >= SLICE_BYTES) {
       sinceTurn = 0;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
-  let next = 0;
-  const worker = async () => {
-    while (next < large.length) {
-      const i = large[next++];
-      const read = await readEntry(nupkg, entries[i], MAX_SCANNED_ENTRY_BYTES, { checkCrc: false });
-      perEntry[i] = read.ok ? keysIn(read.data) : [];
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, large.length) }, worker));
-  perEntry.forEach((keys, i) => {
-    for (const token of keys) if (!found.has(token)) found.set(token, entryName(entries[i]));
+  return keys;
+}
+
+/** Each key once, with the first file it is in. */
+export function firstFiles(entries: ScanEntry[], keys: string[][]): FoundKey[] {
+  const found = new Map<string, string>();
+  keys.forEach((tokens, i) => {
+    for (const token of tokens) if (!found.has(token)) found.set(token, entries[i].file);
   });
   return [...found].map(([token, file]) => ({ token, file }));
+}
+
+/** The keys in a package's text entries, each once (its first file), on this thread. Pure: no database. */
+export async function findKeysInPackage(nupkg: Uint8Array): Promise<FoundKey[]> {
+  const entries = await scannedEntries(nupkg);
+  return firstFiles(entries, await keysInEntries(entries));
 }

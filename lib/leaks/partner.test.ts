@@ -8,7 +8,7 @@ import { generateKey } from "@/lib/api-keys/key-material";
 import type { Db } from "@/lib/create-db";
 import { describeEachDb } from "@/tests/databases";
 import { testMailDir } from "@/tests/mails";
-import { insertTestKey, insertTestUser } from "@/tests/api-keys";
+import { insertTestKey, insertTestUser, insertTestVerificationKey } from "@/tests/api-keys";
 import { joinOrganization, makeOrganization, TEST_ORIGIN } from "@/tests/organizations";
 import { readCapped } from "./body";
 import { KeyList } from "./key-list";
@@ -70,6 +70,24 @@ describeEachDb("GitHub secret-scanning partner endpoint", (getDb) => {
 
   const keyState = (db: Db, id: string) =>
     db.apiKey.findUniqueOrThrow({ where: { id }, select: { revokedAt: true, expiresAt: true, revocationSource: true, revocationUrl: true, lastUsedAt: true } });
+
+  it("a one-time verification key (a GUID) is recognised: revoked (true_positive), then true_positive again; a made-up GUID is a false positive", async () => {
+    const db = getDb();
+    const user = await insertTestUser(db);
+    const verify = await insertTestVerificationKey(db, user.id);
+    const madeUp = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const first = await receiveDisclosure(db, "github", signed(JSON.stringify([match(verify.plaintext), match(madeUp)])), keys);
+    expect(first.body).toEqual([
+      { token_hash: hash(verify.plaintext), token_type: "nuget_api_key", label: "true_positive" },
+      { token_hash: hash(madeUp), token_type: "nuget_api_key", label: "false_positive" },
+    ]);
+    const after = await keyState(db, verify.id);
+    expect(after.revocationSource).toBe("GitHub");
+    expect(after.revocationUrl).toBe("https://github.com/octo/repo/blob/abc/nuget.config");
+    const again = await receiveDisclosure(db, "github", signed(JSON.stringify([match(verify.plaintext)])), keys);
+    expect(again.body).toEqual([{ token_hash: hash(verify.plaintext), token_type: "nuget_api_key", label: "true_positive" }]);
+    await settleLeakMails();
+  });
 
   it("a good batch: a live key is revoked (source GitHub, the URL kept, last use untouched) and its holder mailed; the feedback labels each token", async () => {
     const db = getDb();

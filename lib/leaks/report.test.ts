@@ -5,10 +5,12 @@ import { generateKey } from "@/lib/api-keys/key-material";
 import { createDb } from "@/lib/create-db";
 import { describeEachDb } from "@/tests/databases";
 import { testMailDir } from "@/tests/mails";
-import { insertTestKey, insertTestUser } from "@/tests/api-keys";
+import { insertTestKey, insertTestUser, insertTestVerificationKey } from "@/tests/api-keys";
+import { authenticate } from "@/lib/api-keys/authenticate";
 import { TEST_ORIGIN } from "@/tests/organizations";
 import { settleLeakMails } from "./mails";
-import { MAX_REPORTED_KEYS, receiveLeakReport, REPORT_ACCEPTED } from "./report";
+import { pruneFailures, throttleLimits } from "@/lib/accounts/throttle";
+import { MAX_REPORTED_KEYS, receiveLeakReport, REPORT_ACCEPTED, reportLimits } from "./report";
 
 const mailsTo = testMailDir("leak-report-mail");
 
@@ -93,5 +95,44 @@ describeEachDb("public leak report", (getDb, _provider, getUrl) => {
     } finally {
       await other.$disconnect();
     }
+  });
+
+  it("the window is LEAK_REPORT_WINDOW_MINUTES alone: a shorter sign-in window neither shortens it nor prunes its rows", async () => {
+    const env = { LEAK_REPORT_WINDOW_MINUTES: "60", LEAK_REPORT_MAX_PER_IP: "2", LOGIN_WINDOW_MINUTES: "5" };
+    const limits = reportLimits(env);
+    expect(limits).toEqual({ maxPerIp: 2, windowMs: 60 * 60_000 });
+    const db = getDb();
+    const ip = freshIp();
+    const now = new Date();
+    const report = (at: Date) =>
+      receiveLeakReport(db, { body: body({ keys: [generateKey().plaintext] }), ip, origin: TEST_ORIGIN }, limits, at).then(async (r) => {
+        await r.work;
+        return r.answer.status;
+      });
+    expect(await report(now)).toBe(202);
+    expect(await report(now)).toBe(202);
+    // 10 minutes on: past the sign-in window, which a sign-in then prunes; the reports still count
+    const later = new Date(now.getTime() + 10 * 60_000);
+    await pruneFailures(db, throttleLimits(env), later);
+    expect(await report(later)).toBe(429);
+    // and past the report's own window they no longer do
+    expect(await report(new Date(now.getTime() + 61 * 60_000))).toBe(202);
+  });
+
+  it("a one-time verification key (a GUID) is recognised too: revoked, its holder mailed; a made-up GUID changes nothing", async () => {
+    const db = getDb();
+    const user = await insertTestUser(db);
+    const verify = await insertTestVerificationKey(db, user.id);
+    const other = await insertTestVerificationKey(db, user.id);
+    const receipt = await receiveLeakReport(db, { body: body({ keys: [verify.plaintext.toUpperCase(), "00000000-0000-4000-8000-000000000000"] }), ip: freshIp(), origin: TEST_ORIGIN }, LIMITS);
+    expect(receipt.answer.status).toBe(202);
+    await receipt.work;
+    const row = await db.apiKey.findUniqueOrThrow({ where: { id: verify.id }, select: { revokedAt: true, revocationSource: true } });
+    expect(row.revokedAt).not.toBeNull();
+    expect(row.revocationSource).toBe("Report");
+    expect(await authenticate(db, verify.plaintext)).toMatchObject({ ok: false, failure: "revoked" });
+    expect((await authenticate(db, other.plaintext)).ok).toBe(true);
+    await settleLeakMails();
+    expect(mailsTo(`${user.username}@example.test`).filter((m) => m.includes("API key 'Verification key for Contoso.Lib' revoked due to a potential leak"))).toHaveLength(1);
   });
 });

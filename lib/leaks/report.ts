@@ -26,9 +26,8 @@ export interface ReportLimits {
 
 export function reportLimits(raw?: RawEnv): ReportLimits {
   const env = envFrom(raw);
-  // LoginFailure rows older than the sign-in window are pruned (lib/accounts/throttle.ts): no longer window can hold
-  const minutes = Math.min(env.LEAK_REPORT_WINDOW_MINUTES, env.LOGIN_WINDOW_MINUTES);
-  return { maxPerIp: env.LEAK_REPORT_MAX_PER_IP, windowMs: minutes * 60_000 };
+  // its own window: sign-in's pruning (lib/accounts/throttle.ts) leaves these rows alone, the report prunes them
+  return { maxPerIp: env.LEAK_REPORT_MAX_PER_IP, windowMs: env.LEAK_REPORT_WINDOW_MINUTES * 60_000 };
 }
 
 /** One report counted, written before it is counted, so parallel posts cannot all pass (throttle.ts's reserveAttempt). */

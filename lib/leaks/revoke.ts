@@ -1,19 +1,22 @@
 // Revoking keys reported as leaked (GitHub, deps.dev, the public report, a pushed package), a
-// whole batch at a time: look-alikes are refused by the checksum before any database access,
-// then one lookup for every key of the batch, one revoking write, one write of the URLs, one of
-// the audit rows, whatever the batch's size (bench/leaks.ts counts them). Only the
+// whole batch at a time (API keys and one-time verification keys): look-alikes are refused by
+// the checksum before any database access, then one lookup for every key of the batch, one
+// revoking write, one write of the URLs, one of the audit rows, whatever the batch's size
+// (bench/leaks.ts counts them). Only the
 // authentication path sets lastUsedAt: a report never touches it.
 import "server-only";
 import type { Db } from "@/lib/create-db";
 import { Prisma } from "@/lib/generated/sqlite/client";
-import { parseKey, secretMatches } from "@/lib/api-keys/key-material";
+import { hexHashesEqual, parseKey, secretMatches } from "@/lib/api-keys/key-material";
+import { parseVerifyKey, VERIFY_KEY_TYPE } from "@/lib/api-keys/verification-keys";
 import type { Mail } from "@/lib/mail/mailer";
 import { leakMail, queueMails, type LeakSource } from "./mails";
 
 export type { LeakSource } from "./mails";
 
 /** user keys and Trusted Publishing's short-lived ones (spec C3: revoked too, the policy's creator mailed) */
-const KEY_TYPES = new Set(["apikey.v4", "apikey.v5"]);
+const KEY_TYPES: ReadonlySet<string> = new Set(["apikey.v4", "apikey.v5"]);
+const VERIFY_TYPES: ReadonlySet<string> = new Set([VERIFY_KEY_TYPE]);
 
 /** Longer than any key: not parsed at all. */
 const MAX_TOKEN_CHARS = 200;
@@ -31,8 +34,9 @@ export interface LeakedToken {
 
 /**
  * revoked: a live key, revoked now by this call. dead: one of our keys, already revoked or
- * expired (or revoked by a concurrent report). unknown: well-formed, checksum right, but no such
- * key (deleted, or made up). malformed: not one of our keys: no lookup was made.
+ * expired (or revoked by a concurrent report). unknown: well-formed (checksum right; for a
+ * verification key, any GUID), but no such key (deleted, or made up). malformed: not one of our
+ * keys: no lookup was made.
  */
 export type LeakVerdict = "revoked" | "dead" | "unknown" | "malformed";
 
@@ -65,6 +69,25 @@ interface Row {
   owner: { username: string; isOrganization: boolean };
 }
 
+/** What a token would be if it were one of our keys: the row it names, and its secret's check. */
+interface Candidate {
+  lookupId: string;
+  /** the row types the token could be */
+  types: ReadonlySet<string>;
+  matches: (secretHash: string) => boolean;
+}
+
+/**
+ * An API key (its checksum checked here), or a one-time verification key: a GUID, with no
+ * checksum, so any GUID costs its place in the batch's lookup. Other types are not recognised.
+ */
+function candidate(token: string): Candidate | null {
+  const key = parseKey(token);
+  if (key) return { lookupId: key.lookupId, types: KEY_TYPES, matches: (hash) => secretMatches(key, hash) };
+  const verify = parseVerifyKey(token);
+  return verify && { lookupId: verify.lookupId, types: VERIFY_TYPES, matches: (hash) => hexHashesEqual(verify.secretHash, hash) };
+}
+
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -81,7 +104,7 @@ export async function revokeLeakedKeys(
   source: LeakSource,
   { origin, now = new Date(), ip = null }: { origin: string; now?: Date; ip?: string | null },
 ): Promise<LeakOutcome> {
-  const parsed = tokens.map((t) => (typeof t.token === "string" && t.token.length <= MAX_TOKEN_CHARS ? parseKey(t.token) : null));
+  const parsed = tokens.map((t) => (typeof t.token === "string" && t.token.length <= MAX_TOKEN_CHARS ? candidate(t.token) : null));
   const lookupIds = [...new Set(parsed.flatMap((p) => (p ? [p.lookupId] : [])))];
   const rows = new Map<string, Row>();
   // each id twice in one OR (current or previous), which Prisma does not split for SQLite's
@@ -116,9 +139,9 @@ export async function revokeLeakedKeys(
   const matched = parsed.map((p) => {
     if (!p) return null;
     const row = rows.get(p.lookupId);
-    if (!row || !KEY_TYPES.has(row.type)) return null;
-    if (row.lookupId === p.lookupId) return secretMatches(p, row.secretHash) ? row : null;
-    return row.previousSecretHash && secretMatches(p, row.previousSecretHash) ? row : null;
+    if (!row || !p.types.has(row.type)) return null;
+    if (row.lookupId === p.lookupId) return p.matches(row.secretHash) ? row : null;
+    return row.previousSecretHash && p.matches(row.previousSecretHash) ? row : null;
   });
   // a roll's old secret is ours whenever it matches, but works (and so is live) only in its grace
   const works = (row: Row, i: number) =>

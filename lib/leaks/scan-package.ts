@@ -17,16 +17,14 @@ export interface PushScan {
   warnings: string[];
 }
 
-/** The scan's verdict; `findKeys` on this thread unless given. */
-export async function scanPackage(
-  db: Db,
-  nupkg: Uint8Array,
-  pkg: { id: string; version: string },
-  headers: Pick<Headers, "get">,
-  findKeys: (nupkg: Uint8Array) => Promise<FoundKey[]> = async (bytes) => findKeysInPackage(bytes),
-): Promise<PushScan> {
+/** The scan's verdict on a package, its keys found on this thread (an upload's route). */
+export async function scanPackage(db: Db, nupkg: Uint8Array, pkg: { id: string; version: string }, headers: Pick<Headers, "get">): Promise<PushScan> {
   if (!env().LEAK_SCAN_PUSHES) return { warnings: [] };
-  const found = await findKeys(nupkg);
+  return keysVerdict(db, await findKeysInPackage(nupkg), pkg, headers);
+}
+
+/** What a push or an upload answers for the keys its scan found: a live one revoked and refusing it, dead ones warned of. */
+export async function keysVerdict(db: Db, found: FoundKey[], pkg: { id: string; version: string }, headers: Pick<Headers, "get">): Promise<PushScan> {
   if (found.length === 0) return { warnings: [] };
   const outcome = await revokeLeakedKeys(
     db,

@@ -1,4 +1,4 @@
-// The push scan on its worker thread: the bundled worker finds what the main thread finds, and
+// The push scan on its worker threads: the bundled workers find what the main thread finds, and
 // a worker that dies, errs or hangs leaves the scan to the main thread (it is never skipped).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 describe("the push scan's worker", () => {
-  it("finds what the main thread finds, package after package (one worker, reused), also several at once", async () => {
+  it("finds what the main thread finds, package after package (two workers, reused), also several at once", async () => {
     setScanWorkerFile(bundled);
     // the worker answered every time: nothing fell back to the main thread (logError says so)
     const logged = vi.spyOn(console, "error");
@@ -68,6 +68,16 @@ describe("the push scan's worker", () => {
     const many = Array.from({ length: 4 }, leaky);
     const found = await Promise.all(many.map((p) => findKeysOffThread(p.bytes)));
     expect(found.map((f) => f.map((k) => k.token))).toEqual(many.map((p) => [p.a, p.b]));
+    // split between the two workers by bytes (the first share ends after a.txt): each key keeps its own file
+    const [a, b, c] = [generateKey().plaintext, generateKey().plaintext, generateKey().plaintext];
+    const halves = nupkg({ "content/a.txt": `${randomBytes(700 * 1024).toString("base64")}\n${a}`, "content/b.txt": `${b}\n${randomBytes(500 * 1024).toString("base64")}`, "tools/c.ps1": c });
+    const split = [
+      { token: a, file: "content/a.txt" },
+      { token: b, file: "content/b.txt" },
+      { token: c, file: "tools/c.ps1" },
+    ];
+    expect(await findKeysOffThread(halves)).toEqual(split);
+    expect(await findKeysInPackage(halves)).toEqual(split);
     // a package the worker cannot read (not a zip) finds nothing, as on the main thread
     expect(await findKeysOffThread(randomBytes(1000))).toEqual([]);
     expect(logged).not.toHaveBeenCalled();

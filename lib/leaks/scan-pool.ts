@@ -1,34 +1,65 @@
-// The push scan off the event loop's thread: one worker (scan-worker.ts), started at the first
-// push and reused, scans while this thread hashes and writes the package (the push awaits both,
-// lib/nuget/push.ts). The package is copied once into shared memory (a 10 MB copy: a few ms)
-// rather than transferred: the push still needs its bytes. Any failure (no worker file, the
-// worker dies, errs or overruns its time) scans here instead: the scan is never skipped.
+// The push scan off the event loop's thread: up to two workers (scan-worker.ts), started at the
+// first push and reused, each given about half of the entries' bytes, scan while this thread reads the nuspec, checks ownership and hashes and
+// writes the package (the push awaits both, lib/nuget/push.ts). This thread walks the zip's
+// directory (a fraction of a millisecond) and copies only the text entries' stored bytes into
+// shared memory, reused from push to push: a fresh 10 MB SharedArrayBuffer per push cost more
+// than the copy (the pages zeroed and faulted in; up to 100 ms on the loaded machine). The
+// push still needs its bytes, so nothing is transferred. Any failure (no worker file, the worker
+// dies, errs or overruns its time) scans here instead: the scan is never skipped.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { logError } from "@/lib/log";
-import { findKeysInPackage, type FoundKey } from "./find-keys";
+import { firstFiles, keysInEntries, scannedEntries, type FoundKey, type ScanEntry } from "./find-keys";
 import type { ScanJob, ScanResult } from "./scan-worker";
 
 /** A scan the worker has not answered in this long is taken back (the worker is stopped). */
 const WORKER_TIMEOUT_MS = 20_000;
-/** After this many failures the worker is not started again (until a restart). */
+/**
+ * Workers per scan. One took as long as the whole push on a package of 10 MB of text (bench:leaks,
+ * worst case): the inflating is the scan's cost, and two threads halve its wait (the push's own
+ * thread mostly waits for the disk meanwhile).
+ */
+const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism()));
+/** After this many failures no worker is started again (until a restart). */
 const MAX_FAILURES = 3;
 const WORKER_FILE = "scan-worker.mjs";
+/** Shared buffers kept for the next pushes, at most this many of at most this size. */
+const SPARE_COUNT = 2;
+const SPARE_MAX_BYTES = 32 * 1024 * 1024;
+const MIN_SHARED_BYTES = 1024 * 1024;
 
 interface Pending {
-  resolve: (found: FoundKey[]) => void;
+  resolve: (found: [number, string][]) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
+  worker: Worker;
 }
 
 let workerFile: string | null | undefined;
 let timeoutMs = WORKER_TIMEOUT_MS;
-let worker: Worker | null = null;
+let workers: Worker[] = [];
 let failures = 0;
 let nextId = 0;
 const pending = new Map<number, Pending>();
+const spares: SharedArrayBuffer[] = [];
+
+/** The smallest spare shared buffer that holds `bytes`, else a new one. */
+function takeShared(bytes: number): SharedArrayBuffer {
+  let best = -1;
+  spares.forEach((b, i) => {
+    if (b.byteLength >= bytes && (best === -1 || b.byteLength < spares[best].byteLength)) best = i;
+  });
+  if (best !== -1) return spares.splice(best, 1)[0];
+  return new SharedArrayBuffer(Math.max(bytes, MIN_SHARED_BYTES));
+}
+
+/** Kept for a later push only once the worker has answered: it no longer reads it. */
+function giveBackShared(buffer: SharedArrayBuffer): void {
+  if (buffer.byteLength <= SPARE_MAX_BYTES && spares.length < SPARE_COUNT) spares.push(buffer);
+}
 
 /** The bundled worker beside the bundled server (dist/), or none (vitest, tsx): then scans run here. */
 function defaultWorkerFile(): string | null {
@@ -49,16 +80,17 @@ export function setScanWorkerFile(file: string | null, limitMs = WORKER_TIMEOUT_
 }
 
 export async function stopScanWorker(): Promise<void> {
-  const w = worker;
-  worker = null;
-  if (w) await w.terminate();
+  const stopping = workers;
+  workers = [];
+  await Promise.all(stopping.map((w) => w.terminate()));
 }
 
 function fail(w: Worker, why: Error): void {
-  if (worker !== w) return;
-  worker = null;
+  if (!workers.includes(w)) return;
+  workers = workers.filter((x) => x !== w);
   failures++;
   for (const [id, p] of pending) {
+    if (p.worker !== w) continue;
     clearTimeout(p.timer);
     pending.delete(id);
     p.reject(why);
@@ -66,13 +98,23 @@ function fail(w: Worker, why: Error): void {
   void w.terminate();
 }
 
-function scanWorker(): Worker | null {
-  if (worker) return worker;
+/** The pool's workers, those missing started now; none if there is no worker file or too many failed. */
+function scanWorkers(): Worker[] {
+  if (workers.length >= POOL_SIZE) return workers;
   if (workerFile === undefined) workerFile = defaultWorkerFile();
-  if (!workerFile || failures >= MAX_FAILURES) return null;
+  if (!workerFile || failures >= MAX_FAILURES) return workers;
+  while (workers.length < POOL_SIZE) {
+    const w = startWorker(workerFile);
+    if (!w) break;
+    workers.push(w);
+  }
+  return workers;
+}
+
+function startWorker(file: string): Worker | null {
   let w: Worker;
   try {
-    w = new Worker(workerFile, { name: "leak-scan" });
+    w = new Worker(file, { name: "leak-scan" });
   } catch (e) {
     failures++;
     logError("push scan: the worker could not start", e);
@@ -84,37 +126,70 @@ function scanWorker(): Worker | null {
     if (!p) return;
     pending.delete(m.id);
     clearTimeout(p.timer);
-    if (pending.size === 0) w.unref();
+    if (![...pending.values()].some((other) => other.worker === w)) w.unref();
     if ("error" in m) p.reject(new Error(m.error));
     else p.resolve(m.found);
   });
   w.on("error", (e) => fail(w, e));
   w.on("exit", (code) => fail(w, new Error(`the scan worker exited (${code})`)));
-  worker = w;
   return w;
 }
 
-function inWorker(w: Worker, nupkg: Uint8Array): Promise<FoundKey[]> {
-  const bytes = new Uint8Array(new SharedArrayBuffer(nupkg.byteLength));
-  bytes.set(nupkg);
+/** One worker's share: entries [from, to), their stored bytes at [offset, offset + length) of the shared buffer. */
+function post(w: Worker, shared: SharedArrayBuffer, offset: number, length: number, table: number[]): Promise<[number, string][]> {
   const id = nextId++;
-  return new Promise<FoundKey[]>((resolve, reject) => {
+  return new Promise<[number, string][]>((resolve, reject) => {
     const timer = setTimeout(() => fail(w, new Error(`the scan worker took over ${timeoutMs} ms`)), timeoutMs);
-    pending.set(id, { resolve, reject, timer });
+    pending.set(id, { resolve, reject, timer, worker: w });
     w.ref();
-    w.postMessage({ id, bytes } satisfies ScanJob);
+    w.postMessage({ id, bytes: new Uint8Array(shared, offset, length), entries: table } satisfies ScanJob);
   });
 }
 
-/** findKeysInPackage on the worker thread; on this one if there is none or it fails. */
+/** The entries split in turn between `pool`, about the same stored bytes to each; keys by entry. */
+async function inWorkers(pool: Worker[], entries: ScanEntry[]): Promise<string[][]> {
+  let total = 0;
+  for (const e of entries) total += e.stored.byteLength;
+  const shared = takeShared(total);
+  const bytes = new Uint8Array(shared, 0, total);
+  const share = total / pool.length;
+  const jobs: Promise<[number, string][]>[] = [];
+  let at = 0;
+  let first = 0;
+  let start = 0;
+  let table: number[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    bytes.set(e.stored, at);
+    at += e.stored.byteLength;
+    table.push(e.stored.byteLength, e.deflated ? 1 : 0, e.size);
+    const last = i === entries.length - 1;
+    if (last || (at >= share * (jobs.length + 1) && jobs.length < pool.length - 1)) {
+      const from = first;
+      jobs.push(post(pool[jobs.length], shared, start, at - start, table).then((found) => found.map(([j, key]): [number, string] => [from + j, key])));
+      first = i + 1;
+      start = at;
+      table = [];
+    }
+  }
+  const found = (await Promise.all(jobs)).flat();
+  giveBackShared(shared);
+  const keys: string[][] = entries.map(() => []);
+  for (const [i, key] of found) keys[i]?.push(key);
+  return keys;
+}
+
+/** The keys in a package's text entries (find-keys.ts), found on the worker thread; on this one if there is none or it fails. */
 export async function findKeysOffThread(nupkg: Uint8Array): Promise<FoundKey[]> {
-  const w = scanWorker();
-  if (w) {
+  const entries = await scannedEntries(nupkg);
+  if (entries.length === 0) return [];
+  const pool = scanWorkers();
+  if (pool.length > 0) {
     try {
-      return await inWorker(w, nupkg);
+      return firstFiles(entries, await inWorkers([...pool], entries));
     } catch (e) {
       logError("push scan: the worker failed, scanning on the main thread", e);
     }
   }
-  return findKeysInPackage(nupkg);
+  return firstFiles(entries, await keysInEntries(entries));
 }

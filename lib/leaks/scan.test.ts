@@ -41,8 +41,17 @@ describe("what is scanned", () => {
   it("finds keys by their checksum: any case, several per file; look-alikes are not keys", () => {
     const a = generateKey().plaintext;
     const b = generateKey().plaintext;
-    const text = Buffer.from(`x=${a}\ny=${b.toUpperCase()}\nz=${lookAlike(a)}\nw=oy2${"a".repeat(43)}\n${a.slice(0, 20)}`);
-    expect(keysIn(text)).toEqual([a, b]);
+    const c = generateKey().plaintext;
+    const d = generateKey().plaintext;
+    const mixed = (key: string) => [...key].map((ch, i) => (i % 2 ? ch.toUpperCase() : ch)).join("");
+    // "Oy2…" and "oY2…" are keys too (parseKey lower-cases): none escapes for its case
+    const [upperO, upperY] = [`O${c.slice(1)}`, mixed(d)];
+    expect(upperY.slice(0, 3)).toBe("oY2");
+    const text = Buffer.from(`x=${a}\ny=${b.toUpperCase()}\nz=${lookAlike(a)}\nw=oy2${"a".repeat(43)}\nv=${upperO};${upperY}\n${a.slice(0, 20)}`);
+    expect(keysIn(text)).toEqual([a, b, c, d]);
+    // at the very start and the very end of an entry
+    expect(keysIn(Buffer.from(a + d))).toEqual([a, d]);
+    expect(keysIn(Buffer.from(`oy${a}y2`))).toEqual([a]);
   });
 
   it("reads every text entry (stored or deflated) and names the first file of each key; binaries are not read", async () => {

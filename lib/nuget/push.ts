@@ -7,7 +7,7 @@ import { writeAudit } from "@/lib/audit";
 import { clientIp } from "@/lib/request-context";
 import { isConnectionLost } from "@/lib/create-db";
 import { db } from "@/lib/db";
-import { scanPush } from "@/lib/leaks/scan";
+import { pushScanVerdict, startPushScan } from "@/lib/leaks/scan";
 import { logError } from "@/lib/log";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
 import { readNupkg } from "@/lib/nuget/nupkg";
@@ -93,15 +93,21 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
   if (!nupkg || nupkg.byteLength === 0) {
     return nugetAnswer(400, { reason: "The request must be multipart/form-data with the .nupkg as its first part." });
   }
+  // API keys packed by mistake: a live one refuses the push (lib/leaks/scan.ts). The scan runs
+  // on a worker alongside the nuspec's reading, the checks below and the file's writing and
+  // hashing; the version's rows are not inserted until it has ended (beforeCommit), and any
+  // answer but 201 waits for it too, so a live key refuses every push that packs it (its 400
+  // comes first, as if scanned up front). A package refused here waits for it only to bound the work.
+  const keys = startPushScan(nupkg);
+  keys?.catch(() => {}); // a failure is thrown where the scan is awaited, not as an unhandled rejection
   const pkg = await readNupkg(nupkg);
-  if (!pkg.ok) return nugetAnswer(400, { reason: pkg.reason });
+  if (!pkg.ok) {
+    await keys?.catch(() => {}); // what failed is not this answer's business
+    return nugetAnswer(400, { reason: pkg.reason });
+  }
   const { id, version } = pkg;
   noteKeyUse(request, { packageId: id, version: version.normalized });
-  // API keys packed by mistake: a live one refuses the push (lib/leaks/scan.ts). The scan runs
-  // alongside the checks below and the file's writing and hashing; the version's rows are not
-  // inserted until it has ended (beforeCommit), and any answer but 201 waits for it too, so a
-  // live key refuses every push that packs it (its 400 comes first, as if scanned up front).
-  const scanning = scanPush(db, nupkg, { id, version: version.normalized }, request.headers);
+  const scanning = pushScanVerdict(db, keys, { id, version: version.normalized }, request.headers);
   scanning.catch(() => {}); // a failure is thrown where the scan is awaited, not as an unhandled rejection
   const answer = await storeVersion(request, key, nupkg, id, version, pkg.description, async () => !(await scanning).refusal);
   const scan = await scanning;

@@ -1,7 +1,7 @@
 // A zip reader for untrusted uploads (APPNOTE.TXT 6.3): finds entries by walking the central
 // directory and reads one of them, trusting no count, offset or size the archive claims beyond
 // what its bytes hold. Nothing is inflated but the entry asked for, on zlib's thread pool, capped.
-import { crc32, inflateRaw, inflateRawSync } from "node:zlib";
+import { crc32, inflateRaw } from "node:zlib";
 
 const EOCD_SIGNATURE = Buffer.from("PK\x05\x06", "latin1");
 const EOCD_SIZE = 22;
@@ -17,7 +17,7 @@ const LOCAL_SIZE = 30;
 const ZIP64_EXTRA = 0x0001;
 const MAX16 = 0xffff;
 const MAX32 = 0xffffffff;
-const STORED = 0;
+export const STORED = 0;
 const DEFLATED = 8;
 const ENCRYPTED_FLAG = 1;
 
@@ -209,18 +209,12 @@ function inflate(data: Buffer, maxOutputLength: number): Promise<Buffer> {
 }
 
 /**
- * One entry's bytes, at most `maxBytes` of them: stored or deflated, not encrypted, its local
- * header and data inside the file, its inflated size and CRC-32 as its central record says
- * (the CRC-32 unchecked with checkCrc: false, for a reader that only searches the text).
- * inflateHere: on this thread, for small entries, where the hop to the pool costs more than the work.
- * Deflate runs on zlib's thread pool and stops at the declared size.
+ * An entry's stored bytes (deflated or not: `entry.method` says), unread: its local header and
+ * data inside the file, not encrypted, stored or deflated, declaring at most `maxBytes` inflated,
+ * and its two sizes plausible together. What readEntry inflates; the push scan's worker is
+ * handed only these (lib/leaks/scan-pool.ts).
  */
-export async function readEntry(
-  zip: Uint8Array,
-  entry: ZipEntry,
-  maxBytes: number,
-  { checkCrc = true, inflateHere = false }: { checkCrc?: boolean; inflateHere?: boolean } = {},
-): Promise<{ ok: true; data: Buffer } | ZipFailure> {
+export function entryData(zip: Uint8Array, entry: ZipEntry, maxBytes: number): { ok: true; stored: Buffer } | ZipFailure {
   try {
     const buf = bufferOf(zip);
     const { localHeaderOffset: local, compressedSize, uncompressedSize, dataLimit } = entry;
@@ -237,20 +231,34 @@ export async function readEntry(
     // a deflate stream is never twice its output (but for a few bytes); a larger one is not what it claims
     const plausible = entry.method === STORED ? compressedSize === uncompressedSize : compressedSize <= 2 * uncompressedSize + 1024;
     if (!plausible) throw new Broken("corrupt", "the entry's compressed and inflated sizes do not agree");
-    const stored = buf.subarray(dataStart, dataStart + compressedSize);
+    return { ok: true, stored: buf.subarray(dataStart, dataStart + compressedSize) };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+/**
+ * One entry's bytes, at most `maxBytes` of them (entryData's checks), its inflated size and
+ * CRC-32 as its central record says. Deflate runs on zlib's thread pool and stops at the declared size.
+ */
+export async function readEntry(zip: Uint8Array, entry: ZipEntry, maxBytes: number): Promise<{ ok: true; data: Buffer } | ZipFailure> {
+  const found = entryData(zip, entry, maxBytes);
+  if (!found.ok) return found;
+  const { stored } = found;
+  const { uncompressedSize } = entry;
+  try {
     let data: Buffer;
     if (entry.method === STORED) data = stored;
     else {
       try {
         // maxOutputLength must be at least 1: an entry declared empty that inflates to a byte fails the size check below
-        const maxOutputLength = Math.max(1, uncompressedSize);
-        data = inflateHere ? inflateRawSync(stored, { maxOutputLength }) : await inflate(stored, maxOutputLength);
+        data = await inflate(stored, Math.max(1, uncompressedSize));
       } catch {
         throw new Broken("corrupt", "the entry's deflate data is damaged or longer than declared");
       }
     }
     if (data.length !== uncompressedSize) throw new Broken("corrupt", "the entry's size is not as declared");
-    if (checkCrc && crc32(data) !== entry.crc32) throw new Broken("corrupt", "the entry's CRC-32 does not match");
+    if (crc32(data) !== entry.crc32) throw new Broken("corrupt", "the entry's CRC-32 does not match");
     return { ok: true, data };
   } catch (e) {
     return failure(e);
