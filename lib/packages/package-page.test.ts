@@ -24,7 +24,7 @@ function nupkgWithReadme(id: string, version: string, readme: string, descriptio
 
 it("readNuspecDetails reads title, description, authors and the readme the nuspec names; a broken zip is null", async () => {
   const d = await readNuspecDetails(nupkgWithReadme("A.B", "1.0.0", "# Hello\n<script>alert(1)</script>"));
-  expect(d).toEqual({ title: "The title", description: "A <b>bold</b> claim & more", authors: "Ann, Bob", tags: null, readme: "# Hello\n<script>alert(1)</script>" });
+  expect(d).toEqual({ title: "The title", description: "A <b>bold</b> claim & more", authors: "Ann, Bob", tags: null, license: null, licenseUrl: null, readme: "# Hello\n<script>alert(1)</script>" });
   expect((await readNuspecDetails(buildNupkg({ id: "A.B", version: "1.0.0" })))?.readme).toBeNull();
   expect(await readNuspecDetails(new Uint8Array([1, 2, 3]))).toBeNull();
 });
