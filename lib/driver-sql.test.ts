@@ -103,7 +103,7 @@ describeEachDb("driver statements", (getDb) => {
     const rows = await run([
       { sql: INSERT_REGISTRATION, params: [registrationId, `Contoso.Lib-${suffix}`, idKey, PUSHED] },
       { sql: INSERT_OWNER, params: [registrationId, alice.id] },
-      { sql: INSERT_VERSION, params: [`ver-${suffix}`, registrationId, "1.0.0", "1.0.0", true, 1234, "sha", PUSHED, alice.id, key.id, "ci"] },
+      { sql: INSERT_VERSION, params: [`ver-${suffix}`, registrationId, "1.0.0", "1.0.0", true, 1234, "sha", PUSHED, alice.id, key.id, "ci", null] },
       { sql: PUSHING_KEY_STATE, params: [key.id] },
       { sql: PUSHING_KEY_STATE, params: [bare.id] },
       { sql: PUSHING_KEY_STATE, params: ["no-such-key"] },

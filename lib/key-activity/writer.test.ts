@@ -107,12 +107,14 @@ describeEachDb("key activity batch writer", (getDb, provider, getUrl) => {
       expect(writer.stats().pending).toBeLessThanOrEqual(20);
       if (i % 10 === 9) await pause(30);
     }
-    await until(async () => writer.stats().failedWrites >= 2);
+    // between two retries (a batch being tried is not pending): all 20 kept rows queued
+    await until(async () => writer.stats().failedWrites >= 2 && writer.stats().pending === 20);
     expect(writer.stats()).toMatchObject({ pending: 20, written: 0, dropped: 30 });
     expect(await actions(key.id)).toEqual([]);
 
     target = getDb();
-    await until(async () => writer.stats().pending === 0);
+    // written, not merely taken off the queue (a batch in flight is no longer pending)
+    await until(async () => writer.stats().written === 20);
     expect(await actions(key.id)).toEqual(Array.from({ length: 20 }, (_, i) => `a${i + 30}`));
     expect(writer.stats()).toMatchObject({ written: 20, dropped: 30 });
     await writer.close();
