@@ -14,11 +14,14 @@ test("the bar shows the nuget mark, the nav and Sign in; every nav entry answers
     await expect(bar.getByRole("link", { name: item.label, exact: true })).toHaveAttribute("href", item.href);
     expect((await page.request.get(new URL(item.href).pathname)).status(), item.href).toBe(404);
   }
+  // Packages is open to all; Upload, as on nuget.org, asks a signed-out visitor to sign in first
+  const expected: Record<string, string> = { Packages: "Packages", Upload: "Sign in" };
   for (const item of NAV.filter((i) => !isExternal(i.href))) {
     const res = await page.goto(item.href);
     expect(res?.status(), item.href).toBe(200);
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(item.label);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(expected[item.label]);
   }
+  expect(new URL(page.url()).searchParams.get("returnUrl")).toBe("/packages/manage/upload");
 });
 
 test("GET / answers 200 without redirecting (NuGet 2.8.7 probes it before a push)", async ({ request }) => {
@@ -52,6 +55,7 @@ test("signed in, the bar shows the user's menu in nuget.org's order, every entry
   await expect(menu.getByRole("menuitem")).toHaveText([
     "View Profile",
     "Account Settings",
+    "Trusted Publishing",
     "API Keys",
     "Manage Organizations",
     "Manage Packages",
@@ -60,7 +64,7 @@ test("signed in, the bar shows the user's menu in nuget.org's order, every entry
   ]);
   // none is disabled any more: every entry leads to a page that answers
   await expect(menu.locator('[aria-disabled="true"]')).toHaveCount(0);
-  for (const [name, path] of [["View Profile", `/profiles/${user.username}`], ["Account Settings", "/account"], ["API Keys", "/account/apikeys"], ["Manage Organizations", "/account/Organizations"], ["Manage Packages", "/account/Packages"], ["Upload Package", "/packages/manage/upload"]]) {
+  for (const [name, path] of [["View Profile", `/profiles/${user.username}`], ["Account Settings", "/account"], ["Trusted Publishing", "/account/trustedpublishing"], ["API Keys", "/account/apikeys"], ["Manage Organizations", "/account/Organizations"], ["Manage Packages", "/account/Packages"], ["Upload Package", "/packages/manage/upload"]]) {
     await expect(menu.getByRole("menuitem", { name })).toHaveAttribute("href", path);
     expect((await page.request.get(path)).status(), path).toBe(200);
   }
