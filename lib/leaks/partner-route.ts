@@ -2,7 +2,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { appOrigin, clientIp } from "@/lib/request-context";
-import { readCapped } from "./body";
+import { readCapped } from "@/lib/capped-body";
 import { keyListFor } from "./key-list";
 import { MAX_DISCLOSURE_BYTES, receiveDisclosure, type Partner } from "./partner";
 

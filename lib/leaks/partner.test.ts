@@ -10,7 +10,7 @@ import { describeEachDb } from "@/tests/databases";
 import { testMailDir } from "@/tests/mails";
 import { insertTestKey, insertTestUser, insertTestVerificationKey } from "@/tests/api-keys";
 import { joinOrganization, makeOrganization, TEST_ORIGIN } from "@/tests/organizations";
-import { readCapped } from "./body";
+import { readCapped } from "@/lib/capped-body";
 import { KeyList } from "./key-list";
 import { settleLeakMails } from "./mails";
 import { MAX_DISCLOSURE_BYTES, MAX_MATCHES, receiveDisclosure, type Partner } from "./partner";

@@ -1,6 +1,7 @@
 // POST /api/v2/token (spec A5): a GitHub Actions OIDC token traded for a short-lived API key.
 // nuget.org's checks in nuget.org's order, each with its status and text; the user and owner
 // state are checked only after a policy matched, so a caller learns nothing about accounts.
+import { readCapped } from "@/lib/capped-body";
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { generateKey } from "@/lib/api-keys/key-material";
@@ -103,22 +104,8 @@ const refuse = (status: number, error: string): ExchangeAnswer => ({ status, err
 
 /** The body, at most MAX_BODY_BYTES; null when larger. */
 async function readBody(request: Request): Promise<string | null> {
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return null;
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const bytes = await readCapped(request, MAX_BODY_BYTES);
+  return bytes && Buffer.from(bytes).toString("utf8");
 }
 
 /** The two fields, bound without regard to case as ASP.NET does; anything unreadable is absent. */

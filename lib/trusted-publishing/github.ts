@@ -2,6 +2,7 @@
 // trusts what it sends; the ids are what make a policy permanent, so we never take them from a
 // client). Any failure — off, private (404), rate limit, timeout, oversized or odd answer —
 // answers null: the policy is then temporary, as on nuget.org.
+import { readCapped } from "@/lib/capped-body";
 import "server-only";
 
 export const LOOKUP_TIMEOUT_MS = 10_000;
@@ -34,9 +35,9 @@ export async function lookupRepositoryIds(
       await res.body?.cancel();
       return null;
     }
-    const text = await readCapped(res.body, opts.maxBytes ?? LOOKUP_MAX_BYTES);
-    if (text === null) return null;
-    const json = JSON.parse(text) as { id?: unknown; full_name?: unknown; owner?: { id?: unknown } };
+    const bytes = await readCapped(res, opts.maxBytes ?? LOOKUP_MAX_BYTES);
+    if (bytes === null) return null;
+    const json = JSON.parse(Buffer.from(bytes).toString("utf8")) as { id?: unknown; full_name?: unknown; owner?: { id?: unknown } };
     const ownerId = idText(json.owner?.id);
     const repositoryId = idText(json.id);
     // the names must be the policy's (a case difference is fine: GitHub names are case-insensitive)
@@ -49,21 +50,4 @@ export async function lookupRepositoryIds(
 
 function idText(v: unknown): string | null {
   return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? String(v) : null;
-}
-
-async function readCapped(body: ReadableStream<Uint8Array>, max: number): Promise<string | null> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -2,6 +2,7 @@
 // with their exact messages, then the signature and standard claims with jose, RS256 only. The
 // issuer's keys come from its discovery document's jwks_uri, cached; an unknown kid refetches
 // once, at most every minRefreshMs; concurrent requests share one fetch in flight.
+import { readCapped } from "@/lib/capped-body";
 import { decodeJwt, decodeProtectedHeader, errors, importJWK, jwtVerify, type JWK, type JWTPayload } from "jose";
 
 export const JWT_MESSAGES = {
@@ -44,22 +45,9 @@ type PublicKey = Awaited<ReturnType<typeof importJWK>>;
 async function fetchJson(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: "error", headers: { Accept: "application/json" } });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  if (Number(response.headers.get("content-length") ?? 0) > MAX_DOCUMENT_BYTES) throw new Error(`${url}: over ${MAX_DOCUMENT_BYTES} bytes`);
-  const reader = response.body?.getReader();
-  if (!reader) throw new Error(`${url}: no body`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_DOCUMENT_BYTES) {
-      await reader.cancel();
-      throw new Error(`${url}: over ${MAX_DOCUMENT_BYTES} bytes`);
-    }
-    chunks.push(value);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  const bytes = await readCapped(response, MAX_DOCUMENT_BYTES);
+  if (bytes === null) throw new Error(`${url}: over ${MAX_DOCUMENT_BYTES} bytes`);
+  return JSON.parse(Buffer.from(bytes).toString("utf8"));
 }
 
 interface KeySet {

@@ -1,6 +1,6 @@
 // POST: the public leak report (lib/leaks/report.ts). No sign-in: anyone who finds a key may report it.
 import { db } from "@/lib/db";
-import { readCapped } from "@/lib/leaks/body";
+import { readCapped } from "@/lib/capped-body";
 import { MAX_REPORT_BYTES, receiveLeakReport } from "@/lib/leaks/report";
 import { appOrigin, clientIp } from "@/lib/request-context";
 
