@@ -50,14 +50,32 @@ export interface FoundKey {
 // last character alone ("2": no case, one search; a letter would take two), with memchr's
 // speed, and the characters before it are compared by hand: searching "oy2" and "OY2" whole
 // (and missing "Oy2") took twice as long on prose and base64 alike (bench/leaks.ts's packages).
+// The same search finds keys in UTF-16 text (Windows PowerShell saves scripts so): there a
+// zero byte sits between the characters, in either byte order.
 const PREFIX = Buffer.from(KEY_PREFIX.toLowerCase(), "latin1");
 const LAST = PREFIX.length - 1;
 const LAST_FORMS = [...new Set([KEY_PREFIX.at(-1)!.toLowerCase(), KEY_PREFIX.at(-1)!.toUpperCase()])].map((c) => c.charCodeAt(0));
 const lower = (b: number) => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b);
 
-function prefixEndsAt(data: Buffer, at: number): boolean {
-  for (let i = 1; i <= LAST; i++) if (lower(data[at - i]) !== PREFIX[LAST - i]) return false;
+/** Whether the prefix ends at `at`, its characters `step` bytes apart (1; 2 in UTF-16, the bytes between them zero). */
+function prefixEndsAt(data: Buffer, at: number, step: 1 | 2): boolean {
+  if (at - LAST * step < 0) return false;
+  for (let i = 1; i <= LAST; i++) {
+    if (lower(data[at - i * step]) !== PREFIX[LAST - i]) return false;
+    if (step === 2 && data[at - i * step + 1] !== 0) return false;
+  }
   return true;
+}
+
+/** The key's characters from `start`, `step` bytes apart; null if a byte between them (UTF-16) is not zero. */
+function candidateAt(data: Buffer, start: number, step: 1 | 2): string | null {
+  if (step === 1) return data.toString("latin1", start, start + KEY_LENGTH);
+  let chars = "";
+  for (let i = 0; i < KEY_LENGTH; i++) {
+    if (i > 0 && data[start + 2 * i - 1] !== 0) return null;
+    chars += String.fromCharCode(data[start + 2 * i]);
+  }
+  return chars;
 }
 
 /** Every well-formed key (checksum right) in `data`, in order, lower-cased; look-alikes are dropped here. */
@@ -65,10 +83,12 @@ export function keysIn(data: Buffer): string[] {
   const hits: [at: number, key: string][] = [];
   for (const last of LAST_FORMS) {
     for (let at = data.indexOf(last, LAST); at !== -1; at = data.indexOf(last, at + 1)) {
-      const start = at - LAST;
-      if (start + KEY_LENGTH > data.length || !prefixEndsAt(data, at)) continue;
-      const candidate = data.toString("latin1", start, start + KEY_LENGTH);
-      if (parseKey(candidate)) hits.push([start, candidate.toLowerCase()]);
+      const step = prefixEndsAt(data, at, 1) ? 1 : prefixEndsAt(data, at, 2) ? 2 : 0;
+      if (step === 0) continue;
+      const start = at - LAST * step;
+      if (start + (KEY_LENGTH - 1) * step + 1 > data.length) continue;
+      const candidate = candidateAt(data, start, step);
+      if (candidate && parseKey(candidate)) hits.push([start, candidate.toLowerCase()]);
     }
   }
   return LAST_FORMS.length > 1 ? hits.sort((a, b) => a[0] - b[0]).map(([, key]) => key) : hits.map(([, key]) => key);
@@ -78,6 +98,8 @@ export function keysIn(data: Buffer): string[] {
 export interface ScanEntry {
   /** the entry's name, as the package lists it */
   file: string;
+  /** its local header's offset in the package */
+  offset: number;
   stored: Buffer;
   deflated: boolean;
   size: number;
@@ -98,7 +120,7 @@ export async function scannedEntries(nupkg: Uint8Array): Promise<ScanEntry[]> {
     const found = entryData(nupkg, entry, MAX_SCANNED_ENTRY_BYTES);
     if (!found.ok) continue;
     budget -= entry.uncompressedSize;
-    entries.push({ file: entry.nameBytes.toString("utf8"), stored: found.stored, deflated: entry.method !== STORED, size: entry.uncompressedSize });
+    entries.push({ file: entry.nameBytes.toString("utf8"), offset: entry.localHeaderOffset, stored: found.stored, deflated: entry.method !== STORED, size: entry.uncompressedSize });
   }
   return entries;
 }

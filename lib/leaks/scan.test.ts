@@ -54,6 +54,21 @@ describe("what is scanned", () => {
     expect(keysIn(Buffer.from(`oy${a}y2`))).toEqual([a]);
   });
 
+  it("finds keys in UTF-16 text, either byte order, as Windows PowerShell saves scripts; a UTF-16 look-alike is not a key", () => {
+    const a = generateKey().plaintext;
+    const b = generateKey().plaintext;
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`$key = "${a}"\r\n# ${lookAlike(b)}\r\n`, "utf16le")]);
+    expect(keysIn(le)).toEqual([a]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(`x ${b.toUpperCase()}`, "utf16le").swap16()]);
+    expect(keysIn(be)).toEqual([b]);
+    // at the very end of the data, its last zero byte cut (BE ends on a character)
+    expect(keysIn(Buffer.from(`${a}`, "utf16le").subarray(0, 91))).toEqual([a]);
+    // a byte between the characters that is not zero: not a key
+    const broken = Buffer.from(a, "utf16le");
+    broken[41] = 0x20;
+    expect(keysIn(broken)).toEqual([]);
+  });
+
   it("reads every text entry (stored or deflated) and names the first file of each key; binaries are not read", async () => {
     const a = generateKey().plaintext;
     const b = generateKey().plaintext;
