@@ -74,6 +74,30 @@ describe("readBody", () => {
     b.release();
     if (c.ok) c.release();
   });
+  it("tells a watcher what has arrived after each chunk, in the buffer it grows, while the body is kept", async () => {
+    const parts = Array.from({ length: 30 }, (_, i) => Buffer.alloc(10_000, i + 1)); // grows from 64 kB
+    const seen: number[] = [];
+    const r = await readBody(
+      (async function* () {
+        yield* parts;
+      })(),
+      1_000_000,
+      0,
+      undefined,
+      (bytes, length) => {
+        // what has arrived is already in place, whichever buffer holds it now
+        expect(Buffer.compare(bytes.subarray(0, length), Buffer.concat(parts).subarray(0, length))).toBe(0);
+        seen.push(length);
+      },
+    );
+    expect(r.ok).toBe(true);
+    expect(seen).toEqual(parts.map((_, i) => (i + 1) * 10_000));
+    // past the limit nothing is kept, and nothing more is told
+    seen.length = 0;
+    const over = await readBody(stream([5, 5, 5]), 7, 0, undefined, (_, length) => seen.push(length));
+    expect(over.ok).toBe(false);
+    expect(seen).toEqual([5]);
+  });
   it("treats no body as empty", async () => {
     const r = await readBody(null, 10);
     expect(r.ok && r.bytes.length).toBe(0);
