@@ -9,7 +9,8 @@ import { strToU8, zipSync, type Zippable } from "fflate";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateKey } from "@/lib/api-keys/key-material";
 import { findKeysInPackage } from "./find-keys";
-import { findKeysOffThread, setScanWorkerFile, stopScanWorker } from "./scan-pool";
+import { multipartNuGet58 } from "@/e2e/nupkg";
+import { findKeysOffThread, scanBodyAsItArrives, setScanWorkerFile, stopScanWorker, type BodyScan } from "./scan-pool";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "scan-worker-"));
 const bundled = path.join(dir, "scan-worker.mjs");
@@ -50,6 +51,19 @@ afterAll(async () => {
   await stopScanWorker();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** A body fed to `scan` 64 kB at a time into one buffer (as readBody does); the package's place in it. */
+function arrive(scan: BodyScan, body: Uint8Array) {
+  const buffer = Buffer.alloc(body.byteLength);
+  for (let at = 0; at < body.byteLength; at += 65_536) {
+    const end = Math.min(body.byteLength, at + 65_536);
+    buffer.set(body.subarray(at, end), at);
+    scan.arrived(buffer, end);
+  }
+  const start = buffer.indexOf("PK\x03\x04");
+  const end = buffer.lastIndexOf("\r\n--");
+  return { buffer, nupkg: buffer.subarray(start, end) };
+}
 
 describe("the push scan's worker", () => {
   it("finds what the main thread finds, package after package (two workers, reused), also several at once", async () => {
@@ -105,5 +119,69 @@ describe("the push scan's worker", () => {
     setScanWorkerFile(path.join(dir, "missing.mjs"));
     const { a, b, bytes } = leaky();
     expect((await findKeysOffThread(bytes)).map((k) => k.token)).toEqual([a, b]);
+  });
+});
+
+describe("the scan's head start, while the body arrives", () => {
+  it("the workers scan text entries as they arrive; the package's own directory confirms every guess", async () => {
+    setScanWorkerFile(bundled);
+    const logged = vi.spyOn(console, "error");
+    for (let i = 0; i < 3; i++) {
+      const { a, b, bytes } = leaky();
+      const scan = scanBodyAsItArrives()!;
+      expect(scan).not.toBeNull();
+      const { buffer, nupkg } = arrive(scan, multipartNuGet58(bytes).body);
+      expect(await scan.finish(nupkg, buffer)).toEqual([
+        { token: a, file: "tools/nuget.config" },
+        { token: b, file: "content/big.txt" },
+      ]);
+      // the nuspec, nuget.config and big.txt: all three scanned while arriving
+      expect(scan.guessed).toBe(3);
+    }
+    expect(logged).not.toHaveBeenCalled();
+    logged.mockRestore();
+  });
+
+  it("a guess the directory does not confirm is scanned again: local headers that lie, or the package somewhere else", async () => {
+    setScanWorkerFile(bundled);
+    const { a, b, bytes } = leaky();
+    const expected = [
+      { token: a, file: "tools/nuget.config" },
+      { token: b, file: "content/big.txt" },
+    ];
+    const config = Buffer.from(bytes).indexOf("tools/nuget.config") - 30;
+    // nuget.config's local header claims another inflated size than the directory does
+    const lying = Buffer.from(bytes);
+    lying.writeUInt32LE(lying.readUInt32LE(config + 22) + 1, config + 22);
+    let scan = scanBodyAsItArrives()!;
+    let arrived = arrive(scan, multipartNuGet58(lying).body);
+    expect(await scan.finish(arrived.nupkg, arrived.buffer)).toEqual(expected);
+    expect(scan.guessed).toBe(2);
+    // the package handed to finish is not where the walk found it
+    scan = scanBodyAsItArrives()!;
+    arrived = arrive(scan, multipartNuGet58(bytes).body);
+    expect(await scan.finish(Buffer.from(arrived.nupkg), arrived.buffer)).toEqual(expected);
+    expect(scan.guessed).toBe(0);
+    // a push that ends before its package is scanned sends nothing more
+    scan = scanBodyAsItArrives()!;
+    scan.abandon();
+    arrived = arrive(scan, multipartNuGet58(bytes).body);
+    expect(await scan.finish(arrived.nupkg, arrived.buffer)).toEqual(expected);
+    expect(scan.guessed).toBe(0);
+  });
+
+  it("guesses a worker failed are scanned on the main thread", async () => {
+    writeFileSync(path.join(dir, "errs-late.mjs"), 'import { parentPort } from "node:worker_threads"; parentPort.on("message", (m) => parentPort.postMessage({ id: m.id, error: "bad" }));');
+    setScanWorkerFile(path.join(dir, "errs-late.mjs"));
+    const { a, b, bytes } = leaky();
+    const scan = scanBodyAsItArrives()!;
+    const arrived = arrive(scan, multipartNuGet58(bytes).body);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect((await scan.finish(arrived.nupkg, arrived.buffer)).map((k) => k.token)).toEqual([a, b]);
+    expect(scan.guessed).toBe(3);
+    logged.mockRestore();
+    // without workers there is no head start: the push scans after its body
+    setScanWorkerFile(null);
+    expect(scanBodyAsItArrives()).toBeNull();
   });
 });

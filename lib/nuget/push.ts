@@ -7,7 +7,7 @@ import { writeAudit } from "@/lib/audit";
 import { clientIp } from "@/lib/request-context";
 import { isConnectionLost } from "@/lib/create-db";
 import { db } from "@/lib/db";
-import { pushScanVerdict, startPushScan } from "@/lib/leaks/scan";
+import { pushScanVerdict, scanAsBodyArrives, startPushScan, type BodyScan } from "@/lib/leaks/scan";
 import { logError } from "@/lib/log";
 import { extractFirstPart, multipartBoundary } from "@/lib/nuget/multipart";
 import { readNupkg } from "@/lib/nuget/nupkg";
@@ -61,21 +61,24 @@ async function pushOnce(request: PushRequest): Promise<NuGetAnswer> {
   const { key } = auth;
 
   const giveBack = await slots.take();
+  // the leak scan starts on the text entries as they arrive (lib/leaks/scan.ts)
+  const scan = scanAsBodyArrives();
   try {
     let body;
     try {
-      body = await readBody(request.body, limit, Number(request.headers.get("content-length")) || 0);
+      body = await readBody(request.body, limit, Number(request.headers.get("content-length")) || 0, undefined, scan ? (bytes, length) => scan.arrived(bytes, length) : undefined);
     } catch (e) {
       if (e instanceof UploadTooSlow) return uploadTooSlow(e);
       return nugetAnswer(400, { reason: "The request body could not be read." });
     }
     if (!body.ok) return nugetAnswer(413, { reason: MESSAGES.tooLarge(limit) });
     try {
-      return await pushBytes(request, key, body.bytes);
+      return await pushBytes(request, key, body.bytes, scan);
     } finally {
       body.release();
     }
   } finally {
+    scan?.abandon();
     giveBack();
   }
 }
@@ -86,7 +89,7 @@ function uploadTooSlow(e: UploadTooSlow): NuGetAnswer {
 }
 
 /** The push once the key is known and the body is read. */
-async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buffer): Promise<NuGetAnswer> {
+async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buffer, arriving: BodyScan | null): Promise<NuGetAnswer> {
   const boundary = multipartBoundary(request.headers.get("content-type"));
   // Tolerated beyond nuget.org: a bare .nupkg body (a zip) instead of a multipart form.
   const nupkg = boundary ? extractFirstPart(bytes, boundary) : bytes.subarray(0, 4).equals(ZIP_MAGIC) ? bytes : null;
@@ -98,7 +101,7 @@ async function pushBytes(request: PushRequest, key: AuthenticatedKey, bytes: Buf
   // hashing; the version's rows are not inserted until it has ended (beforeCommit), and any
   // answer but 201 waits for it too, so a live key refuses every push that packs it (its 400
   // comes first, as if scanned up front). A package refused here waits for it only to bound the work.
-  const keys = startPushScan(nupkg);
+  const keys = startPushScan(nupkg, arriving && { scan: arriving, body: bytes });
   keys?.catch(() => {}); // a failure is thrown where the scan is awaited, not as an unhandled rejection
   const pkg = await readNupkg(nupkg);
   if (!pkg.ok) {

@@ -18,8 +18,8 @@ const ZIP64_EXTRA = 0x0001;
 const MAX16 = 0xffff;
 const MAX32 = 0xffffffff;
 export const STORED = 0;
-const DEFLATED = 8;
-const ENCRYPTED_FLAG = 1;
+export const DEFLATED = 8;
+export const ENCRYPTED_FLAG = 1;
 
 /**
  * Central-directory records walked between two turns of the event loop: a slice is well under a
@@ -204,6 +204,11 @@ export async function findEntries(
   }
 }
 
+/** Whether an entry's two sizes go together: a deflate stream is never twice its output (but for a few bytes); a larger one is not what it claims. */
+export function plausibleSizes(method: number, compressedSize: number, uncompressedSize: number): boolean {
+  return method === STORED ? compressedSize === uncompressedSize : compressedSize <= 2 * uncompressedSize + 1024;
+}
+
 function inflate(data: Buffer, maxOutputLength: number): Promise<Buffer> {
   return new Promise((resolve, reject) => inflateRaw(data, { maxOutputLength }, (e, out) => (e ? reject(e) : resolve(out))));
 }
@@ -228,9 +233,7 @@ export function entryData(zip: Uint8Array, entry: ZipEntry, maxBytes: number): {
     if ((entry.flags | u16(buf, local + 6)) & ENCRYPTED_FLAG) throw new Broken("encrypted", "the entry is encrypted");
     if (entry.method !== STORED && entry.method !== DEFLATED) throw new Broken("unsupported-method", `compression method ${entry.method}`);
     if (uncompressedSize > maxBytes) throw new Broken("too-large", `the entry is ${uncompressedSize} bytes`);
-    // a deflate stream is never twice its output (but for a few bytes); a larger one is not what it claims
-    const plausible = entry.method === STORED ? compressedSize === uncompressedSize : compressedSize <= 2 * uncompressedSize + 1024;
-    if (!plausible) throw new Broken("corrupt", "the entry's compressed and inflated sizes do not agree");
+    if (!plausibleSizes(entry.method, compressedSize, uncompressedSize)) throw new Broken("corrupt", "the entry's compressed and inflated sizes do not agree");
     return { ok: true, stored: buf.subarray(dataStart, dataStart + compressedSize) };
   } catch (e) {
     return failure(e);
@@ -263,4 +266,41 @@ export async function readEntry(zip: Uint8Array, entry: ZipEntry, maxBytes: numb
   } catch (e) {
     return failure(e);
   }
+}
+
+/** A local header read as the body arrives (lib/leaks/arriving-scan.ts), before the central directory is there to say what the entries are. */
+export interface LocalHeader {
+  /** the name's bytes: [nameStart, nameEnd) of the buffer */
+  nameStart: number;
+  nameEnd: number;
+  flags: number;
+  method: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  /** where the entry's stored bytes start */
+  dataStart: number;
+  /** a size is Zip64's marker: the true ones are in the extra field */
+  zip64: boolean;
+}
+
+/** Flag bit 3: the sizes follow the data (a data descriptor), and the local header's are zero. */
+export const DATA_DESCRIPTOR_FLAG = 8;
+
+/**
+ * The local header at `at`, if buf[at, end) holds all of it (its name and extra field too):
+ * "short" when more bytes are needed, "other" when no local header starts there (the central
+ * directory, or not a zip). Its sizes are as it states them: MAX32 for Zip64's, zero with a data descriptor.
+ */
+export function localHeaderAt(buf: Buffer, at: number, end: number): LocalHeader | "short" | "other" {
+  if (end - at < 4) return "short";
+  if (u32(buf, at) !== LOCAL) return "other";
+  if (end - at < LOCAL_SIZE) return "short";
+  const nameStart = at + LOCAL_SIZE;
+  const nameEnd = nameStart + u16(buf, at + 26);
+  const dataStart = nameEnd + u16(buf, at + 28);
+  if (dataStart > end) return "short";
+  const compressedSize = u32(buf, at + 18);
+  const uncompressedSize = u32(buf, at + 22);
+  const zip64 = compressedSize === MAX32 || uncompressedSize === MAX32;
+  return { nameStart, nameEnd, flags: u16(buf, at + 6), method: u16(buf, at + 8), compressedSize, uncompressedSize, dataStart, zip64 };
 }
