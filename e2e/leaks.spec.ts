@@ -194,6 +194,19 @@ for (const client of NUGET_CLIENTS) {
       await expect.poll(() => mailsTo(user.email).filter((m) => m.includes("API key 'packed by mistake' revoked due to a potential leak")).length).toBe(1);
     });
 
+    test(`${client}: a live key in a UTF-16 script (as Windows PowerShell saves it) is found too`, async () => {
+      const user = await createUser();
+      const key = await makeKey(user, { name: "in a script", actions: ["package:push"], subjects: ["*"] });
+      const pusher = await makeKey(user, { name: "pusher", actions: ["package:push"], subjects: ["*"] });
+      const id = newId("Utf16");
+      const script = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`nuget push *.nupkg -ApiKey ${key.plaintext}\r\n`, "utf16le")]);
+      const r = await push(client, await pack(id, "1.0.0", { files: { "tools/install.ps1": script } }), { source: V2, apiKey: pusher.plaintext });
+      expectRejected(client, r, 400, "The package contains a live API key in the file 'tools/install.ps1'. The key has been revoked and its owner notified.");
+      expect(await findVersion(id, "1.0.0")).toBeNull();
+      expect(await keyRow(key.id)).toMatchObject({ revocationSource: "Push", revocationUrl: `${id} 1.0.0: tools/install.ps1` });
+      expect((await keyRow(pusher.id)).revokedAt).toBeNull();
+    });
+
     test(`${client}: a dead key is a warning and the package is stored; a bad-checksum look-alike is stored without a word`, async () => {
       const user = await createUser();
       const pusher = await makeKey(user, { name: "pusher", actions: ["package:push"], subjects: ["*"] });

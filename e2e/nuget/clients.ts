@@ -199,7 +199,7 @@ function xml(text: string): string {
  * on ([Content_Types].xml, _rels/.rels, the psmdcp). `padding` adds a content file of that
  * many random-ish bytes, for size tests.
  */
-export async function pack(id: string, version: string, opts: { padding?: number; files?: Record<string, string> } = {}): Promise<Nupkg> {
+export async function pack(id: string, version: string, opts: { padding?: number; files?: Record<string, string | Uint8Array> } = {}): Promise<Nupkg> {
   const box = await sandbox();
   try {
     const nuspec = `<?xml version="1.0" encoding="utf-8"?>
