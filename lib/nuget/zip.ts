@@ -223,14 +223,14 @@ export function entryData(zip: Uint8Array, entry: ZipEntry, maxBytes: number): {
   try {
     const buf = bufferOf(zip);
     const { localHeaderOffset: local, compressedSize, uncompressedSize, dataLimit } = entry;
-    if (local > dataLimit - LOCAL_SIZE || u32(buf, local) !== LOCAL) throw new Broken("invalid", "an entry's local header is missing");
-    const nameLength = u16(buf, local + 26);
-    if (!buf.subarray(local + LOCAL_SIZE, local + LOCAL_SIZE + nameLength).equals(entry.nameBytes)) {
-      throw new Broken("invalid", "an entry's local header does not match its central record");
-    }
-    const dataStart = local + LOCAL_SIZE + nameLength + u16(buf, local + 28);
-    if (dataStart > dataLimit || compressedSize > dataLimit - dataStart) throw new Broken("invalid", "an entry's data runs past its end");
-    if ((entry.flags | u16(buf, local + 6)) & ENCRYPTED_FLAG) throw new Broken("encrypted", "the entry is encrypted");
+    const header = local > dataLimit - LOCAL_SIZE ? "other" : localHeaderAt(buf, local, dataLimit);
+    if (header === "other") throw new Broken("invalid", "an entry's local header is missing");
+    // "short": its name and extra field already run past the entries' end
+    if (header === "short") throw new Broken("invalid", "an entry's data runs past its end");
+    const { nameStart, nameEnd, dataStart } = header;
+    if (!buf.subarray(nameStart, nameEnd).equals(entry.nameBytes)) throw new Broken("invalid", "an entry's local header does not match its central record");
+    if (compressedSize > dataLimit - dataStart) throw new Broken("invalid", "an entry's data runs past its end");
+    if ((entry.flags | header.flags) & ENCRYPTED_FLAG) throw new Broken("encrypted", "the entry is encrypted");
     if (entry.method !== STORED && entry.method !== DEFLATED) throw new Broken("unsupported-method", `compression method ${entry.method}`);
     if (uncompressedSize > maxBytes) throw new Broken("too-large", `the entry is ${uncompressedSize} bytes`);
     if (!plausibleSizes(entry.method, compressedSize, uncompressedSize)) throw new Broken("corrupt", "the entry's compressed and inflated sizes do not agree");
@@ -268,7 +268,7 @@ export async function readEntry(zip: Uint8Array, entry: ZipEntry, maxBytes: numb
   }
 }
 
-/** A local header read as the body arrives (lib/leaks/arriving-scan.ts), before the central directory is there to say what the entries are. */
+/** A local header: read by entryData, and as the body arrives (lib/leaks/arriving-entries.ts) before the central directory is there to say what the entries are. */
 export interface LocalHeader {
   /** the name's bytes: [nameStart, nameEnd) of the buffer */
   nameStart: number;
