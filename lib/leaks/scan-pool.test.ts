@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateKey } from "@/lib/api-keys/key-material";
 import { findKeysInPackage } from "./find-keys";
 import { multipartNuGet58 } from "@/e2e/nupkg";
-import { findKeysOffThread, scanBodyAsItArrives, setScanWorkerFile, stopScanWorker, type BodyScan } from "./scan-pool";
+import { findKeysOffThread, newBodyScan, setScanWorkerFile, stopScanWorker, type BodyScan } from "./scan-pool";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "scan-worker-"));
 const bundled = path.join(dir, "scan-worker.mjs");
@@ -33,7 +33,16 @@ function leaky() {
   return { a, b, bytes };
 }
 
+/** Workers that fail each their own way: the pool must fall back to the main thread. */
+const failingWorkers = {
+  "dies.mjs": "process.exit(3);",
+  "throws.mjs": 'import { parentPort } from "node:worker_threads"; parentPort.on("message", () => { throw new Error("boom"); });',
+  "errs.mjs": 'import { parentPort } from "node:worker_threads"; parentPort.on("message", (m) => parentPort.postMessage({ id: m.id, error: "bad" }));',
+  "hangs.mjs": 'import { parentPort } from "node:worker_threads"; parentPort.on("message", () => {});',
+};
+
 beforeAll(async () => {
+  for (const [name, code] of Object.entries(failingWorkers)) writeFileSync(path.join(dir, name), code);
   // as scripts/build-server.mjs bundles it
   await build({
     entryPoints: ["lib/leaks/scan-worker.ts"],
@@ -99,14 +108,7 @@ describe("the push scan's worker", () => {
   });
 
   it("a worker that dies, throws or hangs: the main thread scans instead", async () => {
-    const cases = {
-      "dies.mjs": "process.exit(3);",
-      "throws.mjs": 'import { parentPort } from "node:worker_threads"; parentPort.on("message", () => { throw new Error("boom"); });',
-      "errs.mjs": 'import { parentPort } from "node:worker_threads"; parentPort.on("message", (m) => parentPort.postMessage({ id: m.id, error: "bad" }));',
-      "hangs.mjs": 'import { parentPort } from "node:worker_threads"; parentPort.on("message", () => {});',
-    };
-    for (const [name, code] of Object.entries(cases)) {
-      writeFileSync(path.join(dir, name), code);
+    for (const name of Object.keys(failingWorkers)) {
       setScanWorkerFile(path.join(dir, name), 500);
       const { a, b, bytes } = leaky();
       const logged = vi.spyOn(console, "error").mockImplementation(() => {});
@@ -128,7 +130,7 @@ describe("the scan's head start, while the body arrives", () => {
     const logged = vi.spyOn(console, "error");
     for (let i = 0; i < 3; i++) {
       const { a, b, bytes } = leaky();
-      const scan = scanBodyAsItArrives()!;
+      const scan = newBodyScan()!;
       expect(scan).not.toBeNull();
       const { buffer, nupkg } = arrive(scan, multipartNuGet58(bytes).body);
       expect(await scan.finish(nupkg, buffer)).toEqual([
@@ -153,17 +155,17 @@ describe("the scan's head start, while the body arrives", () => {
     // nuget.config's local header claims another inflated size than the directory does
     const lying = Buffer.from(bytes);
     lying.writeUInt32LE(lying.readUInt32LE(config + 22) + 1, config + 22);
-    let scan = scanBodyAsItArrives()!;
+    let scan = newBodyScan()!;
     let arrived = arrive(scan, multipartNuGet58(lying).body);
     expect(await scan.finish(arrived.nupkg, arrived.buffer)).toEqual(expected);
     expect(scan.guessed).toBe(2);
     // the package handed to finish is not where the walk found it
-    scan = scanBodyAsItArrives()!;
+    scan = newBodyScan()!;
     arrived = arrive(scan, multipartNuGet58(bytes).body);
     expect(await scan.finish(Buffer.from(arrived.nupkg), arrived.buffer)).toEqual(expected);
     expect(scan.guessed).toBe(0);
     // a push that ends before its package is scanned sends nothing more
-    scan = scanBodyAsItArrives()!;
+    scan = newBodyScan()!;
     scan.abandon();
     arrived = arrive(scan, multipartNuGet58(bytes).body);
     expect(await scan.finish(arrived.nupkg, arrived.buffer)).toEqual(expected);
@@ -171,10 +173,9 @@ describe("the scan's head start, while the body arrives", () => {
   });
 
   it("guesses a worker failed are scanned on the main thread", async () => {
-    writeFileSync(path.join(dir, "errs-late.mjs"), 'import { parentPort } from "node:worker_threads"; parentPort.on("message", (m) => parentPort.postMessage({ id: m.id, error: "bad" }));');
-    setScanWorkerFile(path.join(dir, "errs-late.mjs"));
+    setScanWorkerFile(path.join(dir, "errs.mjs"));
     const { a, b, bytes } = leaky();
-    const scan = scanBodyAsItArrives()!;
+    const scan = newBodyScan()!;
     const arrived = arrive(scan, multipartNuGet58(bytes).body);
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     expect((await scan.finish(arrived.nupkg, arrived.buffer)).map((k) => k.token)).toEqual([a, b]);
@@ -182,6 +183,6 @@ describe("the scan's head start, while the body arrives", () => {
     logged.mockRestore();
     // without workers there is no head start: the push scans after its body
     setScanWorkerFile(null);
-    expect(scanBodyAsItArrives()).toBeNull();
+    expect(newBodyScan()).toBeNull();
   });
 });

@@ -220,7 +220,7 @@ interface Guess {
  * sends the text entries complete so far to the workers, in batches of BATCH_BYTES, copied
  * into shared memory at once (the body's buffer may be replaced as it grows); `finish` takes
  * the guesses the central directory confirms and scans the rest. Without workers there is no
- * head start (scanBodyAsItArrives answers null): the main thread is busy reading the body.
+ * head start (newBodyScan answers null): the main thread is busy reading the body.
  */
 export class BodyScan {
   private readonly entries = new ArrivingEntries();
@@ -311,6 +311,6 @@ export class BodyScan {
 }
 
 /** A BodyScan for a push about to read its body, or null when there are no workers to give a head start to. */
-export function scanBodyAsItArrives(): BodyScan | null {
+export function newBodyScan(): BodyScan | null {
   return scanWorkers().length > 0 ? new BodyScan() : null;
 }

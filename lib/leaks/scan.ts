@@ -6,7 +6,7 @@
 // scanned: the scan protects against accidents, and a package's size is capped already.
 import "server-only";
 import type { Db } from "@/lib/create-db";
-import { findKeysOffThread, scanBodyAsItArrives, type BodyScan } from "./scan-pool";
+import { findKeysOffThread, newBodyScan, type BodyScan } from "./scan-pool";
 import { env } from "@/lib/env";
 import { keysVerdict, type PushScan } from "./scan-package";
 import type { FoundKey } from "./find-keys";
@@ -33,7 +33,7 @@ export function startPushScan(nupkg: Uint8Array, arriving?: { scan: BodyScan; bo
  * is off or there are no workers.
  */
 export function scanAsBodyArrives(): BodyScan | null {
-  return env().LEAK_SCAN_PUSHES ? scanBodyAsItArrives() : null;
+  return env().LEAK_SCAN_PUSHES ? newBodyScan() : null;
 }
 
 /** What the push answers for the keys its scan found (scan-package.ts's verdict). */
