@@ -6,7 +6,9 @@
 //      <= 15%). Twice: over loopback (the body arrives at once: the scan cannot start before
 //      the upload ends, and client, server and scan share the machine's cores) and paced to
 //      1 Gbit/s (the scan's head start works through the upload, as on a real network). Every
-//      body is built before the first push. The scan alone, in-process, is shown beside.
+//      body is built before the first push. The scan alone, in-process, is shown beside, and
+//      each server's CPU time per push (all its threads, from /proc: less noisy than wall time
+//      on a shared machine, and what the scan costs where no upload hides it).
 //   2. the partner endpoint's database round trips for a 1,000-token batch: receiveDisclosure
 //      (one batched lookup, one revoking write, one URL write, one audit write) against the
 //      same batch handled one query per token, every SQL statement counted by Prisma's query
@@ -16,6 +18,7 @@
 // rounds per measurement; BENCH_ONLY_PUSH=1 skips part 2.
 //   npm run bench:leaks
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { register } from "node:module";
@@ -122,10 +125,17 @@ async function startServer(name: string, scan: "0" | "1") {
   const port = await freePort();
   const app = startDetached(["dist/server.mjs"], { ...env, PORT: String(port), HOST: "127.0.0.1" });
   await waitFor(`http://127.0.0.1:${port}/api/health`, app.child);
-  return { url: `http://127.0.0.1:${port}/api/v2/package/`, apiKey: created.plaintext, stop: app.stop };
+  return { url: `http://127.0.0.1:${port}/api/v2/package/`, apiKey: created.plaintext, stop: app.stop, pid: app.child.pid! };
 }
 
 type Server = Awaited<ReturnType<typeof startServer>>;
+
+/** The server's CPU time so far, all its threads (workers, GC, libuv) in user and kernel mode, in ms (Linux: /proc, 100 ticks a second). */
+function cpuMs(server: Server): number {
+  const stat = readFileSync(`/proc/${server.pid}/stat`, "latin1");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 /**
  * Pushes of the same package to both servers, interleaved (the order swapped each round); the
@@ -135,22 +145,26 @@ type Server = Awaited<ReturnType<typeof startServer>>;
 async function pushScanCost(on: Server, off: Server, bodies: ReturnType<typeof pushBody>[], bytesPerSecond?: number) {
   const WARM = 4;
   const times = { on: [] as number[], off: [] as number[], pair: [] as number[] };
+  const cpu = { on: 0, off: 0 };
   for (let i = 0; i < bodies.length; i++) {
     const { body, contentType } = bodies[i];
     const order = i % 2 ? ([["off", off], ["on", on]] as const) : ([["on", on], ["off", off]] as const);
     const round = { on: 0, off: 0 };
     for (const [side, server] of order) {
+      const c = cpuMs(server);
       const t = performance.now();
       const res = await put(server.url, { "X-NuGet-ApiKey": server.apiKey, "Content-Type": contentType }, body, bytesPerSecond);
       if (res.status !== 201) throw new Error(`push ${i} (${side}) answered ${res.status} ${res.reason}`);
       round[side] = performance.now() - t;
+      if (i >= WARM) cpu[side] += cpuMs(server) - c;
     }
     if (i < WARM) continue;
     times.on.push(round.on);
     times.off.push(round.off);
     times.pair.push(round.on / round.off);
   }
-  return { on: median(times.on), off: median(times.off), paired: median(times.pair) - 1, n: times.pair.length };
+  const n = times.pair.length;
+  return { on: median(times.on), off: median(times.off), paired: median(times.pair) - 1, n, cpuOn: cpu.on / n, cpuOff: cpu.off / n };
 }
 
 /** A package's bodies, one per version, and what its text is. */
@@ -282,6 +296,7 @@ async function main() {
     const verdict = r.loopback.paired <= 0.15 ? "OK" : "ABOVE TARGET";
     console.log(`     loopback:     on ${r.loopback.on.toFixed(1)} ms, off ${r.loopback.off.toFixed(1)} ms => scanning adds ${pct(r.loopback.paired)} (ratio of medians ${pct(r.loopback.on / r.loopback.off - 1)}) (target <= 15%) ${verdict}`);
     console.log(`     1 Gbit/s link: on ${r.link.on.toFixed(1)} ms, off ${r.link.off.toFixed(1)} ms => scanning adds ${pct(r.link.paired)} (ratio of medians ${pct(r.link.on / r.link.off - 1)})`);
+    console.log(`     server CPU per push (all threads, loopback): on ${r.loopback.cpuOn.toFixed(0)} ms, off ${r.loopback.cpuOff.toFixed(0)} ms (${pct(r.loopback.cpuOn / r.loopback.cpuOff - 1)})`);
   }
   console.log("");
   if (process.env.BENCH_ONLY_PUSH) return;

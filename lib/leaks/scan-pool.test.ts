@@ -61,11 +61,22 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A body fed to `scan` 64 kB at a time into one buffer (as readBody does); the package's place in it. */
-function arrive(scan: BodyScan, body: Uint8Array) {
-  const buffer = Buffer.alloc(body.byteLength);
+/**
+ * A body fed to `scan` 64 kB at a time into shared memory (as readBody does), or into memory of
+ * its own (`shared: false`), or moved to a second buffer halfway (as readBody grows a body
+ * that announced no length); the package's place in it.
+ */
+function arrive(scan: BodyScan, body: Uint8Array, memory: "shared" | "own" | "moved" = "shared") {
+  const allocate = () => (memory === "own" ? Buffer.alloc(body.byteLength) : Buffer.from(new SharedArrayBuffer(body.byteLength)));
+  let buffer = allocate();
   for (let at = 0; at < body.byteLength; at += 65_536) {
     const end = Math.min(body.byteLength, at + 65_536);
+    if (memory === "moved" && at === 65_536 * 4) {
+      const bigger = allocate();
+      buffer.copy(bigger, 0, 0, at);
+      buffer.fill(0); // reused by another push meanwhile
+      buffer = bigger;
+    }
     buffer.set(body.subarray(at, end), at);
     scan.arrived(buffer, end);
   }
@@ -163,6 +174,16 @@ describe("the scan's head start, while the body arrives", () => {
     scan = newBodyScan()!;
     arrived = arrive(scan, multipartNuGet58(bytes).body);
     expect(await scan.finish(Buffer.from(arrived.nupkg), arrived.buffer)).toEqual(expected);
+    expect(scan.guessed).toBe(0);
+    // a body in memory of its own (not shared): the workers cannot read it where it is, nothing is guessed
+    scan = newBodyScan()!;
+    arrived = arrive(scan, multipartNuGet58(bytes).body, "own");
+    expect(await scan.finish(arrived.nupkg, arrived.buffer)).toEqual(expected);
+    expect(scan.guessed).toBe(0);
+    // a body moved to a larger buffer halfway, the old one overwritten: no guess counts, not even those made before the move
+    scan = newBodyScan()!;
+    arrived = arrive(scan, multipartNuGet58(bytes).body, "moved");
+    expect(await scan.finish(arrived.nupkg, arrived.buffer)).toEqual(expected);
     expect(scan.guessed).toBe(0);
     // a push that ends before its package is scanned sends nothing more
     scan = newBodyScan()!;

@@ -141,45 +141,78 @@ function startWorker(file: string): Worker | null {
   return w;
 }
 
-/** One worker's share: entries [from, to), their stored bytes at [offset, offset + length) of the shared buffer. */
-function post(w: Worker, shared: SharedArrayBuffer, offset: number, length: number, table: number[]): Promise<[number, string][]> {
+/** The numbers a job holds per entry (scan-worker.ts's ScanJob.entries). */
+const ENTRY_FIELDS = 4;
+
+/** A job for `w`: entries in `memory`, ENTRY_FIELDS numbers each; its answer, keys by entry. */
+function post(w: Worker, memory: SharedArrayBuffer, table: number[]): Promise<[number, string][]> {
   const id = nextId++;
   return new Promise<[number, string][]>((resolve, reject) => {
     const timer = setTimeout(() => fail(w, new Error(`the scan worker took over ${timeoutMs} ms`)), timeoutMs);
     pending.set(id, { resolve, reject, timer, worker: w });
     w.ref();
-    w.postMessage({ id, bytes: new Uint8Array(shared, offset, length), entries: table } satisfies ScanJob);
+    w.postMessage({ id, memory, entries: table } satisfies ScanJob);
   });
+}
+
+/** Whether `w` has no job in flight (any push's). */
+function idle(w: Worker): boolean {
+  for (const p of pending.values()) if (p.worker === w) return false;
+  return true;
+}
+
+/** One entry's numbers in a job: where its stored bytes start in the job's memory, their length, deflated or not, its declared size. */
+function entryFields(start: number, e: { stored: Uint8Array; deflated: boolean; size: number }): number[] {
+  return [start, e.stored.byteLength, e.deflated ? 1 : 0, e.size];
+}
+
+/**
+ * The entries where the workers can read them: in place when they all lie in one shared memory
+ * (a push's body: readBody keeps it there), else copied into a shared buffer (`copied`, given
+ * back once the workers have answered).
+ */
+function inSharedMemory(entries: ScanEntry[]): { memory: SharedArrayBuffer; starts: number[]; copied: boolean } {
+  const first = entries[0].stored.buffer;
+  if (first instanceof SharedArrayBuffer && entries.every((e) => e.stored.buffer === first)) {
+    return { memory: first, starts: entries.map((e) => e.stored.byteOffset), copied: false };
+  }
+  let total = 0;
+  for (const e of entries) total += e.stored.byteLength;
+  const memory = takeShared(total);
+  const bytes = new Uint8Array(memory);
+  const starts: number[] = [];
+  let at = 0;
+  for (const e of entries) {
+    bytes.set(e.stored, at);
+    starts.push(at);
+    at += e.stored.byteLength;
+  }
+  return { memory, starts, copied: true };
 }
 
 /** The entries split in turn between `pool`, about the same stored bytes to each; keys by entry. */
 async function inWorkers(pool: Worker[], entries: ScanEntry[]): Promise<string[][]> {
+  const { memory, starts, copied } = inSharedMemory(entries);
   let total = 0;
   for (const e of entries) total += e.stored.byteLength;
-  const shared = takeShared(total);
-  const bytes = new Uint8Array(shared, 0, total);
   const share = total / pool.length;
   const jobs: Promise<[number, string][]>[] = [];
-  let at = 0;
+  let bytes = 0;
   let first = 0;
-  let start = 0;
   let table: number[] = [];
   for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    bytes.set(e.stored, at);
-    at += e.stored.byteLength;
-    table.push(e.stored.byteLength, e.deflated ? 1 : 0, e.size);
+    table.push(...entryFields(starts[i], entries[i]));
+    bytes += entries[i].stored.byteLength;
     const last = i === entries.length - 1;
-    if (last || (at >= share * (jobs.length + 1) && jobs.length < pool.length - 1)) {
+    if (last || (bytes >= share * (jobs.length + 1) && jobs.length < pool.length - 1)) {
       const from = first;
-      jobs.push(post(pool[jobs.length], shared, start, at - start, table).then((found) => found.map(([j, key]): [number, string] => [from + j, key])));
+      jobs.push(post(pool[jobs.length], memory, table).then((found) => found.map(([j, key]): [number, string] => [from + j, key])));
       first = i + 1;
-      start = at;
       table = [];
     }
   }
   const found = (await Promise.all(jobs)).flat();
-  giveBackShared(shared);
+  if (copied) giveBackShared(memory);
   const keys: string[][] = entries.map(() => []);
   for (const [i, key] of found) keys[i]?.push(key);
   return keys;
@@ -205,7 +238,7 @@ export async function findKeysOffThread(nupkg: Uint8Array): Promise<FoundKey[]> 
   return firstFiles(entries, await keysOf(entries));
 }
 
-/** Text entries gathered while the body arrives, posted to a worker once they hold this many stored bytes. */
+/** Text entries gathered while the body arrives go to an idle worker once they hold this many stored bytes. */
 const BATCH_BYTES = 256 * 1024;
 
 interface Guess {
@@ -216,51 +249,55 @@ interface Guess {
 }
 
 /**
- * A push's scan begun while its body arrives (arriving-entries.ts): `arrived` after each chunk
- * sends the text entries complete so far to the workers, in batches of BATCH_BYTES, copied
- * into shared memory at once (the body's buffer may be replaced as it grows); `finish` takes
- * the guesses the central directory confirms and scans the rest. Without workers there is no
- * head start (newBodyScan answers null): the main thread is busy reading the body.
+ * A push's scan begun while its body arrives (arriving-entries.ts). The workers read the text
+ * entries where they arrive, in the body's shared memory (readBody's): nothing is copied. A
+ * batch goes to a worker with nothing to do once it holds BATCH_BYTES; while both are busy it
+ * grows, so a body that arrives faster than they inflate (loopback) costs a few messages,
+ * not one per 256 kB. `finish` sends what is left, takes the guesses the central directory
+ * confirms and scans the rest. A body that moves to a larger buffer while arriving (no
+ * Content-Length) voids every guess: its old buffer may be reused by another push while a worker
+ * reads it. Without workers there is no head start (newBodyScan answers null): the main thread
+ * is busy reading the body.
  */
 export class BodyScan {
   private readonly entries = new ArrivingEntries();
   private readonly guesses = new Map<number, Guess>();
-  private batch: { shared: SharedArrayBuffer; used: number; table: number[]; items: ArrivedEntry[] } | null = null;
+  /** the body's memory, from its first chunk on */
+  private memory: SharedArrayBuffer | null = null;
+  private moved = false;
+  private batch: { table: number[]; items: ArrivedEntry[]; bytes: number } = { table: [], items: [], bytes: 0 };
   private turn = 0;
   /** How many of the last finish's entries took their guess (tests, bench:leaks). */
   guessed = 0;
 
   /** body[0, length) has arrived. */
   arrived(body: Buffer, length: number): void {
-    for (const entry of this.entries.next(body, length)) this.add(entry);
-  }
-
-  private add(entry: ArrivedEntry): void {
-    const bytes = entry.stored.byteLength;
-    if (this.batch && this.batch.used + bytes > this.batch.shared.byteLength) this.post();
-    this.batch ??= { shared: takeShared(Math.max(bytes, BATCH_BYTES)), used: 0, table: [], items: [] };
-    const { batch } = this;
-    new Uint8Array(batch.shared, batch.used, bytes).set(entry.stored);
-    batch.used += bytes;
-    batch.table.push(bytes, entry.deflated ? 1 : 0, entry.size);
-    batch.items.push(entry);
-    if (batch.used >= BATCH_BYTES) this.post();
-  }
-
-  /** The batch so far to the next worker; its entries' keys are guesses by offset. Nothing is posted once the workers are gone. */
-  private post(): void {
-    const batch = this.batch;
-    this.batch = null;
-    if (!batch) return;
-    const pool = scanWorkers();
-    if (pool.length === 0) {
-      giveBackShared(batch.shared);
-      this.entries.stop();
+    if (this.memory === null && body.buffer instanceof SharedArrayBuffer) this.memory = body.buffer;
+    if (body.buffer !== this.memory) {
+      this.moved = this.memory !== null;
+      this.abandon();
       return;
     }
-    const job = post(pool[this.turn++ % pool.length], batch.shared, 0, batch.used, batch.table);
-    // kept for a later push once the worker has answered (or failed): it no longer reads it
-    void job.then(() => giveBackShared(batch.shared), () => giveBackShared(batch.shared));
+    for (const entry of this.entries.next(body, length)) {
+      this.batch.table.push(...entryFields(entry.stored.byteOffset, entry));
+      this.batch.items.push(entry);
+      this.batch.bytes += entry.stored.byteLength;
+    }
+    this.send(false);
+  }
+
+  /** The batch to a worker: to an idle one once it holds BATCH_BYTES, or (`now`) to any. Its entries' keys are guesses by offset. */
+  private send(now: boolean): void {
+    const { batch, memory } = this;
+    if (batch.items.length === 0 || !memory) return;
+    const pool = scanWorkers();
+    if (pool.length === 0) return this.abandon();
+    const worker = now ? (pool.find(idle) ?? pool[this.turn++ % pool.length]) : batch.bytes >= BATCH_BYTES ? pool.find(idle) : undefined;
+    if (!worker) return;
+    this.batch = { table: [], items: [], bytes: 0 };
+    const job = post(worker, memory, batch.table);
+    // what arrived meanwhile goes to the worker now free
+    job.then(() => this.send(false), () => {});
     batch.items.forEach((item, i) => {
       const keys = job.then((found) => found.filter(([j]) => j === i).map(([, key]) => key));
       keys.catch(() => {}); // a guess nobody asks for (an abandoned push) fails quietly; finish rescans one that failed
@@ -271,8 +308,7 @@ export class BodyScan {
   /** The push ended before its package was scanned: nothing more is sent. */
   abandon(): void {
     this.entries.stop();
-    if (this.batch) giveBackShared(this.batch.shared);
-    this.batch = null;
+    this.batch = { table: [], items: [], bytes: 0 };
   }
 
   /**
@@ -281,11 +317,11 @@ export class BodyScan {
    * way (same local header, method and sizes); the others are scanned now, as findKeysOffThread would.
    */
   async finish(nupkg: Uint8Array, body: Uint8Array): Promise<FoundKey[]> {
-    this.post();
-    this.entries.stop();
+    this.send(true);
+    this.abandon();
     const entries = await scannedEntries(nupkg);
     if (entries.length === 0) return [];
-    const placed = nupkg.buffer === body.buffer && nupkg.byteOffset - body.byteOffset === this.entries.packageStart;
+    const placed = !this.moved && nupkg.buffer === body.buffer && nupkg.byteOffset - body.byteOffset === this.entries.packageStart;
     const guessed = entries.map((e) => {
       const guess = placed ? this.guesses.get(e.offset) : undefined;
       return guess && guess.deflated === e.deflated && guess.length === e.stored.byteLength && guess.size === e.size ? guess.keys : null;

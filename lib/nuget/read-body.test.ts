@@ -13,9 +13,10 @@ function stream(chunks: number[], onPull?: () => void): ReadableStream<Uint8Arra
 }
 
 describe("readBody", () => {
-  it("returns the whole body within the limit", async () => {
+  it("returns the whole body within the limit, in shared memory (the push scan's workers read it there)", async () => {
     const r = await readBody(stream([3, 4]), 7);
     expect(r.ok && r.bytes.length).toBe(7);
+    expect(r.ok && r.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
   it("answers tooLarge only after draining the rest", async () => {
     let pulls = 0;

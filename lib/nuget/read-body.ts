@@ -99,7 +99,11 @@ function drainCap(limit: number): number {
 // to SPARE_MAX_BYTES are kept, at most SPARE_COUNT of them and SPARE_TOTAL_BYTES in all; larger
 // or surplus ones are left to the GC. 32 MB, not 8: a 10 MB push's fresh buffer cost a quarter
 // of its CPU time in garbage collection on V8's threads (bench/leaks.ts's pushes: 84-96 ms of
-// CPU per push with 8 MB, 71 ms with 32 MB).
+// CPU per push with 8 MB, 71 ms with 32 MB). They are shared memory (SharedArrayBuffer), so the
+// push scan's workers read a body's text entries where they arrive (lib/leaks/scan-pool.ts);
+// copying them out for the workers cost the push more than the copy itself (the copies' memory
+// to collect). Node's own APIs take such a buffer (fs, crypto, zlib, TextDecoder), but a web
+// Response or crypto.subtle refuse one: copy the bytes first.
 const SPARE_MAX_BYTES = 32 * 1024 * 1024;
 const SPARE_TOTAL_BYTES = 64 * 1024 * 1024;
 const SPARE_COUNT = 4;
@@ -113,7 +117,7 @@ function take(bytes: number): Buffer {
     if (b.length >= bytes && (best === -1 || b.length < spares[best].length)) best = i;
   });
   if (best !== -1) return spares.splice(best, 1)[0];
-  return Buffer.allocUnsafeSlow(Math.max(bytes, MIN_BUFFER_BYTES));
+  return Buffer.from(new SharedArrayBuffer(Math.max(bytes, MIN_BUFFER_BYTES)));
 }
 
 function giveBack(buffer: Buffer): void {
