@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { db } from "@/lib/db";
 import { logError } from "@/lib/log";
 import { createSlots, maxConcurrentPushes } from "@/lib/nuget/push-slots";
-import { maxPackageBytes, UploadTooSlow } from "@/lib/nuget/read-body";
+import { drainBody, maxPackageBytes, UploadTooSlow } from "@/lib/nuget/read-body";
 import { checkUpload, receiveUpload, stagePendingUpload } from "@/lib/packages/pending-uploads";
 import { fileProblem, UPLOAD_MESSAGES } from "@/lib/packages/upload-messages";
 import { removeFile } from "@/lib/packages/upload-files";
@@ -31,13 +31,22 @@ function fileNameOf(request: Request): string {
 
 export async function POST(request: Request): Promise<Response> {
   const user = await getOptionalUser();
-  if (!user) return answer(401, { error: "Your session has ended. Sign in again to upload a package." });
-  const fileName = fileNameOf(request);
   const limit = maxPackageBytes();
+  if (!user) {
+    await drainBody(request.body as unknown as AsyncIterable<Uint8Array> | null, limit);
+    return answer(401, { error: "Your session has ended. Sign in again to upload a package." });
+  }
+  const fileName = fileNameOf(request);
   // a chunked body announces no length: its size is capped while it is read
   const announced = Number(request.headers.get("content-length") ?? NaN);
   const problem = request.body ? fileProblem({ name: fileName, size: Number.isNaN(announced) ? 1 : announced }, limit) : UPLOAD_MESSAGES.fileRequired;
-  if (problem) return answer(announced > limit ? 413 : 400, { error: problem });
+  if (problem) {
+    // read (and thrown away, within drainBody's cap and pace) before answering, as a push's
+    // refusal is: a client still sending when the answer comes saw its connection reset
+    // (ECONNRESET) instead of the reason
+    await drainBody(request.body as unknown as AsyncIterable<Uint8Array> | null, limit);
+    return answer(announced > limit ? 413 : 400, { error: problem });
+  }
 
   const giveBack = await slots.take();
   try {
