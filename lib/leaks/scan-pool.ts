@@ -5,11 +5,10 @@
 // 1 Gbit/s, where scanning after the upload cost more). What the central directory does not
 // confirm is scanned once the body is in, split between the workers by bytes, while this thread
 // reads the nuspec, checks ownership and hashes and writes the package (the push awaits both,
-// lib/nuget/push.ts). Only text entries' stored bytes are copied, into shared memory reused
-// from push to push: a fresh 10 MB SharedArrayBuffer per push cost more than the copy (the pages
-// zeroed and faulted in; up to 100 ms on the loaded machine). The push still needs its bytes,
-// so nothing is transferred. Any failure (no worker file, the worker dies, errs or overruns its
-// time) scans here instead: the scan is never skipped.
+// lib/nuget/push.ts). The workers read a push's entries where they are: readBody keeps the body
+// in shared memory (reused from push to push), so nothing is copied or transferred; only bytes
+// elsewhere (tests) are copied into shared memory first. Any failure (no worker file, the worker
+// dies, errs or overruns its time) scans here instead: the scan is never skipped.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +17,7 @@ import { Worker } from "node:worker_threads";
 import { logError } from "@/lib/log";
 import { ArrivingEntries, type ArrivedEntry } from "./arriving-entries";
 import { firstFiles, keysInEntries, scannedEntries, type FoundKey, type ScanEntry } from "./find-keys";
-import type { ScanJob, ScanResult } from "./scan-worker";
+import type { JobEntry, ScanJob, ScanResult } from "./scan-worker";
 
 /** A scan the worker has not answered in this long is taken back (the worker is stopped). */
 const WORKER_TIMEOUT_MS = 20_000;
@@ -31,10 +30,6 @@ const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism()));
 /** After this many failures no worker is started again (until a restart). */
 const MAX_FAILURES = 3;
 const WORKER_FILE = "scan-worker.mjs";
-/** Shared buffers kept for the next pushes: at most this many, of at most this many bytes in all. */
-const SPARE_COUNT = 16;
-const SPARE_MAX_BYTES = 32 * 1024 * 1024;
-const MIN_SHARED_BYTES = 256 * 1024;
 
 interface Pending {
   resolve: (found: [number, string][]) => void;
@@ -49,23 +44,6 @@ let workers: Worker[] = [];
 let failures = 0;
 let nextId = 0;
 const pending = new Map<number, Pending>();
-const spares: SharedArrayBuffer[] = [];
-
-/** The smallest spare shared buffer that holds `bytes`, else a new one. */
-function takeShared(bytes: number): SharedArrayBuffer {
-  let best = -1;
-  spares.forEach((b, i) => {
-    if (b.byteLength >= bytes && (best === -1 || b.byteLength < spares[best].byteLength)) best = i;
-  });
-  if (best !== -1) return spares.splice(best, 1)[0];
-  return new SharedArrayBuffer(Math.max(bytes, MIN_SHARED_BYTES));
-}
-
-/** Kept for a later push only once the worker has answered: it no longer reads it. */
-function giveBackShared(buffer: SharedArrayBuffer): void {
-  const kept = spares.reduce((n, b) => n + b.byteLength, 0);
-  if (spares.length < SPARE_COUNT && kept + buffer.byteLength <= SPARE_MAX_BYTES) spares.push(buffer);
-}
 
 /** The bundled worker beside the bundled server (dist/), or none (vitest, tsx): then scans run here. */
 function defaultWorkerFile(): string | null {
@@ -141,11 +119,8 @@ function startWorker(file: string): Worker | null {
   return w;
 }
 
-/** The numbers a job holds per entry (scan-worker.ts's ScanJob.entries). */
-const ENTRY_FIELDS = 4;
-
-/** A job for `w`: entries in `memory`, ENTRY_FIELDS numbers each; its answer, keys by entry. */
-function post(w: Worker, memory: SharedArrayBuffer, table: number[]): Promise<[number, string][]> {
+/** A job for `w`: entries in `memory`; its answer, keys by entry. */
+function post(w: Worker, memory: SharedArrayBuffer, table: JobEntry[]): Promise<[number, string][]> {
   const id = nextId++;
   return new Promise<[number, string][]>((resolve, reject) => {
     const timer = setTimeout(() => fail(w, new Error(`the scan worker took over ${timeoutMs} ms`)), timeoutMs);
@@ -161,24 +136,21 @@ function idle(w: Worker): boolean {
   return true;
 }
 
-/** One entry's numbers in a job: where its stored bytes start in the job's memory, their length, deflated or not, its declared size. */
-function entryFields(start: number, e: { stored: Uint8Array; deflated: boolean; size: number }): number[] {
+/** One entry of a job, starting at `start` in the job's memory. */
+function jobEntry(start: number, e: { stored: Uint8Array; deflated: boolean; size: number }): JobEntry {
   return [start, e.stored.byteLength, e.deflated ? 1 : 0, e.size];
 }
 
 /**
  * The entries where the workers can read them: in place when they all lie in one shared memory
- * (a push's body: readBody keeps it there), else copied into a shared buffer (`copied`, given
- * back once the workers have answered).
+ * (a push's body: readBody keeps it there), else copied into a new shared buffer.
  */
-function inSharedMemory(entries: ScanEntry[]): { memory: SharedArrayBuffer; starts: number[]; copied: boolean } {
+function inSharedMemory(entries: ScanEntry[], total: number): { memory: SharedArrayBuffer; starts: number[] } {
   const first = entries[0].stored.buffer;
   if (first instanceof SharedArrayBuffer && entries.every((e) => e.stored.buffer === first)) {
-    return { memory: first, starts: entries.map((e) => e.stored.byteOffset), copied: false };
+    return { memory: first, starts: entries.map((e) => e.stored.byteOffset) };
   }
-  let total = 0;
-  for (const e of entries) total += e.stored.byteLength;
-  const memory = takeShared(total);
+  const memory = new SharedArrayBuffer(total);
   const bytes = new Uint8Array(memory);
   const starts: number[] = [];
   let at = 0;
@@ -187,21 +159,21 @@ function inSharedMemory(entries: ScanEntry[]): { memory: SharedArrayBuffer; star
     starts.push(at);
     at += e.stored.byteLength;
   }
-  return { memory, starts, copied: true };
+  return { memory, starts };
 }
 
 /** The entries split in turn between `pool`, about the same stored bytes to each; keys by entry. */
 async function inWorkers(pool: Worker[], entries: ScanEntry[]): Promise<string[][]> {
-  const { memory, starts, copied } = inSharedMemory(entries);
   let total = 0;
   for (const e of entries) total += e.stored.byteLength;
+  const { memory, starts } = inSharedMemory(entries, total);
   const share = total / pool.length;
   const jobs: Promise<[number, string][]>[] = [];
   let bytes = 0;
   let first = 0;
-  let table: number[] = [];
+  let table: JobEntry[] = [];
   for (let i = 0; i < entries.length; i++) {
-    table.push(...entryFields(starts[i], entries[i]));
+    table.push(jobEntry(starts[i], entries[i]));
     bytes += entries[i].stored.byteLength;
     const last = i === entries.length - 1;
     if (last || (bytes >= share * (jobs.length + 1) && jobs.length < pool.length - 1)) {
@@ -212,7 +184,6 @@ async function inWorkers(pool: Worker[], entries: ScanEntry[]): Promise<string[]
     }
   }
   const found = (await Promise.all(jobs)).flat();
-  if (copied) giveBackShared(memory);
   const keys: string[][] = entries.map(() => []);
   for (const [i, key] of found) keys[i]?.push(key);
   return keys;
@@ -265,7 +236,7 @@ export class BodyScan {
   /** the body's memory, from its first chunk on */
   private memory: SharedArrayBuffer | null = null;
   private moved = false;
-  private batch: { table: number[]; items: ArrivedEntry[]; bytes: number } = { table: [], items: [], bytes: 0 };
+  private batch: { table: JobEntry[]; items: ArrivedEntry[]; bytes: number } = { table: [], items: [], bytes: 0 };
   private turn = 0;
   /** How many of the last finish's entries took their guess (tests, bench:leaks). */
   guessed = 0;
@@ -279,7 +250,7 @@ export class BodyScan {
       return;
     }
     for (const entry of this.entries.next(body, length)) {
-      this.batch.table.push(...entryFields(entry.stored.byteOffset, entry));
+      this.batch.table.push(jobEntry(entry.stored.byteOffset, entry));
       this.batch.items.push(entry);
       this.batch.bytes += entry.stored.byteLength;
     }

@@ -32,27 +32,26 @@ function fileNameOf(request: Request): string {
 export async function POST(request: Request): Promise<Response> {
   const user = await getOptionalUser();
   const limit = maxPackageBytes();
-  if (!user) {
-    await drainBody(request.body as unknown as AsyncIterable<Uint8Array> | null, limit);
-    return answer(401, { error: "Your session has ended. Sign in again to upload a package." });
-  }
+  const body = request.body as unknown as AsyncIterable<Uint8Array> | null;
+  // A refused body is read (and thrown away, within drainBody's cap and pace) before the answer,
+  // as a push's refusal is: a client still sending when the answer came saw its connection
+  // reset (ECONNRESET) instead of the reason.
+  const refuse = async (status: number, error: string) => {
+    await drainBody(body, limit);
+    return answer(status, { error });
+  };
+  if (!user) return refuse(401, "Your session has ended. Sign in again to upload a package.");
   const fileName = fileNameOf(request);
   // a chunked body announces no length: its size is capped while it is read
   const announced = Number(request.headers.get("content-length") ?? NaN);
-  const problem = request.body ? fileProblem({ name: fileName, size: Number.isNaN(announced) ? 1 : announced }, limit) : UPLOAD_MESSAGES.fileRequired;
-  if (problem) {
-    // read (and thrown away, within drainBody's cap and pace) before answering, as a push's
-    // refusal is: a client still sending when the answer comes saw its connection reset
-    // (ECONNRESET) instead of the reason
-    await drainBody(request.body as unknown as AsyncIterable<Uint8Array> | null, limit);
-    return answer(announced > limit ? 413 : 400, { error: problem });
-  }
+  const problem = body ? fileProblem({ name: fileName, size: Number.isNaN(announced) ? 1 : announced }, limit) : UPLOAD_MESSAGES.fileRequired;
+  if (problem) return refuse(announced > limit ? 413 : 400, problem);
 
   const giveBack = await slots.take();
   try {
     let received;
     try {
-      received = await receiveUpload(request.body as unknown as AsyncIterable<Uint8Array>, limit);
+      received = await receiveUpload(body!, limit);
     } catch (e) {
       if (e instanceof UploadTooSlow) return answer(408, { error: `${e.reason} Nothing was kept: upload the package again.` });
       return answer(400, { error: "The upload was interrupted. Upload the package again." });
