@@ -87,7 +87,7 @@ function arrive(scan: BodyScan, body: Uint8Array, memory: "shared" | "own" | "mo
 
 describe("the push scan's worker", () => {
   it("finds what the main thread finds, package after package (two workers, reused), also several at once", async () => {
-    setScanWorkerFile(bundled);
+    setScanWorkerFile(bundled, undefined, 2);
     // the worker answered every time: nothing fell back to the main thread (logError says so)
     const logged = vi.spyOn(console, "error");
     for (let i = 0; i < 3; i++) {
@@ -137,9 +137,10 @@ describe("the push scan's worker", () => {
 
 describe("the scan's head start, while the body arrives", () => {
   it("the workers scan text entries as they arrive; the package's own directory confirms every guess", async () => {
-    setScanWorkerFile(bundled);
     const logged = vi.spyOn(console, "error");
-    for (let i = 0; i < 3; i++) {
+    // one worker (a machine of two cores), then two
+    for (let i = 0; i < 4; i++) {
+      if (i % 2 === 0) setScanWorkerFile(bundled, undefined, 1 + i / 2);
       const { a, b, bytes } = leaky();
       const scan = newBodyScan()!;
       expect(scan).not.toBeNull();

@@ -1,7 +1,7 @@
-// The push scan off the event loop's thread: up to two workers (scan-worker.ts), started at the
+// The push scan off the event loop's thread: one or two workers (scan-worker.ts), started at the
 // first push and reused. A push's text entries go to them while its body still arrives
 // (BodyScan below, from their local headers: arriving-entries.ts), in batches taken in turn, so
-// over a real network the scan is done about when the upload is (bench:leaks: +1-4% over
+// over a real network the scan is done about when the upload is (bench:leaks: +0-3% over
 // 1 Gbit/s, where scanning after the upload cost more). What the central directory does not
 // confirm is scanned once the body is in, split between the workers by bytes, while this thread
 // reads the nuspec, checks ownership and hashes and writes the package (the push awaits both,
@@ -22,11 +22,13 @@ import type { JobEntry, ScanJob, ScanResult } from "./scan-worker";
 /** A scan the worker has not answered in this long is taken back (the worker is stopped). */
 const WORKER_TIMEOUT_MS = 20_000;
 /**
- * Workers per scan. One took as long as the whole push on a package of 10 MB of text (bench:leaks,
- * worst case): the inflating is the scan's cost, and two threads halve its wait (the push's own
- * thread mostly waits for the disk meanwhile).
+ * Workers per scan: two, and one on a machine of two cores. The inflating is the scan's cost, and
+ * one worker took as long as the whole push on a package of 10 MB of text (bench:leaks, worst
+ * case), so two halve its wait; but the push's own thread needs a core too (the body, the hash,
+ * the nuspec, the database): on two cores a second worker only took CPU time from it (bench:leaks,
+ * loopback, the typical package: +5-7% with one worker in most runs, +6-15% with two).
  */
-const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism()));
+const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism() - 1));
 /** After this many failures no worker is started again (until a restart). */
 const MAX_FAILURES = 3;
 const WORKER_FILE = "scan-worker.mjs";
@@ -40,6 +42,7 @@ interface Pending {
 
 let workerFile: string | null | undefined;
 let timeoutMs = WORKER_TIMEOUT_MS;
+let poolSize = POOL_SIZE;
 let workers: Worker[] = [];
 let failures = 0;
 let nextId = 0;
@@ -55,10 +58,11 @@ function defaultWorkerFile(): string | null {
   }
 }
 
-/** Tests: the worker file to use (null: none), and its time limit. */
-export function setScanWorkerFile(file: string | null, limitMs = WORKER_TIMEOUT_MS): void {
+/** Tests: the worker file to use (null: none), its time limit, and how many workers. */
+export function setScanWorkerFile(file: string | null, limitMs = WORKER_TIMEOUT_MS, size = POOL_SIZE): void {
   workerFile = file;
   timeoutMs = limitMs;
+  poolSize = size;
   failures = 0;
   void stopScanWorker();
 }
@@ -84,10 +88,10 @@ function fail(w: Worker, why: Error): void {
 
 /** The pool's workers, those missing started now; none if there is no worker file or too many failed. */
 function scanWorkers(): Worker[] {
-  if (workers.length >= POOL_SIZE) return workers;
+  if (workers.length >= poolSize) return workers;
   if (workerFile === undefined) workerFile = defaultWorkerFile();
   if (!workerFile || failures >= MAX_FAILURES) return workers;
-  while (workers.length < POOL_SIZE) {
+  while (workers.length < poolSize) {
     const w = startWorker(workerFile);
     if (!w) break;
     workers.push(w);
@@ -222,7 +226,7 @@ interface Guess {
 /**
  * A push's scan begun while its body arrives (arriving-entries.ts). The workers read the text
  * entries where they arrive, in the body's shared memory (readBody's): nothing is copied. A
- * batch goes to a worker with nothing to do once it holds BATCH_BYTES; while both are busy it
+ * batch goes to a worker with nothing to do once it holds BATCH_BYTES; while all are busy it
  * grows, so a body that arrives faster than they inflate (loopback) costs a few messages,
  * not one per 256 kB. `finish` sends what is left, takes the guesses the central directory
  * confirms and scans the rest. A body that moves to a larger buffer while arriving (no
