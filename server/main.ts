@@ -31,7 +31,6 @@ const dev = process.argv.includes("--dev");
 // fell into that state, a mark-compact on every push, 30-45 ms more CPU per push.
 v8.setFlagsFromString("--heap-growing-percent=300");
 
-
 // every variable checked before anything starts: a bad value stops here, named
 let config: Env;
 try {
