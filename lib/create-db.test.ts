@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, it } from "vitest";
 import { describeEachDb } from "@/tests/databases";
+import type { Db } from "./create-db";
 import { driverReader, driverWriter, TOUCH_KEY } from "./driver-sql";
 
 // A request's queries outside any transaction must neither join nor see another request's open
@@ -16,6 +17,16 @@ function gate() {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   return { open, opened };
+}
+
+/** A user of their own with one live key. */
+async function userWithKey(db: Db) {
+  const username = tag("u");
+  const user = await db.user.create({ data: { username, usernameKey: username.toLowerCase(), email: `${username}@example.test` } });
+  const key = await db.apiKey.create({
+    data: { userId: user.id, ownerId: user.id, name: "k", lookupId: tag("lookup"), secretHash: "h", expiresInDays: 1, expiresAt: new Date(Date.now() + 86_400_000) },
+  });
+  return { user, key };
 }
 
 describeEachDb("database client", (getDb) => {
@@ -83,11 +94,7 @@ describeEachDb("database client", (getDb) => {
 
   it("the driver's reads and writes (the push path, the session check) run on their own connections: never inside a Prisma transaction", async () => {
     const db = getDb();
-    const username = tag("u");
-    const user = await db.user.create({ data: { username, usernameKey: username.toLowerCase(), email: `${username}@example.test` } });
-    const key = await db.apiKey.create({
-      data: { userId: user.id, ownerId: user.id, name: "k", lookupId: tag("lookup"), secretHash: "h", expiresInDays: 1, expiresAt: new Date(Date.now() + 86_400_000) },
-    });
+    const { user, key } = await userWithKey(db);
     const used = new Date("2030-01-01T00:00:00.000Z");
     const started = gate();
     const finish = gate();
@@ -110,5 +117,26 @@ describeEachDb("database client", (getDb) => {
     await touched;
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt).toEqual(used);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).locked).toBe(false);
+  });
+
+  it("a transaction that reads, then writes, finishes though the driver's writer wrote in between (an upload while a push lands)", async () => {
+    const db = getDb();
+    const { user, key } = await userWithKey(db);
+    const target = tag("after_read");
+    const used = new Date("2030-01-01T00:00:00.000Z");
+    const read = gate();
+    // On SQLite a deferred transaction's first read pins its snapshot: a commit on another
+    // connection after it made the later write fail at once ("database is locked", BUSY_SNAPSHOT)
+    const transaction = db.$transaction(async (tx) => {
+      expect(await tx.auditRecord.count({ where: { target } })).toBe(0);
+      read.open();
+      await tick();
+      await tx.auditRecord.create({ data: { action: "TxTest", target } });
+    });
+    await read.opened;
+    const touched = driverWriter(db).transaction([{ sql: TOUCH_KEY, params: [used, key.id, used] }], () => undefined);
+    await Promise.all([transaction, touched]);
+    expect(await db.auditRecord.count({ where: { target } })).toBe(1);
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt).toEqual(used);
   });
 });

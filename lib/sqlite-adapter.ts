@@ -13,6 +13,16 @@
 // (5 s by default), so a wait is bounded. Code inside a $transaction callback must use its tx:
 // a bare query there waits for its own transaction until that times out.
 //
+// A transaction takes the database's write lock at its start (BEGIN IMMEDIATE, not the
+// adapter's deferred BEGIN). The driver's writer (lib/driver-sql.ts, the push) writes on a
+// connection of its own: after a deferred transaction's first read had pinned its snapshot, a
+// push committed in between made its first write fail at once ("database is locked",
+// SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out; it failed an upload in CI). Holding
+// the lock from BEGIN, the transaction never meets that; the driver's writer, finding the lock
+// taken, retries asynchronously until the commit. BEGIN IMMEDIATE itself waits (busy timeout,
+// 5 s) only for another process: this process's driver writer never holds the lock across an
+// await, so it is always free when this runs.
+//
 // Not chosen: a second connection for transactions. better-sqlite3 is synchronous, so a
 // statement waiting for the other connection's write lock (busy_timeout) blocks the event loop
 // that the open transaction needs to finish: a deadlock until the timeout (lib/driver-sql.ts's
@@ -54,6 +64,8 @@ class ConnectionLock {
   }
 }
 
+const statement = (sql: string) => ({ sql, args: [], argTypes: [] });
+
 function serialized(adapter: Adapter): Adapter {
   const lock = new ConnectionLock();
   const exclusive = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -85,9 +97,15 @@ function serialized(adapter: Adapter): Adapter {
     async startTransaction(isolationLevel) {
       // the adapter's own mutex is then always free: every transaction passes here first
       const release = await lock.acquire();
+      let tx: Transaction | undefined;
       try {
-        return transaction(await adapter.startTransaction(isolationLevel), release);
+        tx = await adapter.startTransaction(isolationLevel);
+        // its BEGIN, deferred, holds no lock yet: it becomes BEGIN IMMEDIATE
+        await tx.executeRaw(statement("ROLLBACK"));
+        await tx.executeRaw(statement("BEGIN IMMEDIATE"));
+        return transaction(tx, release);
       } catch (e) {
+        await tx?.rollback(); // releases the adapter's mutex (it sends nothing)
         release();
         throw e;
       }
