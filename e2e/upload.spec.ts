@@ -253,6 +253,43 @@ async function cookieHeader(page: Page): Promise<string> {
   return (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
 }
 
+/**
+ * Posts a body by hand, `parts` one after another with a pause between them, and reads the
+ * answer until the server closes; `sofar` is what had come back before the last part was sent.
+ */
+function postByHand(route: string, headers: Record<string, string>, parts: Uint8Array[], length: number) {
+  const { port, hostname } = new URL(BASE);
+  const head = Object.entries({ Host: `${hostname}:${port}`, Origin: BASE, "X-File-Name": "by-hand.nupkg", "Content-Type": "application/octet-stream", "Content-Length": String(length), Connection: "close", ...headers })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
+  return new Promise<{ sofar: string; answer: string }>((resolve, reject) => {
+    let got = "";
+    let sofar = "";
+    const socket = net.connect(Number(port), hostname, async () => {
+      socket.write(`POST ${route} HTTP/1.1\r\n${head}\r\n`);
+      for (const [i, part] of parts.entries()) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 1_000));
+        sofar = got;
+        socket.write(part);
+      }
+    });
+    socket.on("data", (d) => (got += d.toString("latin1")));
+    socket.on("close", () => resolve({ sofar, answer: got }));
+    socket.on("error", reject);
+    socket.setTimeout(30_000, () => socket.destroy(new Error("no answer in 30 s")));
+  });
+}
+
+test("a refused upload is answered once its body is in: a client still sending reads the reason, not a reset connection", async () => {
+  const data = Buffer.alloc(512 * 1024, 7);
+  const half = data.byteLength / 2;
+  // signed out: refused on its headers, but the answer waits for the rest of the body
+  const { sofar, answer } = await postByHand(FILE_ROUTE, {}, [data.subarray(0, half), data.subarray(half)], data.byteLength);
+  expect(sofar).toBe("");
+  expect(answer).toMatch(/^HTTP\/1\.1 401/);
+  expect(answer).toContain("Your session has ended. Sign in again to upload a package.");
+});
+
 test("requests made by hand: signed out, from another site, stalled; another account's upload is out of reach", async ({ page, browser }) => {
   const data = Buffer.from(buildNupkg({ id: newId("Hand"), version: "1.0.0" }));
   // signed out
@@ -269,19 +306,7 @@ test("requests made by hand: signed out, from another site, stalled; another acc
   expect(await pendingOf(owner)).toBeNull();
 
   // a body that stops arriving is given up (PUSH_IDLE_TIMEOUT_SECONDS=5 in the e2e server) and the connection closed
-  const { port, hostname } = new URL(BASE);
-  const cookie = await cookieHeader(page);
-  const answer = await new Promise<string>((resolve, reject) => {
-    const socket = net.connect(Number(port), hostname, () => {
-      socket.write(`POST ${FILE_ROUTE} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nOrigin: ${BASE}\r\nCookie: ${cookie}\r\nX-File-Name: stall.nupkg\r\nContent-Type: application/octet-stream\r\nContent-Length: ${data.byteLength}\r\n\r\n`);
-      socket.write(data.subarray(0, 100));
-    });
-    let got = "";
-    socket.on("data", (d) => (got += d.toString("latin1")));
-    socket.on("close", () => resolve(got));
-    socket.on("error", reject);
-    socket.setTimeout(30_000, () => socket.destroy(new Error("no answer in 30 s")));
-  });
+  const { answer } = await postByHand(FILE_ROUTE, { Cookie: await cookieHeader(page) }, [data.subarray(0, 100)], data.byteLength);
   expect(answer).toMatch(/^HTTP\/1\.1 408/);
   expect(answer).toContain("The upload stopped: no data arrived for 5 seconds.");
   expect(await pendingOf(owner)).toBeNull();
