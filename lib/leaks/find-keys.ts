@@ -10,6 +10,9 @@ export const MAX_SCANNED_ENTRY_BYTES = 16 * 1024 * 1024;
 export const MAX_SCANNED_BYTES = 128 * 1024 * 1024;
 /** Text entries scanned per package. */
 export const MAX_SCANNED_ENTRIES = 10_000;
+/** Entries checked between two turns of the event loop (each about a microsecond). */
+const CHECK_SLICE = 1024;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** On the main thread (no worker), entries up to this size are inflated on the event loop's thread, larger ones on zlib's pool... */
 const INFLATE_HERE_BYTES = 1024 * 1024;
 /** ...yielding to the event loop after about this much output (a few milliseconds of work). */
@@ -115,10 +118,16 @@ export async function scannedEntries(nupkg: Uint8Array): Promise<ScanEntry[]> {
   if (!listed.ok) return [];
   let budget = MAX_SCANNED_BYTES;
   const entries: ScanEntry[] = [];
-  for (const entry of listed.entries) {
+  // the bytes behind one local header are scanned once, however many records name it (a
+  // crafted zip's thousands on one stream)
+  const taken = new Set<number>();
+  for (const [i, entry] of listed.entries.entries()) {
+    if (i % CHECK_SLICE === CHECK_SLICE - 1) await nextTurn();
+    if (taken.has(entry.localHeaderOffset)) continue;
     if (entry.uncompressedSize > MAX_SCANNED_ENTRY_BYTES || entry.uncompressedSize > budget) continue;
     const found = entryData(nupkg, entry, MAX_SCANNED_ENTRY_BYTES);
     if (!found.ok) continue;
+    taken.add(entry.localHeaderOffset);
     budget -= entry.uncompressedSize;
     entries.push({ file: entry.nameBytes.toString("utf8"), offset: entry.localHeaderOffset, stored: found.stored, deflated: entry.method !== STORED, size: entry.uncompressedSize });
   }

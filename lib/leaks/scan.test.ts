@@ -1,4 +1,5 @@
 // The push scan: which entries are read, what counts as a key, and what a push then answers.
+import { crc32, deflateRawSync } from "node:zlib";
 import { strToU8, zipSync, type Zippable } from "fflate";
 import { describe, expect, it } from "vitest";
 import { generateKey } from "@/lib/api-keys/key-material";
@@ -6,8 +7,9 @@ import type { Db } from "@/lib/create-db";
 import { describeEachDb } from "@/tests/databases";
 import { testMailDir } from "@/tests/mails";
 import { insertTestKey, insertTestUser } from "@/tests/api-keys";
+import { rawZip } from "@/tests/crafted-zips";
 import { settleLeakMails } from "./mails";
-import { findKeysInPackage, isTextEntry, keysIn, scanPush } from "./scan";
+import { findKeysInPackage, isTextEntry, keysIn, MAX_SCANNED_BYTES, MAX_SCANNED_ENTRY_BYTES, scanPush } from "./scan";
 
 const mailsTo = testMailDir("leak-scan-mail");
 
@@ -86,6 +88,16 @@ describe("what is scanned", () => {
     ]);
     expect(await findKeysInPackage(nupkg({ "tools/nuget.config": config(a) }, true))).toEqual([{ token: a, file: "tools/nuget.config" }]);
     expect(await findKeysInPackage(nupkg({ "readme.md": "no key here" }))).toEqual([]);
+  });
+
+  it("the bytes behind one local header are scanned once, however many records name it: they never use up the budget of the entries after them", async () => {
+    const key = generateKey().plaintext;
+    const zeros = Buffer.alloc(MAX_SCANNED_ENTRY_BYTES);
+    const big = { name: "big.txt", data: deflateRawSync(zeros), method: 8, crc32: crc32(zeros), uncompressedSize: zeros.byteLength, localHeaderOffset: 0 };
+    // read once per record, the 16 MB entry took all of the 128 MB before the config was reached
+    const repeats = MAX_SCANNED_BYTES / MAX_SCANNED_ENTRY_BYTES;
+    const zip = rawZip([big, ...Array.from({ length: repeats }, () => ({ ...big, centralOnly: true })), { name: "tools/nuget.config", data: Buffer.from(config(key)) }]);
+    expect(await findKeysInPackage(zip)).toEqual([{ token: key, file: "tools/nuget.config" }]);
   });
 });
 

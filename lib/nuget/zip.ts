@@ -220,24 +220,23 @@ function inflate(data: Buffer, maxOutputLength: number): Promise<Buffer> {
  * handed only these (lib/leaks/scan-pool.ts).
  */
 export function entryData(zip: Uint8Array, entry: ZipEntry, maxBytes: number): { ok: true; stored: Buffer } | ZipFailure {
-  try {
-    const buf = bufferOf(zip);
-    const { localHeaderOffset: local, compressedSize, uncompressedSize, dataLimit } = entry;
-    const header = local > dataLimit - LOCAL_SIZE ? "other" : localHeaderAt(buf, local, dataLimit);
-    if (header === "other") throw new Broken("invalid", "an entry's local header is missing");
-    // "short": its name and extra field already run past the entries' end
-    if (header === "short") throw new Broken("invalid", "an entry's data runs past its end");
-    const { nameStart, nameEnd, dataStart } = header;
-    if (!buf.subarray(nameStart, nameEnd).equals(entry.nameBytes)) throw new Broken("invalid", "an entry's local header does not match its central record");
-    if (compressedSize > dataLimit - dataStart) throw new Broken("invalid", "an entry's data runs past its end");
-    if ((entry.flags | header.flags) & ENCRYPTED_FLAG) throw new Broken("encrypted", "the entry is encrypted");
-    if (entry.method !== STORED && entry.method !== DEFLATED) throw new Broken("unsupported-method", `compression method ${entry.method}`);
-    if (uncompressedSize > maxBytes) throw new Broken("too-large", `the entry is ${uncompressedSize} bytes`);
-    if (!plausibleSizes(entry.method, compressedSize, uncompressedSize)) throw new Broken("corrupt", "the entry's compressed and inflated sizes do not agree");
-    return { ok: true, stored: buf.subarray(dataStart, dataStart + compressedSize) };
-  } catch (e) {
-    return failure(e);
-  }
+  // returned, not thrown: a crafted directory of thousands of records failing here made an
+  // Error (and its stack) apiece, tens of milliseconds on the event loop (bench/crafted-zips.ts)
+  const fail = (problem: ZipProblem, detail: string): ZipFailure => ({ ok: false, problem, detail });
+  const buf = bufferOf(zip);
+  const { localHeaderOffset: local, compressedSize, uncompressedSize, dataLimit } = entry;
+  const header = local > dataLimit - LOCAL_SIZE ? "other" : localHeaderAt(buf, local, dataLimit);
+  if (header === "other") return fail("invalid", "an entry's local header is missing");
+  // "short": its name and extra field already run past the entries' end
+  if (header === "short") return fail("invalid", "an entry's data runs past its end");
+  const { nameStart, nameEnd, dataStart } = header;
+  if (!buf.subarray(nameStart, nameEnd).equals(entry.nameBytes)) return fail("invalid", "an entry's local header does not match its central record");
+  if (compressedSize > dataLimit - dataStart) return fail("invalid", "an entry's data runs past its end");
+  if ((entry.flags | header.flags) & ENCRYPTED_FLAG) return fail("encrypted", "the entry is encrypted");
+  if (entry.method !== STORED && entry.method !== DEFLATED) return fail("unsupported-method", `compression method ${entry.method}`);
+  if (uncompressedSize > maxBytes) return fail("too-large", `the entry is ${uncompressedSize} bytes`);
+  if (!plausibleSizes(entry.method, compressedSize, uncompressedSize)) return fail("corrupt", "the entry's compressed and inflated sizes do not agree");
+  return { ok: true, stored: buf.subarray(dataStart, dataStart + compressedSize) };
 }
 
 /**
