@@ -9,7 +9,7 @@ import { createUser, e2eDb, mailsTo, signIn, tamperNextAction, type TestUser, si
 import { PAGE as KEYS_PAGE, keyRow } from "./apikeys-states";
 import { buildNupkg, multipartNuGet58 } from "./nupkg";
 import { joinOrganization, makeOrganization } from "./nuget/data";
-import { pushPackage } from "./nuget/http";
+import { pushOverHttp, pushPackage } from "./nuget/http";
 
 // loaded after ./nuget/data, whose module hook lets `server-only` modules load here
 const { createApiKey } = await import("@/lib/api-keys/store");
@@ -26,6 +26,15 @@ async function orgKey(user: TestUser, ownerId: string, name: string) {
   return { id: made.key.id, plaintext: made.plaintext };
 }
 
+/** An organization of a new administrator, a new collaborator of it, and the collaborator's key for it named `keyName`. */
+async function organizationWithKey(keyName: string) {
+  const db = e2eDb();
+  const [admin, collaborator] = [await createUser(), await createUser()];
+  const org = await makeOrganization(db, admin.id);
+  await joinOrganization(db, admin.id, org.username, collaborator, false);
+  return { db, admin, collaborator, org, key: await orgKey(collaborator, org.id, keyName) };
+}
+
 const keysPath = (org: string) => `/organization/${org}/apikeys`;
 const orgRow = (page: Page, name: string) => page.getByRole("table", { name: "Organization API keys" }).getByRole("row", { name });
 
@@ -36,11 +45,7 @@ async function confirmDialog(page: Page, text: string) {
 }
 
 test("an administrator sees a collaborator's organization key, never its value, and revokes it: the creator is mailed, the key gets 403 on push", async ({ page, browser }) => {
-  const db = e2eDb();
-  const [admin, collaborator] = [await createUser(), await createUser()];
-  const org = await makeOrganization(db, admin.id);
-  await joinOrganization(db, admin.id, org.username, collaborator, false);
-  const key = await orgKey(collaborator, org.id, "collab pipeline");
+  const { db, admin, collaborator, org, key } = await organizationWithKey("collab pipeline");
   const id = `OrgKeys.Pkg.${randomBytes(4).toString("hex")}`;
   expect((await push(key.plaintext, id, "1.0.0")).status).toBe(201);
 
@@ -118,11 +123,7 @@ test("collaborators and outsiders get 404; crafted revokes with another organiza
 });
 
 test("organizations 21 and #5872: after its creator leaves, the key shows on their API Keys page with 'Package owner: {org}', marked unusable, with no Edit or Regenerate", async ({ page, browser }) => {
-  const db = e2eDb();
-  const [admin, leaver] = [await createUser(), await createUser()];
-  const org = await makeOrganization(db, admin.id);
-  await joinOrganization(db, admin.id, org.username, leaver, false);
-  const key = await orgKey(leaver, org.id, "left behind");
+  const { db, admin, collaborator: leaver, org, key } = await organizationWithKey("left behind");
   const personal = await orgKey(leaver, leaver.id, "personal");
 
   await signIn(page, leaver, KEYS_PAGE);
@@ -158,4 +159,22 @@ test("organizations 21 and #5872: after its creator leaves, the key shows on the
   // the administrators see it marked as a former member's key
   const adminPage = await signedInPage(browser, admin, keysPath(org.username));
   await expect(orgRow(adminPage, "left behind")).toContainText("No longer a member: this key cannot be used");
+});
+
+test("an organization key packed into a package: the push is refused, and the administrators' list says who found the leak, when and where", async ({ page }) => {
+  const { admin, org, key } = await organizationWithKey("packed pipeline");
+  const id = `OrgKeys.Leak.${randomBytes(4).toString("hex")}`;
+  const config = `<configuration><apikeys><add key="https://nuget.example" value="${key.plaintext}" /></apikeys></configuration>`;
+  const refused = await pushOverHttp(BASE, buildNupkg({ id, version: "1.0.0", files: { "tools/nuget.config": config } }), key.plaintext);
+  expect(refused.status).toBe(400);
+  await expect
+    .poll(() => mailsTo(admin.email).filter((m) => m.includes("API key 'packed pipeline' revoked due to a potential leak") && m.includes(`acting for your organization '${org.username}'`)).length)
+    .toBe(1);
+
+  await signIn(page, admin, keysPath(org.username));
+  const row = orgRow(page, "packed pipeline");
+  await expect(row).toContainText(/Revoked due to a potential leak: reported by a package push on \w{3} \d{1,2}, \d{4}; found at /);
+  await expect(row).toContainText(`found at ${id} 1.0.0: tools/nuget.config`);
+  await expect(row).not.toContainText("Revoked by");
+  await expect(row.getByRole("button", { name: /Revoke/ })).toHaveCount(0);
 });

@@ -10,6 +10,7 @@ import type { KeyRowData } from "@/lib/api-keys/present";
 import { CopyButton } from "./copy-button";
 import { KeyActivity } from "./key-activity";
 import { KeyIcon } from "./key-icon";
+import { LeakDetails } from "./leak-note";
 import { RowIcon } from "./row-icons";
 import { ROW_ERRORS } from "./row-errors";
 import { RollPanel } from "./roll-panel";
@@ -164,19 +165,7 @@ export function KeyRow({
             <div data-testid="key-leak">
               <dt>Revoked due to a potential leak:</dt>
               <dd>
-                reported by {row.leak.reportedBy} on <time dateTime={row.leak.dateIso}>{row.leak.dateText}</time>
-                {row.leak.where ? (
-                  <>
-                    {"; found at "}
-                    {row.leak.whereIsUrl ? (
-                      <a href={row.leak.where} rel="nofollow noopener noreferrer" target="_blank" className="break-all text-[#0078d4] underline">
-                        {row.leak.where}
-                      </a>
-                    ) : (
-                      <span className="break-all">{row.leak.where}</span>
-                    )}
-                  </>
-                ) : null}
+                <LeakDetails leak={row.leak} />
               </dd>
             </div>
           ) : null}

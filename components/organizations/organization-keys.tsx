@@ -10,6 +10,7 @@ import type { KeyRowData } from "@/lib/api-keys/present";
 import { useConfirm } from "@/components/ui/confirm-dialog";
 import { Alert } from "@/components/ui/alert";
 import { linkButton } from "@/components/ui/button-styles";
+import { LeakDetails } from "@/components/api-keys/leak-note";
 
 export type OrganizationKeyRow = KeyRowData & {
   creatorUsername: string;
@@ -17,7 +18,7 @@ export type OrganizationKeyRow = KeyRowData & {
   creatorLeft: boolean;
   expiresText: string;
   expiresIso: string;
-  /** who revoked it, in words, when revoked */
+  /** who revoked it, in words, when revoked by a person (a leak's revocation has row.leak) */
   revokedBy: string | null;
 };
 
@@ -71,7 +72,15 @@ export function OrganizationKeys({ org, rows }: { org: string; rows: Organizatio
                 <td className="font-semibold break-all">
                   {row.name}
                   <div className={`font-normal ${row.state === "active" ? "" : "text-[#a80000]"}`}>
-                    {row.state === "revoked" ? `Revoked${row.revokedBy ? ` by ${row.revokedBy}` : ""}` : row.statusText}
+                    {row.state !== "revoked" ? (
+                      row.statusText
+                    ) : row.leak ? (
+                      <>
+                        Revoked due to a potential leak: <LeakDetails leak={row.leak} />
+                      </>
+                    ) : (
+                      `Revoked${row.revokedBy ? ` by ${row.revokedBy}` : ""}`
+                    )}
                   </div>
                 </td>
                 <td>

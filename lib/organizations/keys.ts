@@ -34,6 +34,8 @@ export interface OrganizationKey {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   revocationSource: string | null;
+  /** where a leaked key was found (lib/leaks) */
+  revocationUrl: string | null;
 }
 
 /** One select for the list and the revoke: the key, its creator and whether they still belong. */
@@ -46,6 +48,7 @@ const keySelect = (organizationId: string) =>
     lastUsedAt: true,
     revokedAt: true,
     revocationSource: true,
+    revocationUrl: true,
     scopes: { select: { action: true, subject: true } },
     user: { select: { username: true, email: true, memberships: { where: { organizationId }, select: { isAdmin: true } } } },
   }) as const;
@@ -58,6 +61,7 @@ type Row = {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   revocationSource: string | null;
+  revocationUrl: string | null;
   scopes: { action: string; subject: string }[];
   user: { username: string; email: string; memberships: { isAdmin: boolean }[] };
 };
@@ -76,6 +80,7 @@ function toKey(row: Row): OrganizationKey {
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,
     revocationSource: row.revocationSource,
+    revocationUrl: row.revocationUrl,
   };
 }
 

@@ -32,7 +32,8 @@ export default async function OrganizationKeysPage({ params }: { params: Promise
     creatorLeft: k.creatorLeft,
     expiresText: dayjs(k.expiresAt).format("MMM D, YYYY"),
     expiresIso: k.expiresAt.toISOString(),
-    revokedBy: k.revocationSource === "Organization" ? "an administrator" : k.revocationSource === "User" ? "its creator" : k.revocationSource,
+    // a leak's revocation says who reported it instead (row.leak)
+    revokedBy: k.revocationSource === "Organization" ? "an administrator" : k.revocationSource === "User" ? "its creator" : null,
   }));
   return (
     <div className="max-w-6xl space-y-4">
