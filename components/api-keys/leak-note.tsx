@@ -10,11 +10,11 @@ export function LeakDetails({ leak }: { leak: LeakNote }) {
         <>
           {"; found at "}
           {leak.whereIsUrl ? (
-            <a href={leak.where} rel="nofollow noopener noreferrer" target="_blank" className="break-all text-[#0078d4] underline">
+            <a href={leak.where} rel="nofollow noopener noreferrer" target="_blank" className="wrap-anywhere text-[#0078d4] underline">
               {leak.where}
             </a>
           ) : (
-            <span className="break-all">{leak.where}</span>
+            <span className="wrap-anywhere">{leak.where}</span>
           )}
         </>
       ) : null}

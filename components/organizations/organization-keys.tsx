@@ -69,7 +69,7 @@ export function OrganizationKeys({ org, rows }: { org: string; rows: Organizatio
           <tbody>
             {rows.map((row) => (
               <tr key={row.id} data-state={row.state} aria-label={row.name}>
-                <td className="font-semibold break-all">
+                <td className="font-semibold wrap-anywhere">
                   {row.name}
                   <div className={`font-normal ${row.state === "active" ? "" : "text-[#a80000]"}`}>
                     {row.state !== "revoked" ? (
@@ -88,7 +88,7 @@ export function OrganizationKeys({ org, rows }: { org: string; rows: Organizatio
                   {row.creatorLeft ? <div className="text-[#a80000]">No longer a member: this key cannot be used</div> : null}
                 </td>
                 <td>{row.scopesText}</td>
-                <td className="break-all">
+                <td className="wrap-anywhere">
                   {row.glob ? <div>Glob pattern: {row.glob}</div> : null}
                   {row.packageIds.length > 0 ? <div>{row.packageIds.join(", ")}</div> : null}
                 </td>
