@@ -111,13 +111,28 @@ export function indexStatements(registrationId: string, packageId: string, descr
 
 /**
  * Whether a version about to be pushed (listed) becomes the id's latest listed one, so the push
- * indexes its description. One indexed read of the id's listed versions. Two pushes of one id at
- * the same moment may both say yes; the last to commit wins, and the next push, unlist or relist
- * of the id puts it right.
+ * indexes its description. One indexed read of the id's listed versions. A guess, asked before
+ * the push's transaction: settlePushedIndex checks it once the push has committed.
  */
 export async function becomesLatest(db: Db, registrationId: string, version: string): Promise<boolean> {
   const listed = await driverReader(db).column<string>(LISTED_VERSIONS, [registrationId]);
   return latestListed([...listed, version]) === version;
+}
+
+/**
+ * After a push of an existing id committed: whether it was right to index (or not) its version,
+ * by the id's listed versions now. Two pushes of one id at once may both have judged themselves
+ * the latest, or a newer version been unlisted before this one committed; whichever push
+ * committed the wrong description last sees the other's version here (it committed first) and
+ * reindexes. One indexed read; a reindex only then. A failure is logged: the push stands.
+ */
+export async function settlePushedIndex(db: Db, registrationId: string, version: string, indexed: boolean, dir = packagesDir()): Promise<void> {
+  try {
+    const listed = await driverReader(db).column<string>(LISTED_VERSIONS, [registrationId]);
+    if ((latestListed(listed) === version) !== indexed) await reindexPackage(db, registrationId, dir);
+  } catch (e) {
+    logError(`search index: could not check registration ${registrationId} after a push`, e);
+  }
 }
 
 /** Thrown when the latest listed version changed while its description was read: read again. */

@@ -42,7 +42,7 @@ describeEachDb("search index and search", (getDb, provider) => {
   let owner: { id: string };
   const tag = `t${Math.random().toString(36).slice(2, 8)}`;
 
-  async function push(id: string, version: string, description: string) {
+  async function push(id: string, version: string, description: string, beforeCommit?: () => Promise<boolean>) {
     const db = getDb();
     const existing = await findPackage(db, id, {}, dir);
     const nuspec = nuspecXml(id, version).replace(/<description>.*<\/description>/, `<description>${description}</description>`);
@@ -57,6 +57,7 @@ describeEachDb("search index and search", (getDb, provider) => {
         pushedById: owner.id,
         pushedByKeyId: null,
         pushedByKeyName: "ci",
+        beforeCommit,
       },
       dir,
     );
@@ -103,6 +104,31 @@ describeEachDb("search index and search", (getDb, provider) => {
     await setListed(getDb(), two.versionId, true, dir);
     expect(await described(one.registrationId)).toBe("second edition");
     expect(await found(`second ${tag}`)).toEqual([id]);
+  });
+
+  it("two pushes of one id at once: the newer version's description is indexed, whichever commits last", async () => {
+    const id = `Race.${tag}`;
+    const first = await push(id, "1.0.0", "first edition");
+    // 1.0.1 waits just before its commit until 1.0.2 is in: both judged themselves the latest
+    await push(id, "1.0.1", "older words", async () => {
+      await push(id, "1.0.2", "newest words");
+      return true;
+    });
+    expect(await described(first.registrationId)).toBe("newest words");
+    expect(await found(`older ${tag}`)).toEqual([]);
+    expect(await found(`newest ${tag}`)).toEqual([id]);
+  });
+
+  it("a push that judged itself not the latest is indexed when the newer version was unlisted before it committed", async () => {
+    const id = `Race2.${tag}`;
+    const first = await push(id, "1.0.0", "first edition");
+    const newer = await push(id, "2.0.0", "second edition");
+    await push(id, "1.5.0", "middle edition", async () => {
+      await setListed(getDb(), newer.versionId, false, dir);
+      return true;
+    });
+    expect(await described(first.registrationId)).toBe("middle edition");
+    expect(await found(`middle ${tag}`)).toEqual([id]);
   });
 
   describe("queries", () => {

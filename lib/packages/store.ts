@@ -11,7 +11,7 @@ import { readNupkg } from "@/lib/nuget/nupkg";
 import { packageIdKey } from "@/lib/nuget/package-id";
 import { MARK_VERIFIED } from "./reserved-namespaces";
 import { packageFilePath, packagesDir, removePackageFile, settlePackageFile, writePackageFile } from "./files";
-import { becomesLatest, indexStatements, reindexPackage } from "./search-index";
+import { becomesLatest, indexStatements, reindexPackage, settlePushedIndex } from "./search-index";
 import type { NuGetVersion } from "@/lib/nuget/version";
 
 export interface StoredVersion {
@@ -190,6 +190,7 @@ export async function addPackageVersion(db: Db, input: NewVersion, dir = package
       if (input.pushedByKeyId && !isLive(rows.at(-1) as PushingKeyRow | undefined, Date.now())) throw new KeyGone();
     });
     await settlePackageFile(file, dir);
+    if (input.registrationId !== null) await settlePushedIndex(db, registrationId, input.version.normalized, await indexing, dir);
     return { status: "created", versionId, registrationId };
   } catch (e) {
     if (isConnectionLost(e)) {
