@@ -10,7 +10,8 @@ import { parseEnv } from "../lib/env";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-function migrate(url: string) {
+/** Applies the migrations to the database at `url` (a test may make a database of its own). */
+export function migrate(url: string) {
   execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: url },

@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { buildNupkg, nuspecXml } from "@/e2e/nupkg";
 import { insertTestUser } from "@/tests/api-keys";
 import { describeEachDb } from "@/tests/databases";
+import { migrate, withDatabase } from "@/tests/global-setup";
+import { createDb, type Db } from "@/lib/create-db";
 import { parseVersion } from "@/lib/nuget/version";
 import { queryWords, searchPackages, MAX_QUERY_LENGTH, MAX_QUERY_WORDS, type SearchQuery } from "./search";
 import { backfillSearchIndex, latestListed, MAX_TERMS, searchTerms } from "./search-index";
@@ -37,33 +40,35 @@ describe("search terms", () => {
   });
 });
 
+/** Pushes `id` `version` with this description, as the push API stores it. */
+async function pushTo(db: Db, dir: string, ownerId: string, id: string, version: string, description: string, beforeCommit?: () => Promise<boolean>) {
+  const existing = await findPackage(db, id, {}, dir);
+  const nuspec = nuspecXml(id, version).replace(/<description>.*<\/description>/, `<description>${description}</description>`);
+  const r = await addPackageVersion(
+    db,
+    {
+      registrationId: existing?.registrationId ?? null,
+      packageId: id,
+      ownerId,
+      version: parseVersion(version)!,
+      bytes: buildNupkg({ id, version, nuspec }),
+      pushedById: ownerId,
+      pushedByKeyId: null,
+      pushedByKeyName: "ci",
+      beforeCommit,
+    },
+    dir,
+  );
+  if (r.status !== "created") throw new Error(r.status);
+  return r;
+}
+
 describeEachDb("search index and search", (getDb, provider) => {
   let dir: string;
   let owner: { id: string };
   const tag = `t${Math.random().toString(36).slice(2, 8)}`;
 
-  async function push(id: string, version: string, description: string, beforeCommit?: () => Promise<boolean>) {
-    const db = getDb();
-    const existing = await findPackage(db, id, {}, dir);
-    const nuspec = nuspecXml(id, version).replace(/<description>.*<\/description>/, `<description>${description}</description>`);
-    const r = await addPackageVersion(
-      db,
-      {
-        registrationId: existing?.registrationId ?? null,
-        packageId: id,
-        ownerId: owner.id,
-        version: parseVersion(version)!,
-        bytes: buildNupkg({ id, version, nuspec }),
-        pushedById: owner.id,
-        pushedByKeyId: null,
-        pushedByKeyName: "ci",
-        beforeCommit,
-      },
-      dir,
-    );
-    if (r.status !== "created") throw new Error(r.status);
-    return r;
-  }
+  const push = (id: string, version: string, description: string, beforeCommit?: () => Promise<boolean>) => pushTo(getDb(), dir, owner.id, id, version, description, beforeCommit);
   const terms = async (registrationId: string) =>
     (await getDb().packageSearchTerm.findMany({ where: { registrationId }, select: { term: true } })).map((t) => t.term).sort();
   const described = async (registrationId: string) => (await getDb().packageRegistration.findUniqueOrThrow({ where: { id: registrationId } })).description;
@@ -228,5 +233,43 @@ describeEachDb("search index and search", (getDb, provider) => {
     expect(await described(r.registrationId)).toBe("Legacy gadget");
     expect(await found(`gadget ${tag}`)).toEqual([id]);
     expect(await backfillSearchIndex(db, dir)).toBe(0);
+  });
+});
+
+describe.skipIf(!inject("pgTemplate"))("search on a PostgreSQL database made with a language collation (ICU en-US)", () => {
+  let db: Db;
+  let dir: string;
+  let ownerId: string;
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: inject("pgAdminUrl") });
+    await admin.connect();
+    // named after the run, so global teardown drops it
+    const name = `nk_s_${inject("pgRunId")}_icu`;
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
+    await admin.end();
+    const url = withDatabase(inject("pgAdminUrl"), name);
+    migrate(url);
+    db = createDb(url);
+    dir = mkdtempSync(path.join(tmpdir(), "search-icu-"));
+    ownerId = (await insertTestUser(db)).id;
+    return async () => {
+      await db.$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  }, 120_000);
+
+  it("a query word is a prefix in code-point order: 'json' finds json and jsonpath, never jsön; 'ab.' ranks Ab.Dot before the more downloaded Ab-Dash", async () => {
+    await pushTo(db, dir, ownerId, "Plain.Json", "1.0.0", "json tools");
+    await pushTo(db, dir, ownerId, "Path.Tool", "1.0.0", "jsonpath queries");
+    await pushTo(db, dir, ownerId, "Umlaut.Tool", "1.0.0", "jsön tools");
+    const found = async (q: string) => (await searchPackages(db, { q, skip: 0, take: 20, prerelease: true })).hits.map((h) => h.packageId);
+    expect(await found("json")).toEqual(["Path.Tool", "Plain.Json"]);
+    expect(await found("jsön")).toEqual(["Umlaut.Tool"]);
+    // the ranking's "starts with the query" is code points too: '-' is not '.' to it
+    await pushTo(db, dir, ownerId, "Ab-Dash", "1.0.0", "dash");
+    await pushTo(db, dir, ownerId, "Ab.Dot", "1.0.0", "dot");
+    await db.packageRegistration.updateMany({ where: { packageId: "Ab-Dash" }, data: { totalDownloads: 10 } });
+    expect(await found("ab.")).toEqual(["Ab.Dot", "Ab-Dash"]);
+    expect(await found("ab")).toEqual(["Ab-Dash", "Ab.Dot"]);
   });
 });

@@ -78,7 +78,7 @@ export function queryWords(q: string): string[] {
   return [...new Set(wordsOf(q))].slice(0, MAX_QUERY_WORDS);
 }
 
-/** Above every character in code-point order (UTF-8 on SQLite, a C collation on PostgreSQL): w..w+TOP is "starts with w". */
+/** Above every character in code-point order (UTF-8 on SQLite; on PostgreSQL the terms' column is COLLATE "C"): w..w+TOP is "starts with w". */
 const TOP = "\u{10FFFF}";
 
 /** Every word must begin one of the package's terms (its id's or description's words). */
@@ -98,7 +98,11 @@ export async function searchPackages(db: Db, query: SearchQuery): Promise<Search
   const idKey = `r.${q("idKey")}`;
   // ranked by the whole query only when it could be an id (no other character reaches SQL text)
   const whole = query.q.trim().toLowerCase().slice(0, MAX_TERM_LENGTH);
-  const rank = /^[a-z0-9._-]+$/.test(whole) ? `${idKey} = ${param(whole)} DESC, (${idKey} >= ${param(whole)} AND ${idKey} < ${param(whole + TOP)}) DESC, ` : "";
+  // a prefix range, in code-point order whatever the database's collation (as the terms' column is)
+  const codePoints = pg ? ` COLLATE "C"` : "";
+  const rank = /^[a-z0-9._-]+$/.test(whole)
+    ? `${idKey} = ${param(whole)} DESC, (${idKey}${codePoints} >= ${param(whole)} AND ${idKey}${codePoints} < ${param(whole + TOP)}) DESC, `
+    : "";
   const page = `SELECT r.id FROM ${from} WHERE ${where} ORDER BY ${rank}r.${q("totalDownloads")} DESC, ${idKey} LIMIT ${param(query.take)} OFFSET ${param(query.skip)}`;
   const [counted, rows] = await Promise.all([
     db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`, ...termParams),
