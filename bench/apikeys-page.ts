@@ -6,9 +6,8 @@
 // Also the security overview's cost (issue 14: ≤ 20% of the server render): the big page on a
 // second server with API_KEY_OVERVIEW=off, requests alternating between the two.
 // Ratios are measured in one run on one machine; no assertion, no pass/fail.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
 import { freePort } from "../tests/free-port";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -18,6 +17,7 @@ import { encode } from "next-auth/jwt";
 import { createDb } from "../lib/create-db";
 import { insertTestKey } from "../tests/api-keys";
 import { computeSelection, prepareIds } from "../lib/api-keys/picker";
+import { freshServerEnv } from "./production-server";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dir = path.join(root, ".data/bench");
@@ -32,13 +32,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
 async function seed() {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: dbUrl },
-    stdio: "pipe",
-  });
+  freshServerEnv(dir); // dbUrl's file, migrated, in WAL mode
   const db = createDb(dbUrl);
   // each with a Session row, as a password sign-in makes one (auth.ts checks it on every read)
   const mk = async (username: string) => {

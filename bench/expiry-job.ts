@@ -32,7 +32,6 @@ function seed(keys: number): string {
   freshServerEnv(sub);
   const file = path.join(sub, "bench.db");
   const sqlite = new Database(file);
-  sqlite.pragma("journal_mode = WAL");
   const user = sqlite.prepare(`INSERT INTO User (id, username, usernameKey, email, emailConfirmedAt) VALUES (?, ?, ?, ?, ?)`);
   const key = sqlite.prepare(
     `INSERT INTO ApiKey (id, userId, ownerId, type, name, lookupId, secretHash, expiresInDays, expiresAt, createdAt) VALUES (?, ?, ?, 'apikey.v4', ?, ?, ?, 365, ?, ?)`,

@@ -11,7 +11,6 @@
 // CPU per request (/proc), which a busy neighbour on the shared cores disturbs far less. It
 // builds nothing: run `npm run build` first.
 //   npm run bench:activity
-import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { readFileSync } from "node:fs";
@@ -56,9 +55,6 @@ interface Server {
 async function startServer(name: "on" | "off"): Promise<Server> {
   const dir = path.join(root, ".data/bench-activity", name);
   const env = freshServerEnv(dir);
-  const sqlite = new Database(path.join(dir, "bench.db"));
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.close();
   const db = createDb(env.DATABASE_URL);
   const user = await insertTestUser(db);
   const key = await insertTestKey(db, { userId: user.id, name: "bench", actions: ["package:push"], subjects: ["*"] });

@@ -25,7 +25,6 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { register } from "node:module";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { strToU8, zipSync, type Zippable } from "fflate";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { multipartNuGet58, nuspecXml } from "@/e2e/nupkg";
@@ -115,9 +114,6 @@ function pushBody(texts: Record<string, Uint8Array>, version: string) {
 
 async function startServer(name: string, scan: "0" | "1") {
   const env = { ...freshServerEnv(path.join(dir, name)), LEAK_SCAN_PUSHES: scan };
-  const sqlite = new Database(env.DATABASE_URL.slice("file:".length));
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.close();
   const db = createDb(env.DATABASE_URL);
   const username = `bench_${randomBytes(3).toString("hex")}`;
   const user = await db.user.create({ data: { username, usernameKey: username, email: `${username}@example.test`, emailConfirmedAt: new Date() } });

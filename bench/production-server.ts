@@ -4,6 +4,7 @@ import { execFileSync, spawn, type ChildProcess, type StdioOptions } from "node:
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 
 export const root = path.resolve(import.meta.dirname, "..");
 
@@ -15,7 +16,7 @@ export function requireBuild(): void {
   }
 }
 
-/** Empties `dir`, migrates a SQLite database in it, and returns the server's environment, with its packages and mails there too. */
+/** Empties `dir`, migrates a SQLite database in it (WAL mode), and returns the server's environment, with its packages and mails there too. */
 export function freshServerEnv(dir: string) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -30,6 +31,10 @@ export function freshServerEnv(dir: string) {
     NODE_ENV: "production" as const,
   };
   execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: "pipe" });
+  // in WAL mode, as production runs it (scripts/prepare-db.mjs): migrate deploy leaves a rollback journal
+  const sqlite = new Database(path.join(dir, "bench.db"));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.close();
   return env;
 }
 
