@@ -12,7 +12,8 @@ import { joinOrganization, makeOrganization } from "./nuget/data";
 import { pushOverHttp, pushPackage } from "./nuget/http";
 
 // loaded after ./nuget/data, whose module hook lets `server-only` modules load here
-const { createApiKey } = await import("@/lib/api-keys/store");
+const { createApiKey, editApiKey } = await import("@/lib/api-keys/store");
+const { rollApiKey } = await import("@/lib/api-keys/roll");
 
 const BASE = process.env.E2E_BASE_URL!;
 const INVALID = "The specified API key is invalid, has expired, or does not have permission to access the specified package.";
@@ -177,4 +178,15 @@ test("an organization key packed into a package: the push is refused, and the ad
   await expect(row).toContainText(`found at ${id} 1.0.0: tools/nuget.config`);
   await expect(row).not.toContainText("Revoked by");
   await expect(row.getByRole("button", { name: /Revoke/ })).toHaveCount(0);
+});
+
+test("an administrator sees what the creator's own row shows beyond nuget.org: address limits and a roll's overlap", async ({ page }) => {
+  const { db, admin, collaborator, org, key } = await organizationWithKey("limited pipeline");
+  expect((await editApiKey(db, collaborator.id, key.id, ["*"], { allowedCidrs: ["10.0.0.0/8", "2001:db8::/32"] })).ok).toBe(true);
+  expect((await rollApiKey(db, collaborator.id, key.id, 24)).ok).toBe(true);
+
+  await signIn(page, admin, keysPath(org.username));
+  const row = orgRow(page, "limited pipeline");
+  await expect(row).toContainText("Allowed addresses: 10.0.0.0/8, 2001:db8::/32");
+  await expect(row).toContainText(/Previous secret works until in a day \(\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\); last used never/);
 });

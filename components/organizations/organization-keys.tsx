@@ -1,6 +1,7 @@
 "use client";
 // The organization's key list (/organization/{name}/apikeys): one row per key with its creator,
-// scopes, packages or glob, dates and state, and Revoke (after a confirmation) on active keys.
+// scopes, packages or glob, dates and state (a leak's, a roll's overlap, address limits), and
+// Revoke (after a confirmation) on active keys.
 // Rows carry no secret: the server never had one to give.
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
@@ -82,6 +83,13 @@ export function OrganizationKeys({ org, rows }: { org: string; rows: Organizatio
                       `Revoked${row.revokedBy ? ` by ${row.revokedBy}` : ""}`
                     )}
                   </div>
+                  {/* beyond nuget.org, as on the creator's API Keys row: a roll's overlap, address limits */}
+                  {row.overlap ? (
+                    <div className="font-normal">
+                      Previous secret works until <time dateTime={row.overlap.untilIso}>{row.overlap.untilText}</time>; last used {row.overlap.lastUsedText}
+                    </div>
+                  ) : null}
+                  {row.allowedCidrs.length > 0 ? <div className="font-normal">Allowed addresses: {row.allowedCidrs.join(", ")}</div> : null}
                 </td>
                 <td>
                   {row.creatorUsername}

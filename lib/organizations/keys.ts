@@ -16,6 +16,7 @@ import { sendMail } from "@/lib/mail/mailer";
 import { logError } from "@/lib/log";
 import type { Action } from "@/lib/api-keys/scopes";
 import { actionsAndSubjects } from "@/lib/api-keys/scope-rows";
+import { rangesOf } from "@/lib/api-keys/address-limits";
 import { organizationRevokedMail } from "@/lib/api-keys/notice-mails";
 
 const KEY_TYPE = "apikey.v4";
@@ -36,6 +37,11 @@ export interface OrganizationKey {
   revocationSource: string | null;
   /** where a leaked key was found (lib/leaks) */
   revocationUrl: string | null;
+  /** address limits (CIDR ranges); [] = anywhere */
+  allowedCidrs: string[];
+  /** a roll's overlap: the replaced secret works until then */
+  previousValidUntil: Date | null;
+  previousLastUsedAt: Date | null;
 }
 
 /** One select for the list and the revoke: the key, its creator and whether they still belong. */
@@ -49,6 +55,9 @@ const keySelect = (organizationId: string) =>
     revokedAt: true,
     revocationSource: true,
     revocationUrl: true,
+    allowedCidrs: true,
+    previousValidUntil: true,
+    previousLastUsedAt: true,
     scopes: { select: { action: true, subject: true } },
     user: { select: { username: true, email: true, memberships: { where: { organizationId }, select: { isAdmin: true } } } },
   }) as const;
@@ -62,6 +71,9 @@ type Row = {
   revokedAt: Date | null;
   revocationSource: string | null;
   revocationUrl: string | null;
+  allowedCidrs: string | null;
+  previousValidUntil: Date | null;
+  previousLastUsedAt: Date | null;
   scopes: { action: string; subject: string }[];
   user: { username: string; email: string; memberships: { isAdmin: boolean }[] };
 };
@@ -81,6 +93,9 @@ function toKey(row: Row): OrganizationKey {
     revokedAt: row.revokedAt,
     revocationSource: row.revocationSource,
     revocationUrl: row.revocationUrl,
+    allowedCidrs: rangesOf(row.allowedCidrs),
+    previousValidUntil: row.previousValidUntil,
+    previousLastUsedAt: row.previousLastUsedAt,
   };
 }
 
