@@ -20,9 +20,10 @@ export function requireBuild(): void {
 export function freshServerEnv(dir: string) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "bench.db");
   const env = {
     ...process.env,
-    DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
+    DATABASE_URL: `file:${file}`,
     PACKAGES_DIR: path.join(dir, "packages"),
     MAIL_DIR: path.join(dir, "mail"),
     AUTH_SECRET: randomBytes(32).toString("base64"),
@@ -32,7 +33,7 @@ export function freshServerEnv(dir: string) {
   };
   execFileSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: "pipe" });
   // in WAL mode, as production runs it (scripts/prepare-db.mjs): migrate deploy leaves a rollback journal
-  const sqlite = new Database(path.join(dir, "bench.db"));
+  const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.close();
   return env;

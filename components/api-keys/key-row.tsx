@@ -10,7 +10,7 @@ import type { KeyRowData } from "@/lib/api-keys/present";
 import { CopyButton } from "./copy-button";
 import { KeyActivity } from "./key-activity";
 import { KeyIcon } from "./key-icon";
-import { LeakDetails } from "./leak-note";
+import { LeakDetails, OverlapDetails } from "./key-notes";
 import { RowIcon } from "./row-icons";
 import { ROW_ERRORS } from "./row-errors";
 import { RollPanel } from "./roll-panel";
@@ -144,7 +144,7 @@ export function KeyRow({
             <div data-testid="key-overlap">
               <dt>Previous secret:</dt>
               <dd>
-                works until <time dateTime={row.overlap.untilIso}>{row.overlap.untilText}</time>; last used {row.overlap.lastUsedText}
+                <OverlapDetails overlap={row.overlap} />
               </dd>
             </div>
           ) : null}

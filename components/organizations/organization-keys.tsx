@@ -11,7 +11,7 @@ import type { KeyRowData } from "@/lib/api-keys/present";
 import { useConfirm } from "@/components/ui/confirm-dialog";
 import { Alert } from "@/components/ui/alert";
 import { linkButton } from "@/components/ui/button-styles";
-import { LeakDetails } from "@/components/api-keys/leak-note";
+import { LeakDetails, OverlapDetails } from "@/components/api-keys/key-notes";
 
 export type OrganizationKeyRow = KeyRowData & {
   creatorUsername: string;
@@ -86,7 +86,7 @@ export function OrganizationKeys({ org, rows }: { org: string; rows: Organizatio
                   {/* beyond nuget.org, as on the creator's API Keys row: a roll's overlap, address limits */}
                   {row.overlap ? (
                     <div className="font-normal">
-                      Previous secret works until <time dateTime={row.overlap.untilIso}>{row.overlap.untilText}</time>; last used {row.overlap.lastUsedText}
+                      Previous secret <OverlapDetails overlap={row.overlap} />
                     </div>
                   ) : null}
                   {row.allowedCidrs.length > 0 ? <div className="font-normal">Allowed addresses: {row.allowedCidrs.join(", ")}</div> : null}

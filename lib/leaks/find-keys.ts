@@ -2,7 +2,7 @@
 // key. No database and no "server-only": the scan worker (scan-worker.ts) bundles it too.
 import { inflateRaw, inflateRawSync, type ZlibOptions } from "node:zlib";
 import { KEY_LENGTH, KEY_PREFIX, parseKey } from "@/lib/api-keys/key-material";
-import { entryData, findEntries, STORED } from "@/lib/nuget/zip";
+import { entryData, findEntries, nextTurn, STORED } from "@/lib/nuget/zip";
 
 /** No single text entry larger than this is inflated. */
 export const MAX_SCANNED_ENTRY_BYTES = 16 * 1024 * 1024;
@@ -12,7 +12,6 @@ export const MAX_SCANNED_BYTES = 128 * 1024 * 1024;
 export const MAX_SCANNED_ENTRIES = 10_000;
 /** Entries checked between two turns of the event loop (each about a microsecond). */
 const CHECK_SLICE = 1024;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** On the main thread (no worker), entries up to this size are inflated on the event loop's thread, larger ones on zlib's pool... */
 const INFLATE_HERE_BYTES = 1024 * 1024;
 /** ...yielding to the event loop after about this much output (a few milliseconds of work). */
@@ -176,7 +175,7 @@ export async function keysInEntries(entries: ScanEntry[]): Promise<string[][]> {
     sinceTurn += entry.size;
     if (sinceTurn >= SLICE_BYTES) {
       sinceTurn = 0;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   }
   return keys;

@@ -55,8 +55,12 @@ class Broken extends Error {
   }
 }
 
+function fail(problem: ZipProblem, detail: string): ZipFailure {
+  return { ok: false, problem, detail };
+}
+
 function failure(e: unknown): ZipFailure {
-  if (e instanceof Broken) return { ok: false, problem: e.problem, detail: e.detail };
+  if (e instanceof Broken) return fail(e.problem, e.detail);
   throw e;
 }
 
@@ -165,7 +169,8 @@ function entryAt(buf: Buffer, at: number, dataLimit: number): ZipEntry {
   };
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Resolves on the event loop's next turn: long walks yield with it (here and in the push scan). */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The entries whose name, bytes[nameStart, nameEnd), `select` accepts, in central-directory
@@ -220,9 +225,8 @@ function inflate(data: Buffer, maxOutputLength: number): Promise<Buffer> {
  * handed only these (lib/leaks/scan-pool.ts).
  */
 export function entryData(zip: Uint8Array, entry: ZipEntry, maxBytes: number): { ok: true; stored: Buffer } | ZipFailure {
-  // returned, not thrown: a crafted directory of thousands of records failing here made an
-  // Error (and its stack) apiece, tens of milliseconds on the event loop (bench/crafted-zips.ts)
-  const fail = (problem: ZipProblem, detail: string): ZipFailure => ({ ok: false, problem, detail });
+  // failures returned, not thrown: a crafted directory of thousands of records failing here made
+  // an Error (and its stack) apiece, tens of milliseconds on the event loop (bench/crafted-zips.ts)
   const buf = bufferOf(zip);
   const { localHeaderOffset: local, compressedSize, uncompressedSize, dataLimit } = entry;
   const header = local > dataLimit - LOCAL_SIZE ? "other" : localHeaderAt(buf, local, dataLimit);
